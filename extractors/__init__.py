@@ -1,0 +1,1 @@
+"""Readers: one per submission format, each returning a ``Document``."""

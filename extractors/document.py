@@ -1,0 +1,180 @@
+"""The one shape every reader returns: cells in reading order over one text string.
+
+A ``Document`` is what the form reader sees, whatever the file format was. Its ``text``
+is built once (cells joined with newlines) and every cell records where it sits in
+that string, so any value the pipeline reads keeps a span an auditor can slice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from extractors._typing import BBox, Span
+
+_SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u3000]+")
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+
+
+def normalise_line(line: str) -> str:
+    """Fold the spacing of one line: invisible characters go, runs of blanks become one space."""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip()
+
+
+def normalise_cell_text(raw: str) -> str:
+    """Normalise a cell's text: each line folded, blank lines dropped, lines joined by newlines."""
+    lines = (normalise_line(part) for part in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+@dataclass(frozen=True)
+class CharBox:
+    """Where one character of the text was printed (PDF sources only)."""
+
+    page: int
+    bbox: BBox
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell or free paragraph, in reading order.
+
+    ``table`` is ``None`` for a paragraph outside any table; ``row``/``col`` are then the
+    paragraph's index and 0. ``start``/``end`` locate ``text`` in ``Document.text``.
+    """
+
+    text: str
+    start: int
+    end: int
+    table: int | None
+    row: int
+    col: int
+    page: int | None = None
+    bbox: BBox | None = None
+
+    @property
+    def span(self) -> Span:
+        return (self.start, self.end)
+
+
+@dataclass(frozen=True)
+class Source:
+    """The file a document was read from."""
+
+    path: str
+    sha256: str
+    format: str
+    pages: int | None = None
+
+
+@dataclass
+class Document:
+    """A submission read into cells, one text string, and (for PDFs) a box per character."""
+
+    source: Source
+    text: str
+    cells: list[Cell]
+    char_boxes: list[CharBox | None] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def rows(self) -> list[list[Cell]]:
+        """The cells grouped by (table, row), in reading order."""
+        grouped: list[list[Cell]] = []
+        key: tuple[int | None, int] | None = None
+        for cell in self.cells:
+            this = (cell.table, cell.row)
+            if this != key:
+                grouped.append([])
+                key = this
+            grouped[-1].append(cell)
+        return grouped
+
+    def locate(self, start: int, end: int) -> tuple[int | None, BBox | None]:
+        """Page and union box of the characters ``text[start:end]``; ``(None, None)`` if unknown."""
+        if self.char_boxes is None:
+            return None, None
+        boxes = [b for b in self.char_boxes[start:end] if b is not None]
+        if not boxes:
+            return None, None
+        page = boxes[0].page
+        same_page = [b.bbox for b in boxes if b.page == page]
+        return page, (
+            min(b[0] for b in same_page),
+            min(b[1] for b in same_page),
+            max(b[2] for b in same_page),
+            max(b[3] for b in same_page),
+        )
+
+    def page_of(self, start: int) -> int | None:
+        """The page a character offset lies on, when the source has pages."""
+        if self.char_boxes is None:
+            return None
+        for box in self.char_boxes[start:]:
+            if box is not None:
+                return box.page
+        return None
+
+
+class DocumentBuilder:
+    """Appends cells to one growing text, recording each cell's offsets (and char boxes)."""
+
+    def __init__(self, source: Source, *, with_boxes: bool = False) -> None:
+        self._source = source
+        self._parts: list[str] = []
+        self._length = 0
+        self._cells: list[Cell] = []
+        self._boxes: list[CharBox | None] | None = [] if with_boxes else None
+        self.warnings: list[str] = []
+
+    def add_cell(
+        self,
+        text: str,
+        *,
+        table: int | None,
+        row: int,
+        col: int,
+        page: int | None = None,
+        bbox: BBox | None = None,
+        char_boxes: Sequence[CharBox | None] | None = None,
+    ) -> Cell:
+        """Add one cell's already-normalised text.
+
+        An empty cell adds nothing to the text (it keeps its place in ``cells`` as an
+        empty span). ``char_boxes``, when given, has one entry per character of ``text``.
+        """
+        if not text:
+            cell = Cell("", self._length, self._length, table, row, col, page, bbox)
+            self._cells.append(cell)
+            return cell
+        if self._parts:
+            self._parts.append("\n")
+            self._length += 1
+            if self._boxes is not None:
+                self._boxes.append(None)
+        start = self._length
+        self._parts.append(text)
+        self._length += len(text)
+        if self._boxes is not None:
+            if char_boxes is not None and len(char_boxes) == len(text):
+                self._boxes.extend(char_boxes)
+            else:
+                self._boxes.extend([None] * len(text))
+        cell = Cell(text, start, self._length, table, row, col, page, bbox)
+        self._cells.append(cell)
+        return cell
+
+    def add_cells(self, texts: Iterable[str], *, table: int | None, row: int) -> None:
+        """Add a row of plain cells (no pages or boxes)."""
+        for col, text in enumerate(texts):
+            self.add_cell(text, table=table, row=row, col=col)
+
+    def build(self) -> Document:
+        """The finished document."""
+        return Document(
+            source=self._source,
+            text="".join(self._parts),
+            cells=self._cells,
+            char_boxes=self._boxes,
+            warnings=list(self.warnings),
+        )
