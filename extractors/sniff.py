@@ -1,0 +1,91 @@
+"""Decide what a file really is before any parser touches it.
+
+Extensions lie and parsers fail late and obscurely; a look at the first bytes and the
+size gives the clerk a sentence they can act on (contract/ERRORS.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extractors.errors import EmptyFile, TooLarge, UnsupportedFormat, WrongFormat
+
+ACCEPTED = {".pdf": "pdf", ".docx": "docx", ".txt": "text"}
+LEGACY = {
+    ".doc": "legacy Word (.doc)",
+    ".wps": "WPS Writer (.wps)",
+    ".xls": "legacy Excel (.xls)",
+    ".xlsx": "Excel (.xlsx)",
+    ".et": "WPS Spreadsheet (.et)",
+    ".ppt": "PowerPoint (.ppt)",
+    ".rtf": "RTF (.rtf)",
+    ".odt": "OpenDocument (.odt)",
+}
+ACCEPTED_SENTENCE = "accepted formats are PDF (.pdf), Word 2007+ (.docx) and plain text (.txt)"
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "pdf"),
+    (b"PK\x03\x04", "zip"),
+    (b"PK\x05\x06", "zip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "cfb"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF8", "gif"),
+    (b"{\\rtf", "rtf"),
+)
+
+WHAT_IT_IS = {
+    "pdf": "a PDF",
+    "zip": "a ZIP archive",
+    "cfb": "an old-style Office file (Word 97-2003 / Excel / WPS)",
+    "png": "a PNG image",
+    "jpeg": "a JPEG image",
+    "gif": "a GIF image",
+    "rtf": "an RTF document",
+    "html": "an HTML page",
+    "text": "plain text",
+    "unknown": "of an unknown binary type",
+}
+
+
+def sniff(head: bytes) -> str:
+    """What the first bytes of a file say it is: pdf, zip, cfb, png, jpeg, gif, rtf, html, text or unknown."""
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    # PDF readers accept a header within the first KiB
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    lowered = head[:512].lstrip().lower()
+    if lowered.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    if b"\x00" in head[:1024] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "unknown"
+    return "text"
+
+
+def classify(path: Path, *, max_bytes: int) -> tuple[str, bytes]:
+    """Check size, extension and magic bytes; return the reader to use and the file's bytes.
+
+    Raises EmptyFile, TooLarge, UnsupportedFormat or WrongFormat.
+    """
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyFile("the file is empty (0 bytes); resubmit the completed form")
+    if size > max_bytes:
+        raise TooLarge(f"the file is {size:,} bytes, over the limit of {max_bytes:,} bytes")
+    suffix = path.suffix.lower()
+    if suffix in LEGACY:
+        raise UnsupportedFormat(f"{LEGACY[suffix]} files are not read; {ACCEPTED_SENTENCE}")
+    if suffix not in ACCEPTED:
+        raise UnsupportedFormat(f"files ending in {suffix or '(no extension)'!r} are not read; {ACCEPTED_SENTENCE}")
+    data = path.read_bytes()
+    expected = ACCEPTED[suffix]
+    found = sniff(data[:2048])
+    if expected == "pdf" and found != "pdf":
+        raise WrongFormat(f"the file is named .pdf but is {WHAT_IT_IS[found]}; expected a PDF")
+    if expected == "docx" and found not in ("zip", "cfb"):
+        raise WrongFormat(f"the file is named .docx but is {WHAT_IT_IS[found]}; expected a Word .docx")
+    if expected == "text" and found not in ("text",):
+        raise WrongFormat(f"the file is named .txt but is {WHAT_IT_IS[found]}; expected plain text")
+    return expected, data

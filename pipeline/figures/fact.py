@@ -1,0 +1,70 @@
+"""The Fact: one figure read out of free text, with what it measures and where it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+# unit_std values that are money: value_std leaves as float, like the warehouse's 元 columns
+MONEY_UNITS = frozenset({"元", "美元", "欧元", "港元", "港币", "日元", "英镑", "澳元", "韩元", "卢布"})
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One figure: value as written and standardised, its kind, metric and span in the text."""
+
+    metric: str | None
+    kind: str  # amount count percent change rank quantity
+    value: Decimal
+    unit: str | None
+    value_std: Decimal
+    unit_std: str | None
+    approx: str | None  # None, "about", "over", "under"
+    basis: str | None  # None, "yoy", "mom", "vs_plan" (changes only)
+    text: str
+    start: int
+    end: int
+    sentence: str
+    sentence_start: int
+    value_max: Decimal | None = None
+    previous: Decimal | None = None
+    total: Decimal | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The fact as JSON-ready data, in the field order of FACTS.md."""
+        out: dict[str, Any] = {
+            "metric": self.metric,
+            "kind": self.kind,
+            "value": written_number(self.value),
+            "unit": self.unit,
+            "value_std": std_number(self.value_std, self.unit_std),
+            "unit_std": self.unit_std,
+            "approx": self.approx,
+            "basis": self.basis,
+            "text": self.text,
+            "span": [self.start, self.end],
+            "sentence": self.sentence,
+        }
+        for key in ("value_max", "previous", "total"):
+            number = getattr(self, key)
+            if number is not None:
+                out[key] = written_number(number)
+        return out
+
+
+def written_number(value: Decimal) -> int | float:
+    """int when written without a decimal part (80), else float (541.30 → 541.3)."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= 0:
+        return int(value)
+    return float(value)
+
+
+def std_number(value: Decimal, unit_std: str | None) -> int | float:
+    """Money is always float; other standard values int when integral, else float."""
+    if unit_std in MONEY_UNITS:
+        return float(value)
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)

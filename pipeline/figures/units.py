@@ -1,0 +1,82 @@
+"""Units as written and their standard form: money in 元, % and 个百分点, measure words.
+
+A unit is an optional scale word (万, 亿, 千 …) before a base unit; the scale
+moves into ``value_std`` and the base becomes ``unit_std``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pipeline.figures.numerals import scale_of
+
+AMOUNT, PERCENT, POINTS, TIMES, COUNT, QUANTITY = (
+    "amount", "percent", "points", "times", "count", "quantity",
+)  # fmt: skip
+
+# base unit -> (class, unit_std, factor into unit_std)
+_CURRENCIES = {"美元", "欧元", "港元", "港币", "日元", "英镑", "澳元", "韩元", "卢布"}
+BASE_UNITS: dict[str, tuple[str, str, Decimal]] = {
+    "元": (AMOUNT, "元", Decimal(1)),
+    **{c: (AMOUNT, c, Decimal(1)) for c in _CURRENCIES},
+    "%": (PERCENT, "%", Decimal(1)),
+    "％": (PERCENT, "%", Decimal(1)),
+    "‰": (PERCENT, "‰", Decimal(1)),
+    "个百分点": (POINTS, "pp", Decimal(1)),
+    "百分点": (POINTS, "pp", Decimal(1)),
+    "倍": (TIMES, "x", Decimal(1)),
+    "成": (PERCENT, "%", Decimal(10)),
+}
+
+# measure words of counts; the unit_std is the measure word itself
+MEASURE_WORDS = (
+    "个 家 名 人 人次 户 户次 场 场次 次 项 件 件次 所 套 台 台次 辆 篇 盏 批 批次 期 座 处 "
+    "条 部 本 册 份 张 间 栋 幢 艘 架 架次 株 棵 头 只 羽 匹 枚 颗 例 位 宗 起 单 笔 门 类 "
+    "种 支 队 组 届 轮 节 课时 学时 堂 班 校 床 床位 宗次 人日 车次 班次 对 封 首 部 集 "
+    "分 个村 片 块 眼 口 根 盘 包 箱 袋 剂 针 剂次 份次 户数 人数 次数 家次 项次 单位 平台"
+).split()
+# drop the words that read as nouns more often than as measure words
+MEASURE_WORDS = [w for w in MEASURE_WORDS if w not in {"户数", "人数", "次数", "单位", "平台", "个村"}]
+
+QUANTITY_UNITS = (
+    "公里 千米 米 厘米 毫米 延米 吨 万吨 千克 公斤 克 斤 亩 公顷 平方米 平米 ㎡ m² 平方公里 平方千米 "
+    "立方米 m³ 方 千瓦时 度 千瓦 兆瓦 瓦 千伏安 千伏 升 毫升 吨标准煤 标准煤 吨标煤 "
+    "个工作日 工作日 天 小时 个小时 分钟 秒 周 个月 个季度 km kg"
+).split()
+
+for _mw in MEASURE_WORDS:
+    BASE_UNITS.setdefault(_mw, (COUNT, _mw, Decimal(1)))
+for _qu in QUANTITY_UNITS:
+    BASE_UNITS.setdefault(_qu, (QUANTITY, _qu, Decimal(1)))
+
+# scale words that may precede a base unit, longest first
+SCALES = ("万亿", "百万", "千万", "亿", "万", "千", "百")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit as written, split into its scale and base."""
+
+    written: str
+    scale: str
+    base: str
+    kind: str  # one of AMOUNT, PERCENT, POINTS, TIMES, COUNT, QUANTITY
+    std: str
+    factor: Decimal  # value_std = value * factor
+
+
+def read_unit(scale: str, base: str) -> Unit:
+    """The unit made of ``scale`` (may be '') and ``base`` (a key of BASE_UNITS)."""
+    written = scale + base
+    if written in BASE_UNITS:  # 千米, 千瓦 are units of their own, not 千 x 米
+        scale, base = "", written
+    kind, std, factor = BASE_UNITS[base]
+    return Unit(written, scale, base, kind, std, factor * scale_of(scale))
+
+
+def unit_pattern() -> str:
+    """A regex alternation of every base unit, longest first so 人次 wins over 人."""
+    import re
+
+    return "|".join(re.escape(u) for u in sorted(BASE_UNITS, key=len, reverse=True))

@@ -1,0 +1,253 @@
+"""Document → Form: every field of contract/FIELDS.md, the tasks, and the free-text regions.
+
+The reader walks the cells in reading order. A cell that starts with a printed label
+names a field; the value is the rest of that cell or, when the label fills the cell,
+the next non-empty cell of the row (unless that cell is itself a label). Labels that
+mean different fields in different blocks take the block from the last group label.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractors.document import Cell, Document
+from extractors.errors import NotAForm
+from pipeline.fields import FIELD_SPECS, FIELDS_BY_KEY
+from pipeline.labels import CompactText, LabelMatch, match_label, next_label_start, skip_separators, starts_with_label
+from pipeline.tasks import Task, pair_tasks
+from pipeline.values import CellValue, is_blank_value, read_bool, read_date, read_measure, strip_hint
+
+_FORM_CODE = re.compile(r"^附件\s*\d+(?:\s*[-－—]\s*\d+)?$")
+_YEAR = re.compile(r"^[（(]\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*[)）]$")
+_TITLE = re.compile(r"整体绩效自评基础数据表")
+_UNIT_CELL = re.compile(r"^\s*(?P<unit>万元|元|个|%|％|人次|次|分|家|项)\s*(?:[（(][^)）]*[)）])?\s*$")
+
+CORE_LABELS = ("单位名称", "整体绩效目标", "信息公开", "固定资产总额", "三公经费控制率", "公用经费控制率")
+
+# Free text whose figures become facts (FIELDS.md: outcomes first, and these).
+FACT_FIELDS = ("incomplete_reason", "social_benefit", "work_measures")
+
+
+@dataclass(frozen=True)
+class FieldReading:
+    """A field's value and the exact characters of the document it was read from."""
+
+    key: str
+    value: object
+    start: int
+    end: int
+    unit: str | None = None
+    value_std: object = None
+    unit_std: str | None = None
+
+
+@dataclass
+class Form:
+    """The reading of one form: fields by key (None when blank), tasks, doubts."""
+
+    fields: dict[str, FieldReading | None]
+    tasks: list[Task]
+    warnings: list[str] = field(default_factory=list)
+
+
+def document_to_form(document: Document) -> Form:
+    """Read every field and task of the form out of a Document.
+
+    Raises NotAForm when the document lacks the form's labels.
+    """
+    return _FormReader(document).read()
+
+
+class _FormReader:
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.fields: dict[str, FieldReading | None] = {spec.key: None for spec in FIELD_SPECS}
+        self.seen_labels: set[str] = set()
+        self.group: str | None = None
+        self.goals_region: tuple[int, int] | None = None
+        self.outcomes_region: tuple[int, int] | None = None
+        self.warnings: list[str] = []
+
+    def read(self) -> Form:
+        rows = [[cell for cell in row if cell.text] for row in self.document.rows()]
+        rows = [row for row in rows if row]
+        flat = [cell for row in rows for cell in row]
+        position = {id(cell): index for index, cell in enumerate(flat)}
+        consumed: set[int] = set()
+        for row in rows:
+            for index, cell in enumerate(row):
+                if id(cell) in consumed:
+                    continue
+                taken = self._read_cell(cell, row[index + 1:], flat[position[id(cell)] + 1:])
+                consumed.update(id(c) for c in taken)
+        self._check_is_form()
+        tasks, doubts = pair_tasks(self.document.text, self.goals_region, self.outcomes_region)
+        self.warnings.extend(doubts)
+        return Form(self.fields, tasks, self.warnings)
+
+    # -- one cell ---------------------------------------------------------------------
+
+    def _read_cell(self, cell: Cell, rest_of_row: list[Cell], rest_of_document: list[Cell]) -> list[Cell]:
+        """Read the labels of one cell; return the neighbouring cells used as values."""
+        if self._read_header(cell):
+            return []
+        compact = CompactText(cell.text)
+        index = skip_separators(compact.compact, 0)
+        taken: list[Cell] = []
+        while index < len(compact.compact):
+            found = match_label(compact, index)
+            if found is None:
+                break
+            label = found.label
+            self.seen_labels.add(label.name)
+            if label.sets_group:
+                self.group = label.sets_group
+            if label.role in ("tasks_goal", "tasks_outcome"):
+                taken.extend(self._read_task_region(cell, found, rest_of_document))
+                break
+            if label.role != "field":
+                index = skip_separators(compact.compact, found.compact_end)
+                continue
+            key = label.key_in(self.group)
+            index, used = self._read_field(key, cell, compact, found, rest_of_row)
+            taken.extend(used)
+            if index is None:
+                break
+        return taken
+
+    def _read_header(self, cell: Cell) -> bool:
+        text = cell.text.strip()
+        if _FORM_CODE.match(text):
+            self._set("form_code", text, cell.start, cell.start + len(text))
+            return True
+        year = _YEAR.match(text)
+        if year:
+            start = cell.start + year.start("year")
+            self._set("year", int(year["year"]), start, start + 4, unit=None)
+            return True
+        if _TITLE.search(text) and not starts_with_label(text):
+            self._set("form_title", text, cell.start, cell.start + len(text))
+            return True
+        return False
+
+    def _read_field(
+        self, key: str | None, cell: Cell, compact: CompactText, found: LabelMatch, rest_of_row: list[Cell]
+    ) -> tuple[int | None, list[Cell]]:
+        """Read one field's value after its label; return where to go on in the cell and cells used."""
+        spec = FIELDS_BY_KEY.get(key) if key else None
+        after = skip_separators(compact.compact, found.compact_end)
+        if spec is not None and spec.type == "text":
+            start = compact.to_original(after)
+            if start < len(cell.text):
+                self._set_text(key, cell, start, len(cell.text))
+                return None, []
+            neighbour = _value_cell(rest_of_row)
+            if neighbour is not None:
+                self._set_text(key, neighbour, 0, len(neighbour.text))
+                return None, [neighbour]
+            return None, []
+        next_label = next_label_start(compact, after)
+        segment_end = next_label if next_label is not None else len(compact.compact)
+        start = compact.to_original(after)
+        end = compact.to_original(segment_end, end=True) if segment_end > after else start
+        used: list[Cell] = []
+        if end > start:
+            value_cell, value_start, value_end = cell, start, end
+            next_unit = None
+        else:
+            neighbour = _value_cell(rest_of_row)
+            if neighbour is None:
+                return (segment_end if next_label is not None else None), []
+            used.append(neighbour)
+            value_cell, value_start, value_end = neighbour, 0, len(neighbour.text)
+            next_unit = _unit_beside(rest_of_row, neighbour)
+        if spec is not None:
+            self._set_typed(spec.key, spec.type, value_cell, value_start, value_end, found.unit, next_unit)
+        return (segment_end if next_label is not None else None), used
+
+    def _read_task_region(self, cell: Cell, found: LabelMatch, rest_of_document: list[Cell]) -> list[Cell]:
+        """A goals or outcomes block: the rest of the cell, plus following unlabelled cells."""
+        start = cell.start + found.end
+        end = cell.end
+        taken: list[Cell] = []
+        for following in rest_of_document:
+            if starts_with_label(following.text) or _is_hint_or_blank(following.text):
+                break
+            end = following.end
+            taken.append(following)
+        if found.label.role == "tasks_goal":
+            self.goals_region = self.goals_region or (start, end)
+        else:
+            self.outcomes_region = self.outcomes_region or (start, end)
+        return taken
+
+    # -- setting values ---------------------------------------------------------------
+
+    def _set_text(self, key: str | None, cell: Cell, start: int, end: int) -> None:
+        text = cell.text[start:end]
+        rest, offset = strip_hint(text)
+        rest = rest.strip()
+        if not rest or key is None:
+            return
+        begin = cell.start + start + offset + (len(text[offset:]) - len(text[offset:].lstrip()))
+        self._set(key, rest, begin, begin + len(rest))
+
+    def _set_typed(self, key: str, kind: str, cell: Cell, start: int, end: int,
+                   label_unit: str | None, next_unit: str | None) -> None:
+        segment = cell.text[start:end]
+        if is_blank_value(segment) and kind != "bool":
+            return
+        reading: CellValue | None
+        if kind == "bool":
+            reading = read_bool(segment)
+        elif kind == "date":
+            reading = read_date(segment)
+        else:
+            reading = read_measure(segment, kind, label_unit=label_unit, next_unit=next_unit)  # type: ignore[arg-type]
+        if reading is None:
+            if segment.strip() and kind != "bool":
+                self.warnings.append(f"could not read {key} from {segment.strip()[:40]!r}")
+            return
+        if reading.doubt:
+            self.warnings.append(f"{key}: {reading.doubt}")
+        if reading.value is None:
+            return
+        begin = cell.start + start
+        self._set(key, reading.value, begin + reading.start, begin + reading.end,
+                  unit=reading.unit, value_std=reading.value_std, unit_std=reading.unit_std)
+
+    def _set(self, key: str, value: object, start: int, end: int, *, unit: str | None = None,
+             value_std: object = None, unit_std: str | None = None) -> None:
+        # a label printed twice (已完工个数 in two blocks): the first filled one wins
+        if self.fields.get(key) is None:
+            self.fields[key] = FieldReading(key, value, start, end, unit, value_std, unit_std)
+
+    def _check_is_form(self) -> None:
+        found = [name for name in CORE_LABELS if name in self.seen_labels]
+        if len(found) < 3:
+            missing = "、".join(name for name in CORE_LABELS if name not in self.seen_labels)
+            raise NotAForm(f"this is not a 整体绩效自评基础数据表: expected labels not found: {missing}")
+
+
+def _value_cell(rest_of_row: list[Cell]) -> Cell | None:
+    """The next non-empty cell of the row, unless it is a label of its own."""
+    for cell in rest_of_row:
+        if not cell.text.strip():
+            continue
+        return None if starts_with_label(cell.text) else cell
+    return None
+
+
+def _unit_beside(rest_of_row: list[Cell], value_cell: Cell) -> str | None:
+    """The template's unit printed in the cell after a bare number (``5 | 个``)."""
+    after = rest_of_row[rest_of_row.index(value_cell) + 1:]
+    for cell in after:
+        if cell.text.strip():
+            match = _UNIT_CELL.match(cell.text)
+            return match["unit"] if match else None
+    return None
+
+
+def _is_hint_or_blank(text: str) -> bool:
+    return is_blank_value(text)

@@ -1,0 +1,91 @@
+"""The numbered tasks: goals (整体绩效（总）目标) joined with their outcome paragraphs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TASK_MARKER = re.compile(r"(?:(?<![\d.．])\d{1,2}\s*[.．、]\s*)?任务\s*(?P<no>\d{1,2})\s*[:：]")
+_LINE_NUMBER = re.compile(r"(?m)^\s*(?P<no>\d{1,2})\s*[.．、](?!\d)")
+_GOAL_TAIL = "；;。.，, \n"
+
+
+@dataclass(frozen=True)
+class NumberedItem:
+    """One numbered paragraph: its number and ``[start, end)`` in the text it was found in."""
+
+    no: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Task:
+    """A task goal with the same-numbered outcome; spans point into the document text."""
+
+    no: int
+    goal: str | None
+    outcome: str | None
+    goal_span: tuple[int, int] | None
+    outcome_span: tuple[int, int] | None
+
+
+def split_numbered(text: str, *, strip_tail: str = "") -> list[NumberedItem]:
+    """Split ``1. 任务1：… 2. 任务2：…`` (or lines numbered ``1.``) into items in order."""
+    markers = [(int(m["no"]), m.start(), m.end()) for m in _TASK_MARKER.finditer(text)]
+    if not markers:
+        markers = [(int(m["no"]), m.start(), m.end()) for m in _LINE_NUMBER.finditer(text)]
+    sequence: list[tuple[int, int, int]] = []
+    for no, start, end in markers:
+        # numbers mentioned inside a paragraph are not markers: the sequence runs 1, 2, 3 …
+        if no == len(sequence) + 1:
+            sequence.append((no, start, end))
+    items = []
+    for index, (no, _, body_start) in enumerate(sequence):
+        body_end = sequence[index + 1][1] if index + 1 < len(sequence) else len(text)
+        start, end = _trim(text, body_start, body_end, strip_tail)
+        items.append(NumberedItem(no, start, end))
+    return items
+
+
+def _trim(text: str, start: int, end: int, tail: str) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in tail):
+        end -= 1
+    return start, end
+
+
+def pair_tasks(text: str, goals_region: tuple[int, int] | None,
+               outcomes_region: tuple[int, int] | None) -> tuple[list[Task], list[str]]:
+    """Join numbered goals and outcomes found in two regions of ``text``; return tasks and doubts."""
+    goals = _items(text, goals_region, _GOAL_TAIL)
+    outcomes = _items(text, outcomes_region, "")
+    warnings: list[str] = []
+    numbers = sorted(set(goals) | set(outcomes))
+    tasks = []
+    for no in numbers:
+        goal, outcome = goals.get(no), outcomes.get(no)
+        if goal is None:
+            warnings.append(f"task outcome {no} has no matching task goal")
+        if outcome is None:
+            warnings.append(f"task goal {no} has no outcome paragraph")
+        tasks.append(Task(
+            no,
+            text[goal[0]:goal[1]] if goal else None,
+            text[outcome[0]:outcome[1]] if outcome else None,
+            goal,
+            outcome,
+        ))
+    return tasks, warnings
+
+
+def _items(text: str, region: tuple[int, int] | None, tail: str) -> dict[int, tuple[int, int]]:
+    if region is None:
+        return {}
+    base, end = region
+    return {
+        item.no: (base + item.start, base + item.end)
+        for item in split_numbered(text[base:end], strip_tail=tail)
+        if item.end > item.start
+    }

@@ -1,0 +1,210 @@
+"""One reading (contract/OUTPUT.md) into the warehouse's rows, in one transaction.
+
+``reading_to_rows`` is the pure map (reading -> rows per table); ``load_reading`` decides
+new / changed / unchanged, moves ``is_latest`` and writes the rows or nothing at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Literal
+
+import duckdb
+
+from pipeline.warehouse.field_specs import FIELD_SPECS, MEASURED_TYPES, PERSONAL_KEYS
+
+Row = dict[str, Any]
+LoadStatus = Literal["new", "changed", "unchanged"]
+
+# Tables a submission owns, in the order they are written (submissions last: a row there
+# means the rest is complete, though the single transaction already guarantees that).
+CHILD_TABLES: tuple[str, ...] = ("documents", "fields", "contacts", "tasks", "facts", "checks", "warnings")
+
+
+def submission_id_for(sha256: str) -> str:
+    """The stable id of a submission: the same bytes always get the same id."""
+    return sha256[:16]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What loading one reading did."""
+
+    submission_id: str
+    status: LoadStatus
+    version: int
+
+
+def _value(fields: dict[str, Any], key: str) -> Any:
+    entry = fields.get(key)
+    return entry.get("value") if isinstance(entry, dict) else entry
+
+
+def _span(item: dict[str, Any], key: str = "span") -> tuple[Any, Any]:
+    span = item.get(key)
+    return (span[0], span[1]) if span else (None, None)
+
+
+def _iso_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None  # the raw text stays in value_text
+
+
+def field_row(submission_id: str, key: str, entry: dict[str, Any] | None) -> Row:
+    """The ``fields`` row of one field: its value in the column its FIELDS.md type names."""
+    spec = FIELD_SPECS[key]
+    entry = entry if isinstance(entry, dict) else {"value": entry}
+    value = entry.get("value")
+    start, end = _span(entry)
+    row: Row = {
+        "submission_id": submission_id, "key": key, "section": spec.section,
+        "value_text": None, "value_num": None, "value_bool": None, "value_date": None,
+        "unit": entry.get("unit"), "value_std": entry.get("value_std"), "unit_std": entry.get("unit_std"),
+        "text": entry.get("text"), "span_start": start, "span_end": end, "page": entry.get("page"),
+    }
+    if value is None:
+        return row
+    if spec.type == "bool":
+        row["value_bool"] = bool(value)
+    elif spec.type == "date":
+        row["value_date"] = _iso_date(value)
+        if row["value_date"] is None:
+            row["value_text"] = str(value)
+    elif spec.type in MEASURED_TYPES:
+        row["value_num"] = float(value)
+    else:
+        row["value_text"] = str(value)
+    return row
+
+
+def fact_row(submission_id: str, fact_no: int, fact: dict[str, Any]) -> Row:
+    """The ``facts`` row of one fact, its bbox split into the four named columns."""
+    start, end = _span(fact)
+    bbox = fact.get("bbox") or (None, None, None, None)
+    return {
+        "fact_id": fact.get("id") or f"{submission_id}-{fact_no}",
+        "submission_id": submission_id, "fact_no": fact_no,
+        **{key: fact.get(key) for key in (
+            "task_no", "metric", "kind", "value", "value_max", "unit", "value_std", "unit_std",
+            "approx", "basis", "previous", "total", "text")},
+        "span_start": start, "span_end": end, "page": fact.get("page"),
+        "bbox_x0": bbox[0], "bbox_top": bbox[1], "bbox_x1": bbox[2], "bbox_bottom": bbox[3],
+        "sentence": fact.get("sentence"),
+    }
+
+
+def task_row(submission_id: str, task: dict[str, Any]) -> Row:
+    """The ``tasks`` row of one numbered task."""
+    goal_start, goal_end = _span(task, "goal_span")
+    outcome_start, outcome_end = _span(task, "outcome_span")
+    return {
+        "submission_id": submission_id, "task_no": task.get("no"),
+        "goal": task.get("goal"), "outcome": task.get("outcome"),
+        "goal_span_start": goal_start, "goal_span_end": goal_end,
+        "outcome_span_start": outcome_start, "outcome_span_end": outcome_end,
+    }
+
+
+def reading_to_rows(reading: dict[str, Any], submission_id: str) -> dict[str, list[Row]]:
+    """Every child-table row of one reading (all tables but ``submissions``)."""
+    fields = reading.get("fields") or {}
+    return {
+        "documents": [{"submission_id": submission_id, "text": reading.get("text") or ""}],
+        "fields": [
+            field_row(submission_id, key, fields.get(key))
+            for key in FIELD_SPECS if key not in PERSONAL_KEYS
+        ],
+        "contacts": [
+            {"submission_id": submission_id, **{key: _value(fields, key) for key in PERSONAL_KEYS}}
+        ],
+        "tasks": [task_row(submission_id, task) for task in reading.get("tasks") or []],
+        "facts": [fact_row(submission_id, no, fact) for no, fact in enumerate(reading.get("facts") or [], 1)],
+        "checks": [
+            {"submission_id": submission_id, "rule": c.get("rule"), "status": c.get("status"),
+             "detail": c.get("detail")}
+            for c in reading.get("checks") or []
+        ],
+        "warnings": [
+            {"submission_id": submission_id, "message": str(message)}
+            for message in reading.get("warnings") or []
+        ],
+    }
+
+
+class Loader:
+    """Writes readings into one open warehouse connection, each in its own transaction."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self._types: dict[str, dict[str, str]] = {}
+
+    def _column_types(self, table: str) -> dict[str, str]:
+        if table not in self._types:
+            rows = self.con.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_name = ? order by ordinal_position",
+                [table],
+            ).fetchall()
+            self._types[table] = {name: dtype for name, dtype in rows}
+        return self._types[table]
+
+    def insert_rows(self, table: str, rows: list[Row]) -> None:
+        """Insert rows (dicts by column name) in one statement, typed by the table itself."""
+        if not rows:
+            return
+        types = self._column_types(table)
+        columns = list(rows[0])
+        # One list-of-structs parameter: one round trip per table instead of one per row,
+        # and the struct type taken from the table so None and ints need no guessing.
+        struct = ", ".join(f'"{c}" {types[c]}' for c in columns)
+        names = ", ".join(f'"{c}"' for c in columns)
+        self.con.execute(
+            f"insert into {table} ({names}) select unnest(r, recursive := true) "
+            f"from (select unnest(?::struct({struct})[]) as r)",
+            [rows],
+        )
+
+    def load_reading(
+        self, reading: dict[str, Any], *, sha256: str, source_path: str, run_id: str,
+        ingested_at: datetime | None = None,
+    ) -> LoadResult:
+        """Load one reading in one transaction; the same bytes twice are one submission."""
+        submission_id = submission_id_for(sha256)
+        fields = reading.get("fields") or {}
+        unit_name = _value(fields, "unit_name")
+        year = _value(fields, "year")
+        year = int(year) if year is not None else None
+        source = reading.get("source") or {}
+        con = self.con
+        con.execute("begin transaction")
+        try:
+            if con.execute("select 1 from submissions where sha256 = ?", [sha256]).fetchone():
+                con.execute("rollback")
+                return LoadResult(submission_id, "unchanged", 0)
+            same_form = "unit_name is not distinct from ? and year is not distinct from ?"
+            row = con.execute(
+                f"select coalesce(max(version), 0) from submissions where {same_form}", [unit_name, year]
+            ).fetchone()
+            version = (int(row[0]) if row else 0) + 1
+            if version > 1:
+                con.execute(f"update submissions set is_latest = false where {same_form}", [unit_name, year])
+            for table, rows in reading_to_rows(reading, submission_id).items():
+                self.insert_rows(table, rows)
+            self.insert_rows("submissions", [{
+                "submission_id": submission_id, "sha256": sha256, "source_path": source_path,
+                "format": source.get("format"), "pages": source.get("pages"),
+                "unit_name": unit_name, "year": year, "form_code": _value(fields, "form_code"),
+                "version": version, "is_latest": True, "run_id": run_id,
+                "ingested_at": ingested_at or datetime.now(),
+                "schema": reading.get("schema"),
+            }])
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        return LoadResult(submission_id, "new" if version == 1 else "changed", version)

@@ -1,0 +1,134 @@
+"""The warehouse schema: numbered migrations in sql/migrations, views in sql/views, checks in sql/checks.
+
+The version applied is recorded in ``schema_migrations``; opening an older warehouse upgrades
+it, a newer one is refused rather than written by code that does not know its tables.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipeline.warehouse.errors import WarehouseNotFound, WarehouseTooNew
+
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+@dataclass(frozen=True)
+class SqlFile:
+    """One SQL file of the project: its name (the file stem) and its text."""
+
+    name: str
+    sql: str
+    number: int = 0
+
+
+def migrations(sql_dir: Path = SQL_DIR) -> list[SqlFile]:
+    """The migrations in order of their number (001_initial.sql is 1)."""
+    found = []
+    for path in sorted((sql_dir / "migrations").glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if match is None:
+            raise ValueError(f"migration file {path.name} is not named NNN_words.sql")
+        found.append(SqlFile(path.stem, path.read_text(encoding="utf-8"), int(match.group(1))))
+    numbers = [m.number for m in found]
+    if numbers != list(range(1, len(found) + 1)):
+        raise ValueError(f"migrations must be numbered 1..n without gaps, found {numbers}")
+    return found
+
+
+def sql_files(kind: str, sql_dir: Path = SQL_DIR) -> list[SqlFile]:
+    """The views (``kind="views"``) or checks (``kind="checks"``), one per file, by name."""
+    return [
+        SqlFile(path.stem, path.read_text(encoding="utf-8"))
+        for path in sorted((sql_dir / kind).glob("*.sql"))
+    ]
+
+
+def latest_version(sql_dir: Path = SQL_DIR) -> int:
+    """The schema version this code writes."""
+    return len(migrations(sql_dir))
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version recorded in the database (0 for an empty one)."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_name = 'schema_migrations'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = con.execute("select coalesce(max(version), 0) from schema_migrations").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection, *, db_label: str = "the warehouse", sql_dir: Path = SQL_DIR) -> int:
+    """Bring the schema up to date, one transaction per migration; return the version reached."""
+    known = migrations(sql_dir)
+    current = schema_version(con)
+    if current > len(known):
+        raise WarehouseTooNew(
+            f"{db_label} has schema version {current} but this jixiao knows only up to "
+            f"{len(known)}; upgrade jixiao before loading into it"
+        )
+    con.execute(
+        "create table if not exists schema_migrations "
+        "(version integer primary key, name varchar not null, applied_at timestamp not null)"
+    )
+    for migration in known[current:]:
+        con.execute("begin transaction")
+        try:
+            con.execute(migration.sql)
+            con.execute(
+                "insert into schema_migrations values (?, ?, current_timestamp)",
+                [migration.number, migration.name],
+            )
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    return len(known)
+
+
+def create_views(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[str]:
+    """(Re)create every analyst view of sql/views, so views ship with the code that reads them."""
+    names = []
+    for view in sql_files("views", sql_dir):
+        con.execute(f"create or replace view {view.name} as\n{view.sql}")
+        names.append(view.name)
+    return names
+
+
+def open_for_write(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open (or create) a warehouse file read-write, upgraded to the current schema and views."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    try:
+        migrate(con, db_label=f"the warehouse {path}")
+        create_views(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open a published warehouse for reading; it is never locked by a running ingest."""
+    if not path.is_file():
+        raise WarehouseNotFound(f"there is no warehouse at {path}; run `jixiao ingest` first or pass --db")
+    return duckdb.connect(str(path), read_only=True)
+
+
+def run_checks(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> dict[str, int]:
+    """Run every data check of sql/checks; return the failing ones with their row counts."""
+    failures = {}
+    for check in sql_files("checks", sql_dir):
+        row = con.execute(f"select count(*) from (\n{check.sql}\n)").fetchone()
+        count = int(row[0]) if row else 0
+        if count:
+            failures[check.name] = count
+    return failures
