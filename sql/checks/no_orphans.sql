@@ -1,0 +1,48 @@
+-- every row belongs to a submission, every submission has its document and contacts,
+-- every submission and reject to a run
+with owned as (
+    select 'documents' as tbl, submission_id from documents
+    union all select 'fields', submission_id from fields
+    union all select 'contacts', submission_id from contacts
+    union all select 'tasks', submission_id from tasks
+    union all select 'facts', submission_id from facts
+    union all select 'checks', submission_id from checks
+    union all select 'warnings', submission_id from warnings
+),
+
+orphans as (
+    select o.tbl, o.submission_id
+    from owned as o
+    anti join submissions as s on s.submission_id = o.submission_id
+),
+
+missing_document as (
+    select 'no document' as tbl, s.submission_id
+    from submissions as s
+    anti join documents as d on d.submission_id = s.submission_id
+),
+
+missing_contacts as (
+    select 'no contacts' as tbl, s.submission_id
+    from submissions as s
+    anti join contacts as c on c.submission_id = s.submission_id
+),
+
+runless as (
+    select 'submission without run' as tbl, s.submission_id
+    from submissions as s
+    anti join runs as r on r.run_id = s.run_id
+    union all
+    select 'reject without run', j.source_path
+    from rejects as j
+    anti join runs as r on r.run_id = j.run_id
+),
+
+final as (
+    select * from orphans
+    union all select * from missing_document
+    union all select * from missing_contacts
+    union all select * from runless
+)
+
+select * from final
