@@ -12,10 +12,15 @@ from typing import Any, Literal
 
 import duckdb
 
-from pipeline.warehouse.field_specs import FIELD_SPECS, MEASURED_TYPES, PERSONAL_KEYS
+from pipeline.fields import FIELD_SPECS, FIELDS_BY_KEY
 
 Row = dict[str, Any]
 LoadStatus = Literal["new", "changed", "unchanged"]
+
+# Field types stored as a number with its unit: value_num, unit, value_std, unit_std.
+MEASURED_TYPES = frozenset({"amount", "count", "percent"})
+# The personal keys, in form order: the columns of contacts, and never of fields.
+CONTACT_KEYS: tuple[str, ...] = tuple(spec.key for spec in FIELD_SPECS if spec.personal)
 
 # Tables a submission owns, in the order they are written (submissions last: a row there
 # means the rest is complete, though the single transaction already guarantees that).
@@ -57,7 +62,7 @@ def _iso_date(value: Any) -> date | None:
 
 def field_row(submission_id: str, key: str, entry: dict[str, Any] | None) -> Row:
     """The ``fields`` row of one field: its value in the column its FIELDS.md type names."""
-    spec = FIELD_SPECS[key]
+    spec = FIELDS_BY_KEY[key]
     entry = entry if isinstance(entry, dict) else {"value": entry}
     value = entry.get("value")
     start, end = _span(entry)
@@ -116,11 +121,11 @@ def reading_to_rows(reading: dict[str, Any], submission_id: str) -> dict[str, li
     return {
         "documents": [{"submission_id": submission_id, "text": reading.get("text") or ""}],
         "fields": [
-            field_row(submission_id, key, fields.get(key))
-            for key in FIELD_SPECS if key not in PERSONAL_KEYS
+            field_row(submission_id, spec.key, fields.get(spec.key))
+            for spec in FIELD_SPECS if not spec.personal
         ],
         "contacts": [
-            {"submission_id": submission_id, **{key: _value(fields, key) for key in PERSONAL_KEYS}}
+            {"submission_id": submission_id, **{key: _value(fields, key) for key in CONTACT_KEYS}}
         ],
         "tasks": [task_row(submission_id, task) for task in reading.get("tasks") or []],
         "facts": [fact_row(submission_id, no, fact) for no, fact in enumerate(reading.get("facts") or [], 1)],
