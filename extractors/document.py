@@ -24,7 +24,9 @@ def normalise_line(line: str) -> str:
 
 def normalise_cell_text(raw: str) -> str:
     """Normalise a cell's text: each line folded, blank lines dropped, lines joined by newlines."""
-    lines = (normalise_line(part) for part in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    lines = (
+        normalise_line(part) for part in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    )
     return "\n".join(line for line in lines if line)
 
 

@@ -78,14 +78,18 @@ def classify(path: Path, *, max_bytes: int) -> tuple[str, bytes]:
     if suffix in LEGACY:
         raise UnsupportedFormat(f"{LEGACY[suffix]} files are not read; {ACCEPTED_SENTENCE}")
     if suffix not in ACCEPTED:
-        raise UnsupportedFormat(f"files ending in {suffix or '(no extension)'!r} are not read; {ACCEPTED_SENTENCE}")
+        raise UnsupportedFormat(
+            f"files ending in {suffix or '(no extension)'!r} are not read; {ACCEPTED_SENTENCE}"
+        )
     data = path.read_bytes()
     expected = ACCEPTED[suffix]
     found = sniff(data[:2048])
     if expected == "pdf" and found != "pdf":
         raise WrongFormat(f"the file is named .pdf but is {WHAT_IT_IS[found]}; expected a PDF")
     if expected == "docx" and found not in ("zip", "cfb"):
-        raise WrongFormat(f"the file is named .docx but is {WHAT_IT_IS[found]}; expected a Word .docx")
+        raise WrongFormat(
+            f"the file is named .docx but is {WHAT_IT_IS[found]}; expected a Word .docx"
+        )
     if expected == "text" and found not in ("text",):
         raise WrongFormat(f"the file is named .txt but is {WHAT_IT_IS[found]}; expected plain text")
     return expected, data

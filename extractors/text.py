@@ -27,7 +27,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
-            raise UndecodableText(f"the text has a UTF-16 mark but does not decode ({exc.reason}); tried {ENCODINGS_TRIED}") from None
+            raise UndecodableText(
+                f"the text has a UTF-16 mark but does not decode ({exc.reason}); tried {ENCODINGS_TRIED}"
+            ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -42,7 +44,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
-        raise UndecodableText(f"the text is in an unknown encoding; tried {ENCODINGS_TRIED}") from None
+        raise UndecodableText(
+            f"the text is in an unknown encoding; tried {ENCODINGS_TRIED}"
+        ) from None
 
 
 def split_cell(raw: str) -> str:

@@ -2,12 +2,14 @@
 
 Keys are public names analysts use in SQL; never rename them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
 
 FieldType = Literal["text", "bool", "date", "amount", "count", "percent"]
+
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -91,7 +93,9 @@ FIELD_SPECS: tuple[FieldSpec, ...] = (
     FieldSpec("budget_projects_on_time", "项目完成及时性 · 按期完成", "outputs", "count"),
     FieldSpec("budget_projects_on_time_rate", "项目完成及时性 · 比率", "outputs", "percent"),
     FieldSpec("social_benefit", "社会效益", "outputs", "text"),
-    FieldSpec("feedback_channel", "是否有群众意见反馈渠道和群众意见办理回复机制", "fairness", "bool"),
+    FieldSpec(
+        "feedback_channel", "是否有群众意见反馈渠道和群众意见办理回复机制", "fairness", "bool"
+    ),
     FieldSpec("petitions_count", "群众上访、信访数量", "fairness", "count"),
     FieldSpec("petitions_replied", "答复数量", "fairness", "count"),
     FieldSpec("petitions_replied_on_time", "其中按规定期限答复", "fairness", "count"),

@@ -14,16 +14,39 @@ from dataclasses import dataclass, field
 from extractors.document import Cell, Document
 from extractors.errors import NotAForm
 from pipeline.fields import FIELD_SPECS, FIELDS_BY_KEY
-from pipeline.labels import CompactText, LabelMatch, match_label, next_label_start, skip_separators, starts_with_label
+from pipeline.labels import (
+    CompactText,
+    LabelMatch,
+    match_label,
+    next_label_start,
+    skip_separators,
+    starts_with_label,
+)
 from pipeline.tasks import Task, pair_tasks
-from pipeline.values import CellValue, is_blank_value, read_bool, read_date, read_measure, strip_hint
+from pipeline.values import (
+    CellValue,
+    is_blank_value,
+    read_bool,
+    read_date,
+    read_measure,
+    strip_hint,
+)
 
 _FORM_CODE = re.compile(r"^附件\s*\d+(?:\s*[-－—]\s*\d+)?$")
 _YEAR = re.compile(r"^[（(]\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*[)）]$")
 _TITLE = re.compile(r"整体绩效自评基础数据表")
-_UNIT_CELL = re.compile(r"^\s*(?P<unit>万元|元|个|%|％|人次|次|分|家|项)\s*(?:[（(][^)）]*[)）])?\s*$")
+_UNIT_CELL = re.compile(
+    r"^\s*(?P<unit>万元|元|个|%|％|人次|次|分|家|项)\s*(?:[（(][^)）]*[)）])?\s*$"
+)
 
-CORE_LABELS = ("单位名称", "整体绩效目标", "信息公开", "固定资产总额", "三公经费控制率", "公用经费控制率")
+CORE_LABELS = (
+    "单位名称",
+    "整体绩效目标",
+    "信息公开",
+    "固定资产总额",
+    "三公经费控制率",
+    "公用经费控制率",
+)
 
 # Free text whose figures become facts (FIELDS.md: outcomes first, and these).
 FACT_FIELDS = ("incomplete_reason", "social_benefit", "work_measures")
@@ -79,7 +102,7 @@ class _FormReader:
             for index, cell in enumerate(row):
                 if id(cell) in consumed:
                     continue
-                taken = self._read_cell(cell, row[index + 1:], flat[position[id(cell)] + 1:])
+                taken = self._read_cell(cell, row[index + 1 :], flat[position[id(cell)] + 1 :])
                 consumed.update(id(c) for c in taken)
         self._check_is_form()
         tasks, doubts = pair_tasks(self.document.text, self.goals_region, self.outcomes_region)
@@ -88,7 +111,9 @@ class _FormReader:
 
     # -- one cell ---------------------------------------------------------------------
 
-    def _read_cell(self, cell: Cell, rest_of_row: list[Cell], rest_of_document: list[Cell]) -> list[Cell]:
+    def _read_cell(
+        self, cell: Cell, rest_of_row: list[Cell], rest_of_document: list[Cell]
+    ) -> list[Cell]:
         """Read the labels of one cell; return the neighbouring cells used as values."""
         if self._read_header(cell):
             return []
@@ -132,7 +157,12 @@ class _FormReader:
         return False
 
     def _read_field(
-        self, key: str | None, cell: Cell, compact: CompactText, found: LabelMatch, rest_of_row: list[Cell]
+        self,
+        key: str | None,
+        cell: Cell,
+        compact: CompactText,
+        found: LabelMatch,
+        rest_of_row: list[Cell],
     ) -> tuple[int | None, list[Cell]]:
         """Read one field's value after its label; return where to go on in the cell and cells used."""
         spec = FIELDS_BY_KEY.get(key) if key else None
@@ -163,10 +193,14 @@ class _FormReader:
             value_cell, value_start, value_end = neighbour, 0, len(neighbour.text)
             next_unit = _unit_beside(rest_of_row, neighbour)
         if spec is not None:
-            self._set_typed(spec.key, spec.type, value_cell, value_start, value_end, found.unit, next_unit)
+            self._set_typed(
+                spec.key, spec.type, value_cell, value_start, value_end, found.unit, next_unit
+            )
         return (segment_end if next_label is not None else None), used
 
-    def _read_task_region(self, cell: Cell, found: LabelMatch, rest_of_document: list[Cell]) -> list[Cell]:
+    def _read_task_region(
+        self, cell: Cell, found: LabelMatch, rest_of_document: list[Cell]
+    ) -> list[Cell]:
         """A goals or outcomes block: the rest of the cell, plus following unlabelled cells."""
         start = cell.start + found.end
         end = cell.end
@@ -193,8 +227,16 @@ class _FormReader:
         begin = cell.start + start + offset + (len(text[offset:]) - len(text[offset:].lstrip()))
         self._set(key, rest, begin, begin + len(rest))
 
-    def _set_typed(self, key: str, kind: str, cell: Cell, start: int, end: int,
-                   label_unit: str | None, next_unit: str | None) -> None:
+    def _set_typed(
+        self,
+        key: str,
+        kind: str,
+        cell: Cell,
+        start: int,
+        end: int,
+        label_unit: str | None,
+        next_unit: str | None,
+    ) -> None:
         segment = cell.text[start:end]
         if is_blank_value(segment) and kind != "bool":
             return
@@ -214,11 +256,27 @@ class _FormReader:
         if reading.value is None:
             return
         begin = cell.start + start
-        self._set(key, reading.value, begin + reading.start, begin + reading.end,
-                  unit=reading.unit, value_std=reading.value_std, unit_std=reading.unit_std)
+        self._set(
+            key,
+            reading.value,
+            begin + reading.start,
+            begin + reading.end,
+            unit=reading.unit,
+            value_std=reading.value_std,
+            unit_std=reading.unit_std,
+        )
 
-    def _set(self, key: str, value: object, start: int, end: int, *, unit: str | None = None,
-             value_std: object = None, unit_std: str | None = None) -> None:
+    def _set(
+        self,
+        key: str,
+        value: object,
+        start: int,
+        end: int,
+        *,
+        unit: str | None = None,
+        value_std: object = None,
+        unit_std: str | None = None,
+    ) -> None:
         # a label printed twice (已完工个数 in two blocks): the first filled one wins
         if self.fields.get(key) is None:
             self.fields[key] = FieldReading(key, value, start, end, unit, value_std, unit_std)
@@ -227,7 +285,9 @@ class _FormReader:
         found = [name for name in CORE_LABELS if name in self.seen_labels]
         if len(found) < 3:
             missing = "、".join(name for name in CORE_LABELS if name not in self.seen_labels)
-            raise NotAForm(f"this is not a 整体绩效自评基础数据表: expected labels not found: {missing}")
+            raise NotAForm(
+                f"this is not a 整体绩效自评基础数据表: expected labels not found: {missing}"
+            )
 
 
 def _value_cell(rest_of_row: list[Cell]) -> Cell | None:
@@ -241,7 +301,7 @@ def _value_cell(rest_of_row: list[Cell]) -> Cell | None:
 
 def _unit_beside(rest_of_row: list[Cell], value_cell: Cell) -> str | None:
     """The template's unit printed in the cell after a bare number (``5 | 个``)."""
-    after = rest_of_row[rest_of_row.index(value_cell) + 1:]
+    after = rest_of_row[rest_of_row.index(value_cell) + 1 :]
     for cell in after:
         if cell.text.strip():
             match = _UNIT_CELL.match(cell.text)

@@ -37,9 +37,16 @@ class Label:
         return self.keys_by_group.get(group or "")
 
 
-def _label(name: str, regex: str, role: Role = "field", *, key: str | None = None,
-           by_group: dict[str, str] | None = None, sets_group: str | None = None,
-           unit: bool = True) -> Label:
+def _label(
+    name: str,
+    regex: str,
+    role: Role = "field",
+    *,
+    key: str | None = None,
+    by_group: dict[str, str] | None = None,
+    sets_group: str | None = None,
+    unit: bool = True,
+) -> Label:
     full = regex + (_UNIT_IN_LABEL if unit and role == "field" else "")
     return Label(name, re.compile(full), role, key, by_group or {}, sets_group)
 
@@ -63,32 +70,48 @@ LABELS: tuple[Label, ...] = (
     _label("应申报项目数", "应申报项目数", key="project_planned_count", sets_group="planned"),
     _label("实际申报项目数", "实际申报项目数", key="project_declared_count", sets_group="declared"),
     _label("目标批复数", "目标批复数", key="project_approved_count", sets_group="approved"),
-    _label("金额", "金额", by_group={
-        "planned": "project_planned_amount",
-        "declared": "project_declared_amount",
-        "approved": "project_approved_amount",
-    }),
+    _label(
+        "金额",
+        "金额",
+        by_group={
+            "planned": "project_planned_amount",
+            "declared": "project_declared_amount",
+            "approved": "project_approved_amount",
+        },
+    ),
     _label("制度措施建立情况", "制度措施建立情况", key="institutional_measures"),
     # disclosure
     _label("信息公开", "信息公开", "stop"),
     _label("自评信息", "自评信息", "group", sets_group="self_eval"),
     _label("预决算信息", "(?:部门)?预决算信息", "group", sets_group="budget"),
     _label("绩效目标", "绩效目标(?:信息)?", "group", sets_group="perf_goal"),
-    _label("是否公开", "是否公开", by_group={
-        "self_eval": "self_eval_disclosed",
-        "budget": "budget_disclosed",
-        "perf_goal": "perf_goal_disclosed",
-    }),
-    _label("公开时间", "(?:预算)?公开(?:时间|日期)", by_group={
-        "self_eval": "self_eval_disclosed_date",
-        "budget": "budget_disclosed_date",
-        "perf_goal": "perf_goal_disclosed_date",
-    }),
-    _label("公开网址", "公开网址|网址", by_group={
-        "self_eval": "self_eval_disclosed_url",
-        "budget": "budget_disclosed_url",
-        "perf_goal": "perf_goal_disclosed_url",
-    }),
+    _label(
+        "是否公开",
+        "是否公开",
+        by_group={
+            "self_eval": "self_eval_disclosed",
+            "budget": "budget_disclosed",
+            "perf_goal": "perf_goal_disclosed",
+        },
+    ),
+    _label(
+        "公开时间",
+        "(?:预算)?公开(?:时间|日期)",
+        by_group={
+            "self_eval": "self_eval_disclosed_date",
+            "budget": "budget_disclosed_date",
+            "perf_goal": "perf_goal_disclosed_date",
+        },
+    ),
+    _label(
+        "公开网址",
+        "公开网址|网址",
+        by_group={
+            "self_eval": "self_eval_disclosed_url",
+            "budget": "budget_disclosed_url",
+            "perf_goal": "perf_goal_disclosed_url",
+        },
+    ),
     # assets
     _label("部门整体管理情况", "(?:部门|单位)整体管理情况", "stop"),
     _label("资产管理规范性", "资产管理(?:规范性)?", "stop"),
@@ -128,11 +151,23 @@ LABELS: tuple[Label, ...] = (
     _label("经济性", "经济性", "stop"),
     _label("效率性", "效率性", "stop"),
     _label("公平性", "公平性", "stop"),
-    _label("三公经费控制率", "[\"“]?三公[\"”]?经费控制率", "group", sets_group="sangong"),
+    _label("三公经费控制率", '["“]?三公["”]?经费控制率', "group", sets_group="sangong"),
     _label("公用经费控制率", "公用经费控制率", "group", sets_group="public"),
-    _label("预算安排数", "预算安排数", by_group={"sangong": "sangong_budget", "public": "public_budget"}),
-    _label("实际支出数", "实际支出数", by_group={"sangong": "sangong_actual", "public": "public_actual"}),
-    _label("控制率", "控制率", by_group={"sangong": "sangong_control_rate", "public": "public_control_rate"}),
+    _label(
+        "预算安排数",
+        "预算安排数",
+        by_group={"sangong": "sangong_budget", "public": "public_budget"},
+    ),
+    _label(
+        "实际支出数",
+        "实际支出数",
+        by_group={"sangong": "sangong_actual", "public": "public_actual"},
+    ),
+    _label(
+        "控制率",
+        "控制率",
+        by_group={"sangong": "sangong_control_rate", "public": "public_control_rate"},
+    ),
     _label("工作完成情况", rf"工作{_L}含项目{_R}完成情况", "stop"),
     _label("未完成目标原因", "未完成目标原因", "stop"),
     _label("重点工作", "重点工作", "group", sets_group="key_work"),
@@ -141,21 +176,35 @@ LABELS: tuple[Label, ...] = (
     _label("项目完成及时性", "项目完成及时性", "group", sets_group="budget_projects"),
     _label("市委督查得分", "市委督查得分", key="key_work_party_score"),
     _label("政府督查得分", "(?:市)?政府督查得分", key="key_work_gov_score"),
-    _label("完成率", "完成率", by_group={
-        "key_work": "key_work_completion",
-        "overall_goals": "overall_goals_rate",
-        "major_goals": "major_goals_rate",
-    }),
-    _label("计划数", "计划数", by_group={"overall_goals": "overall_goals_planned", "major_goals": "major_goals_planned"}),
-    _label("实际实现数", "实际实现数", by_group={
-        "overall_goals": "overall_goals_achieved",
-        "major_goals": "major_goals_achieved",
-    }),
+    _label(
+        "完成率",
+        "完成率",
+        by_group={
+            "key_work": "key_work_completion",
+            "overall_goals": "overall_goals_rate",
+            "major_goals": "major_goals_rate",
+        },
+    ),
+    _label(
+        "计划数",
+        "计划数",
+        by_group={"overall_goals": "overall_goals_planned", "major_goals": "major_goals_planned"},
+    ),
+    _label(
+        "实际实现数",
+        "实际实现数",
+        by_group={
+            "overall_goals": "overall_goals_achieved",
+            "major_goals": "major_goals_achieved",
+        },
+    ),
     _label("部门预算项目数", "部门预算项目数", key="budget_projects_count"),
     _label("按期完成", "按期完成(?:数)?", key="budget_projects_on_time"),
     _label("比率", "比率", key="budget_projects_on_time_rate"),
     _label("社会效益", "社会效益", key="social_benefit"),
-    _label("群众意见反馈渠道", "是否有群众意见反馈渠道和群众意见办理回复机制", key="feedback_channel"),
+    _label(
+        "群众意见反馈渠道", "是否有群众意见反馈渠道和群众意见办理回复机制", key="feedback_channel"
+    ),
     _label("信访数量", "群众上访[、,，]?信访数量", key="petitions_count"),
     _label("按规定期限答复", "其中按规定期限答复", key="petitions_replied_on_time"),
     _label("答复数量", "答复数量", key="petitions_replied"),
@@ -207,7 +256,9 @@ def match_label(compact: CompactText, index: int) -> LabelMatch | None:
         return None
     end, label, found = best
     unit = found.groupdict().get("unit")
-    return LabelMatch(label, compact.to_original(index), compact.to_original(end, end=True), unit, end)
+    return LabelMatch(
+        label, compact.to_original(index), compact.to_original(end, end=True), unit, end
+    )
 
 
 def next_label_start(compact: CompactText, index: int) -> int | None:

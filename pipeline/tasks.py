@@ -56,8 +56,9 @@ def _trim(text: str, start: int, end: int, tail: str) -> tuple[int, int]:
     return start, end
 
 
-def pair_tasks(text: str, goals_region: tuple[int, int] | None,
-               outcomes_region: tuple[int, int] | None) -> tuple[list[Task], list[str]]:
+def pair_tasks(
+    text: str, goals_region: tuple[int, int] | None, outcomes_region: tuple[int, int] | None
+) -> tuple[list[Task], list[str]]:
     """Join numbered goals and outcomes found in two regions of ``text``; return tasks and doubts."""
     goals = _items(text, goals_region, _GOAL_TAIL)
     outcomes = _items(text, outcomes_region, "")
@@ -70,13 +71,15 @@ def pair_tasks(text: str, goals_region: tuple[int, int] | None,
             warnings.append(f"task outcome {no} has no matching task goal")
         if outcome is None:
             warnings.append(f"task goal {no} has no outcome paragraph")
-        tasks.append(Task(
-            no,
-            text[goal[0]:goal[1]] if goal else None,
-            text[outcome[0]:outcome[1]] if outcome else None,
-            goal,
-            outcome,
-        ))
+        tasks.append(
+            Task(
+                no,
+                text[goal[0] : goal[1]] if goal else None,
+                text[outcome[0] : outcome[1]] if outcome else None,
+                goal,
+                outcome,
+            )
+        )
     return tasks, warnings
 
 

@@ -105,7 +105,11 @@ def read_bool(text: str) -> CellValue | None:
     for index, ch in marks:
         if ch in CHECKED_BOXES:
             # a box belongs to the option it touches: after it ("☑是") or before it ("是■")
-            option = _option_after(text, index, options) if boxes_before else _option_before(text, index, options)
+            option = (
+                _option_after(text, index, options)
+                if boxes_before
+                else _option_before(text, index, options)
+            )
         else:
             option = _option_before(text, index, options)
         if option is not None:
@@ -143,12 +147,15 @@ def read_date(text: str) -> CellValue | None:
     try:
         iso = date(int(match["y"]), int(match["m"]), int(match["d"])).isoformat()
     except ValueError:
-        return CellValue(None, match.start(), match.end(), doubt=f"{match.group()!r} is not a real date")
+        return CellValue(
+            None, match.start(), match.end(), doubt=f"{match.group()!r} is not a real date"
+        )
     return CellValue(iso, match.start(), match.end())
 
 
 _UNIT_PATTERN = "|".join(
-    re.escape(u) for u in sorted((*MONEY_SCALE, *COUNT_UNITS, *PERCENT_UNITS), key=len, reverse=True)
+    re.escape(u)
+    for u in sorted((*MONEY_SCALE, *COUNT_UNITS, *PERCENT_UNITS), key=len, reverse=True)
 )
 _MEASURE = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<unit>{_UNIT_PATTERN})?")
 
@@ -176,7 +183,9 @@ def read_measure(
         return CellValue(json_number(value), start, end, "%", json_number(value), "%")
     if kind == "amount":
         if unit not in MONEY_SCALE:
-            return CellValue(json_number(value), start, end, None, None, None, doubt="an amount without a unit")
+            return CellValue(
+                json_number(value), start, end, None, None, None, doubt="an amount without a unit"
+            )
         std = float(value * MONEY_SCALE[unit])
         return CellValue(json_number(value), start, end, unit, std, "元")
     unit = unit if unit and unit not in MONEY_SCALE and unit != "%" else "个"

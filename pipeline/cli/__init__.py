@@ -16,10 +16,22 @@ import click
 # command name -> module under pipeline.cli; imported only when the command runs,
 # so `jixiao --help` stays fast and one command's imports never slow another.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "ingest": ("pipeline.cli.ingest", "Load every submission under DIR into the warehouse (the nightly batch)."),
-    "extract": ("pipeline.cli.extract", "Read submissions and print their JSON, without touching the warehouse."),
-    "figures": ("pipeline.cli.figures", "Read the figures out of free text (the number reader alone)."),
-    "trace": ("pipeline.cli.trace", "Show where a fact or field came from: file, sha256, page, box, sentence."),
+    "ingest": (
+        "pipeline.cli.ingest",
+        "Load every submission under DIR into the warehouse (the nightly batch).",
+    ),
+    "extract": (
+        "pipeline.cli.extract",
+        "Read submissions and print their JSON, without touching the warehouse.",
+    ),
+    "figures": (
+        "pipeline.cli.figures",
+        "Read the figures out of free text (the number reader alone).",
+    ),
+    "trace": (
+        "pipeline.cli.trace",
+        "Show where a fact or field came from: file, sha256, page, box, sentence.",
+    ),
     "sql": ("pipeline.cli.sql", "Run a read-only query against the warehouse."),
 }
 
@@ -49,7 +61,9 @@ def _available(name: str) -> bool:
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--debug", is_flag=True, help="Show full tracebacks (they may contain personal data).")
+@click.option(
+    "--debug", is_flag=True, help="Show full tracebacks (they may contain personal data)."
+)
 @click.version_option(package_name="jixiao")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
@@ -69,5 +83,8 @@ def main(argv: list[str] | None = None) -> Any:
     except Exception as exc:  # the last net: one sentence, never locals
         if debug:
             raise
-        click.echo(f"jixiao: unexpected {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        click.echo(
+            f"jixiao: unexpected {type(exc).__name__}: {exc} (run with --debug for details)",
+            err=True,
+        )
         sys.exit(70)

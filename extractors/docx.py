@@ -1,0 +1,224 @@
+"""Word (.docx) submissions, read from the document XML in reading order.
+
+python-docx's ``cell.text`` repeats a merged cell across its span, misses text inside
+content controls (``w:sdt``), checkbox controls (``w14:checkbox``) and nested tables.
+So this reader walks the body XML itself: each ``w:tc`` once (horizontal spans via
+``gridSpan``, vertical continuations as empty cells), content controls read through,
+checkboxes turned into ☑/□ marks, nested tables as tables of their own.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+
+import docx
+from lxml import etree
+
+from extractors.document import Document, DocumentBuilder, Source, normalise_cell_text
+from extractors.errors import CorruptFile, Encrypted, TooLarge, WrongFormat
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+
+# Symbol-font code points (w:sym) for the marks forms use
+_SYMBOLS = {
+    "F0FC": "√",
+    "F0FB": "×",
+    "F0FE": "☑",
+    "F0FD": "☒",
+    "F0A8": "□",
+    "F06F": "□",
+    "F052": "√",
+    "F0A2": "●",
+}
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def check_package(data: bytes) -> None:
+    """Refuse what must not reach an XML parser: encrypted files, bombs, non-Word ZIPs."""
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise Encrypted("the file is locked with a password; remove the password and resubmit")
+        raise WrongFormat(
+            "the file is named .docx but is an old-style Word 97-2003 document; save it as .docx and resubmit"
+        )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise CorruptFile(
+            "the Word file is damaged (not a readable ZIP package); resubmit it"
+        ) from None
+    names = {member.filename for member in members}
+    if "word/document.xml" not in names:
+        raise WrongFormat(
+            "the file is named .docx but is a ZIP archive without a Word document in it"
+        )
+    total = sum(member.file_size for member in members)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise TooLarge(
+            f"the Word file unpacks to {total:,} bytes, over the limit of {MAX_UNCOMPRESSED_BYTES:,} bytes"
+        )
+    for member in members:
+        if (
+            member.compress_size
+            and member.file_size > 1_000_000
+            and (member.file_size / member.compress_size > MAX_COMPRESSION_RATIO)
+        ):
+            raise TooLarge(
+                f"{member.filename} inflates {member.file_size // member.compress_size}x "
+                f"(limit {MAX_COMPRESSION_RATIO}x): a ZIP bomb"
+            )
+        if member.filename.endswith((".xml", ".rels")):
+            try:
+                with archive.open(member) as part:
+                    head = part.read(4096)
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+                raise CorruptFile(
+                    f"the Word file is damaged ({member.filename} cannot be unpacked); resubmit it"
+                ) from None
+            if b"<!ENTITY" in head or b"<!DOCTYPE" in head:
+                raise TooLarge(
+                    f"{member.filename} declares XML entities (an entity bomb); the limit is none allowed"
+                )
+
+
+def read_docx(data: bytes, source: Source) -> Document:
+    """Read a .docx into a Document: paragraphs and table cells in reading order."""
+    check_package(data)
+    try:
+        body = docx.Document(io.BytesIO(data)).element.body
+    except (
+        KeyError,
+        ValueError,
+        zipfile.BadZipFile,
+        etree.XMLSyntaxError,
+        OSError,
+        EOFError,
+    ) as exc:
+        raise CorruptFile(f"the Word file is damaged ({type(exc).__name__}); resubmit it") from None
+    builder = DocumentBuilder(source)
+    _BodyWalker(builder).walk(body)
+    return builder.build()
+
+
+class _BodyWalker:
+    def __init__(self, builder: DocumentBuilder) -> None:
+        self.builder = builder
+        self.tables = 0
+        self.paragraphs = 0
+
+    def walk(self, container: etree._Element) -> None:
+        for child in _block_children(container):
+            if child.tag == _w("p"):
+                self.builder.add_cell(
+                    normalise_cell_text(paragraph_text(child)),
+                    table=None,
+                    row=self.paragraphs,
+                    col=0,
+                )
+                self.paragraphs += 1
+            elif child.tag == _w("tbl"):
+                self.read_table(child)
+
+    def read_table(self, table: etree._Element) -> None:
+        table_id = self.tables
+        self.tables += 1
+        for row_index, row in enumerate(_children(table, "tr")):
+            column = 0
+            for cell in _children(row, "tc"):
+                properties = cell.find(_w("tcPr"))
+                span = 1
+                continued = False
+                if properties is not None:
+                    grid = properties.find(_w("gridSpan"))
+                    if grid is not None:
+                        span = int(grid.get(_w("val"), "1") or 1)
+                    merge = properties.find(_w("vMerge"))
+                    continued = merge is not None and merge.get(_w("val"), "continue") == "continue"
+                if continued:
+                    # the cell above holds this text already: keep the position, read nothing
+                    self.builder.add_cell("", table=table_id, row=row_index, col=column)
+                else:
+                    text = "\n".join(paragraph_text(p) for p in _cell_paragraphs(cell))
+                    self.builder.add_cell(
+                        normalise_cell_text(text), table=table_id, row=row_index, col=column
+                    )
+                    for nested in _cell_tables(cell):
+                        self.read_table(nested)
+                column += span
+
+
+def _block_children(container: etree._Element) -> Iterator[etree._Element]:
+    """Paragraphs and tables of a body or cell, looking through block-level content controls."""
+    for child in container:
+        if child.tag == _w("sdt"):
+            content = child.find(_w("sdtContent"))
+            if content is not None:
+                yield from _block_children(content)
+        elif child.tag in (_w("p"), _w("tbl")):
+            yield child
+
+
+def _children(element: etree._Element, tag: str) -> Iterator[etree._Element]:
+    """Rows of a table or cells of a row, including those wrapped in content controls."""
+    for child in element:
+        if child.tag == _w(tag):
+            yield child
+        elif child.tag == _w("sdt"):
+            content = child.find(_w("sdtContent"))
+            if content is not None:
+                yield from _children(content, tag)
+
+
+def _cell_paragraphs(cell: etree._Element) -> Iterator[etree._Element]:
+    return (child for child in _block_children(cell) if child.tag == _w("p"))
+
+
+def _cell_tables(cell: etree._Element) -> Iterator[etree._Element]:
+    return (child for child in _block_children(cell) if child.tag == _w("tbl"))
+
+
+def paragraph_text(paragraph: etree._Element) -> str:
+    """The visible text of a paragraph, content controls and checkboxes included."""
+    parts: list[str] = []
+    _collect(paragraph, parts)
+    return "".join(parts)
+
+
+def _collect(element: etree._Element, parts: list[str]) -> None:
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        if tag == _w("t"):
+            parts.append(child.text or "")
+        elif tag in (_w("tab"), _w("ptab")):
+            parts.append(" ")
+        elif tag in (_w("br"), _w("cr")):
+            parts.append("\n")
+        elif tag == _w("sym"):
+            parts.append(_SYMBOLS.get((child.get(_w("char")) or "").upper(), ""))
+        elif tag == _w("sdt"):
+            checkbox = child.find(f"{_w('sdtPr')}/{{{W14}}}checkbox")
+            if checkbox is not None:
+                checked = checkbox.find(f"{{{W14}}}checked")
+                value = checked.get(f"{{{W14}}}val", "0") if checked is not None else "0"
+                parts.append("☑" if value in ("1", "true") else "□")
+            else:
+                content = child.find(_w("sdtContent"))
+                if content is not None:
+                    _collect(content, parts)
+        elif tag == f"{{{MC}}}Fallback" or tag in (_w("delText"), _w("instrText"), _w("tbl")):
+            continue
+        else:
+            _collect(child, parts)
