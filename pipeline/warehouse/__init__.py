@@ -9,6 +9,7 @@ from __future__ import annotations
 from pipeline.warehouse.errors import (
     ChecksFailed,
     IngestAlreadyRunning,
+    ReaderStartFailed,
     SourceDirNotFound,
     WarehouseError,
     WarehouseNotFound,
@@ -21,6 +22,7 @@ __all__ = [
     "DEFAULT_DB",
     "ChecksFailed",
     "IngestAlreadyRunning",
+    "ReaderStartFailed",
     "SourceDirNotFound",
     "WarehouseError",
     "WarehouseNotFound",

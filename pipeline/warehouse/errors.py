@@ -31,6 +31,10 @@ class SourceDirNotFound(WarehouseError):
     """The folder to ingest does not exist or is not a folder."""
 
 
+class ReaderStartFailed(WarehouseError):
+    """The reader processes die before reading anything: the run cannot go on."""
+
+
 class ChecksFailed(WarehouseError):
     """A data check in sql/checks returned rows: the night is not published."""
 

@@ -1,0 +1,445 @@
+"""The nightly run: every submission under a folder into the warehouse, each file once.
+
+scan -> sha256 -> skip what is loaded -> read new files in worker processes (a per-file time
+limit; a hung or crashed reader becomes a reject, the run goes on) -> load each reading in its
+own transaction -> data checks -> publish the night atomically (see ``warehouse.publish``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import secrets
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from extractors.errors import InternalError, JixiaoError
+from pipeline import __version__
+from pipeline.extract import DEFAULT_MAX_BYTES, extract_file, sha256_file
+from pipeline.warehouse import schema
+from pipeline.warehouse.errors import ChecksFailed, ReaderStartFailed, SourceDirNotFound
+from pipeline.warehouse.load import Loader
+from pipeline.warehouse.publish import (
+    ingest_lock,
+    keep_failed_copy,
+    prepare_working_copy,
+    publish_working_copy,
+)
+
+Extractor = Callable[..., dict[str, Any]]
+ProgressCallback = Callable[[int, int, str], None]
+
+DEFAULT_TIMEOUT = 60.0
+# A worker is replaced after this many files, so a slow leak in a reader cannot grow all night.
+MAX_FILES_PER_WORKER = 500
+# Editors' lock and temp files, OS litter: never submissions.
+SKIPPED_NAMES = frozenset({"thumbs.db", "desktop.ini"})
+SKIPPED_SUFFIXES = (".tmp", ".part", ".crdownload", "~")
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """One file to read: where it is and what its bytes hash to."""
+
+    path: Path
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A file refused, with its ERRORS.md code and a sentence a clerk can act on."""
+
+    path: str
+    sha256: str | None
+    error_code: str
+    message: str
+
+
+@dataclass
+class RunReport:
+    """What one run did: the numbers of the ``runs`` row and the rejects, for the report."""
+
+    run_id: str
+    db: Path
+    source_dir: Path
+    started_at: datetime
+    finished_at: datetime | None = None
+    status: str = "running"
+    seen: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    known_rejects: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+    log_path: Path | None = None
+    seconds: float = 0.0
+
+
+def new_run_id() -> str:
+    """A run id that sorts by time and is unique: 20240612T020000-3f9a1c."""
+    return f"{datetime.now().strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+
+
+def _skipped(name: str) -> bool:
+    lower = name.lower()
+    return (
+        name.startswith((".", "~$", ".~lock"))
+        or lower in SKIPPED_NAMES
+        or lower.endswith(SKIPPED_SUFFIXES)
+    )
+
+
+def scan_dir(root: Path, exclude: Iterable[Path] = ()) -> list[Path]:
+    """Every candidate submission under root, recursively, oldest first (then by path).
+
+    Hidden files and folders, Office lock files (``~$x.docx``) and temp files are skipped;
+    every other file is a candidate, so a .doc or .xls gets its ``unsupported_format`` reject.
+    """
+    excluded = {p.resolve() for p in exclude}
+    found: list[tuple[int, str, Path]] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not _skipped(d))
+        for name in filenames:
+            path = Path(dirpath) / name
+            if _skipped(name) or path.resolve() in excluded or not path.is_file():
+                continue
+            found.append((path.stat().st_mtime_ns, str(path), path))
+    return [path for _, _, path in sorted(found)]
+
+
+# --- worker processes -----------------------------------------------------------------
+
+def _worker_main(conn: Connection, extractor: Extractor, max_bytes: int) -> None:
+    """A reader process: read the files it is sent, send back a reading or a reject."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    conn.send(("ready",))  # tells a reader that dies on a file from one that cannot start
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        index, path, sha256 = task
+        try:
+            message: tuple[Any, ...] = (index, "ok", extractor(Path(path), sha256=sha256, max_bytes=max_bytes))
+        except JixiaoError as exc:
+            message = (index, "reject", exc.error_code, exc.message)
+        except Exception as exc:
+            message = (index, "reject", "internal_error", InternalError.from_exception(exc).message)
+        try:
+            conn.send(message)
+        except Exception as exc:  # a reading that cannot be pickled is the reader's bug
+            conn.send((index, "reject", "internal_error", InternalError.from_exception(exc).message))
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+    index: int | None = None
+    deadline: float = 0.0
+    files_done: int = 0
+    ready: bool = False
+
+
+Outcome = dict[str, Any] | Reject
+
+
+class ReaderPool:
+    """N reader processes with a per-file time limit; a hung or dead one is replaced.
+
+    ``concurrent.futures`` cannot kill one hung worker, so each worker here has its own pipe
+    and the parent waits on all pipes and process sentinels with the nearest deadline.
+    """
+
+    def __init__(self, workers: int, extractor: Extractor, timeout: float, max_bytes: int) -> None:
+        # spawn, not fork: the parent has DuckDB's threads running, and forking those is unsafe.
+        self._ctx = multiprocessing.get_context("spawn")
+        self._extractor = extractor
+        self._timeout = timeout
+        self._max_bytes = max_bytes
+        self._workers = [self._spawn() for _ in range(workers)]
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(
+            target=_worker_main, args=(child, self._extractor, self._max_bytes), daemon=True,
+            name="jixiao-reader",
+        )
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    @staticmethod
+    def _stop(worker: _Worker, grace: float) -> None:
+        worker.process.join(grace)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join()
+        worker.conn.close()
+
+    def _replace(self, worker: _Worker, grace: float = 0.0) -> None:
+        self._stop(worker, grace)
+        self._workers[self._workers.index(worker)] = self._spawn()
+
+    def map(self, jobs: list[FileJob]) -> Iterator[tuple[FileJob, Outcome]]:
+        """Read every job; yield (job, reading or Reject) in the order they finish."""
+        pending = deque(range(len(jobs)))
+        while True:
+            for worker in self._workers:
+                if worker.index is None and pending:
+                    worker.index = pending.popleft()
+                    worker.deadline = time.monotonic() + self._timeout
+                    job = jobs[worker.index]
+                    # A worker that died idle shows up below as a crash on this job.
+                    with contextlib.suppress(OSError):
+                        worker.conn.send((worker.index, str(job.path), job.sha256))
+            busy = [w for w in self._workers if w.index is not None]
+            if not busy:
+                return
+            nearest = min(w.deadline for w in busy)
+            wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
+                 timeout=max(0.0, nearest - time.monotonic()))
+            for worker in busy:
+                yield from self._collect(worker, jobs)
+
+    def _collect(self, worker: _Worker, jobs: list[FileJob]) -> Iterator[tuple[FileJob, Outcome]]:
+        assert worker.index is not None
+        job = jobs[worker.index]
+        outcome: Outcome | None = None
+        try:
+            while outcome is None and worker.conn.poll():
+                message = worker.conn.recv()
+                if message[0] == "ready":
+                    worker.ready = True
+                elif message[1] == "ok":
+                    outcome = message[2]
+                else:
+                    outcome = Reject(str(job.path), job.sha256, message[2], message[3])
+        except (EOFError, OSError):
+            pass  # the worker died mid-message: treated as a crash below
+        if outcome is not None:
+            worker.index = None
+            worker.files_done += 1
+            if worker.files_done >= MAX_FILES_PER_WORKER:
+                worker.conn.send(None)
+                self._replace(worker, grace=2.0)
+            yield job, outcome
+            return
+        if not worker.process.is_alive() or worker.conn.closed:
+            worker.process.join()
+            code = worker.process.exitcode
+            reason = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            if not worker.ready:
+                raise ReaderStartFailed(
+                    f"the reader processes cannot start ({reason}); see the error above, "
+                    "or run with --workers 0 to read in this process"
+                )
+            worker.index = None
+            self._replace(worker)
+            yield job, Reject(str(job.path), job.sha256, "internal_error",
+                              f"the reader crashed on this file ({reason}); the run went on without it")
+        elif time.monotonic() >= worker.deadline:
+            worker.index = None
+            self._replace(worker)
+            yield job, Reject(str(job.path), job.sha256, "timeout",
+                              f"reading took longer than the {self._timeout:g} s limit per file")
+
+    def close(self) -> None:
+        """Stop every worker: politely, then by force."""
+        for worker in self._workers:
+            with contextlib.suppress(OSError):
+                worker.conn.send(None)
+        for worker in self._workers:
+            self._stop(worker, grace=2.0)
+
+
+def read_in_process(jobs: list[FileJob], extractor: Extractor, max_bytes: int) -> Iterator[tuple[FileJob, Outcome]]:
+    """Read every job in this process (no time limit): for debugging and small runs."""
+    for job in jobs:
+        try:
+            yield job, extractor(job.path, sha256=job.sha256, max_bytes=max_bytes)
+        except JixiaoError as exc:
+            yield job, Reject(str(job.path), job.sha256, exc.error_code, exc.message)
+        except Exception as exc:
+            yield job, Reject(str(job.path), job.sha256, "internal_error", InternalError.from_exception(exc).message)
+
+
+# --- the run ---------------------------------------------------------------------------
+
+def _run_logger(log_path: Path) -> logging.Logger:
+    logger = logging.getLogger(f"jixiao.ingest.{log_path.stem}")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    handler = logging.FileHandler(log_path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger.addHandler(handler)
+    return logger
+
+
+def _close_logger(logger: logging.Logger) -> None:
+    for handler in list(logger.handlers):
+        handler.close()
+        logger.removeHandler(handler)
+
+
+def ingest(
+    source_dir: Path,
+    db: Path,
+    *,
+    workers: int | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    extractor: Extractor = extract_file,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    retry_rejected: bool = False,
+    on_progress: ProgressCallback | None = None,
+) -> RunReport:
+    """Load every new or corrected submission under ``source_dir`` into the warehouse ``db``.
+
+    ``workers`` reader processes (default: one per core; 0 reads in this process, without
+    the time limit). Raises a ``WarehouseError`` when the run cannot complete; rejects of
+    single files do not stop it. Nothing is published unless the whole run succeeds.
+    """
+    if not source_dir.is_dir():
+        raise SourceDirNotFound(f"{source_dir} is not a folder; pass the folder of submissions to ingest")
+    db = db.resolve()
+    report = RunReport(new_run_id(), db, source_dir, datetime.now())
+    log_dir = db.parent / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    report.log_path = log_dir / f"ingest-{report.run_id}.log"
+    log = _run_logger(report.log_path)
+    clock = time.monotonic()
+    try:
+        with ingest_lock(db, report.run_id):
+            log.info("run %s: %s -> %s (jixiao %s, workers %s, timeout %g s)",
+                     report.run_id, source_dir, db, __version__, workers, timeout)
+            _run(report, log, workers=workers, timeout=timeout, extractor=extractor,
+                 max_bytes=max_bytes, retry_rejected=retry_rejected, on_progress=on_progress)
+    except Exception as exc:
+        report.status = "failed"
+        log.error("run %s failed: %s", report.run_id, getattr(exc, "message", exc))
+        raise
+    finally:
+        report.seconds = time.monotonic() - clock
+        _close_logger(log)
+    return report
+
+
+def _run(
+    report: RunReport, log: logging.Logger, *, workers: int | None, timeout: float,
+    extractor: Extractor, max_bytes: int, retry_rejected: bool, on_progress: ProgressCallback | None,
+) -> None:
+    db = report.db
+    work = prepare_working_copy(db)
+    con = schema.open_for_write(work)
+    try:
+        con.execute(
+            "insert into runs (run_id, started_at, status, source_dir, jixiao_version) values (?, ?, 'running', ?, ?)",
+            [report.run_id, report.started_at, str(report.source_dir), __version__],
+        )
+        loaded = {row[0] for row in con.execute("select sha256 from submissions").fetchall()}
+        # Bytes this reader refused before are refused again: skip them until they change.
+        # A timeout or a crash may be the machine's fault, not the file's: those are retried.
+        refused = set() if retry_rejected else {
+            row[0] for row in con.execute(
+                "select distinct sha256 from rejects where sha256 is not null and jixiao_version = ? "
+                "and error_code not in ('timeout', 'internal_error')", [__version__]
+            ).fetchall()
+        }
+        jobs = _plan(report, log, scan_dir(report.source_dir, exclude=[db]), loaded, refused)
+        _load(report, log, con, jobs, workers=workers, timeout=timeout, extractor=extractor,
+              max_bytes=max_bytes, on_progress=on_progress)
+        report.finished_at = datetime.now()
+        report.status = "completed"
+        con.execute(
+            "update runs set finished_at = ?, status = ?, files_seen = ?, files_new = ?, files_changed = ?, "
+            "files_unchanged = ?, files_rejected = ? where run_id = ?",
+            [report.finished_at, report.status, report.seen, report.new, report.changed,
+             report.unchanged, len(report.rejects), report.run_id],
+        )
+        failures = schema.run_checks(con)
+    finally:
+        con.close()
+    if failures:
+        kept = keep_failed_copy(db)
+        listed = ", ".join(f"{name} ({count} rows)" for name, count in failures.items())
+        raise ChecksFailed(
+            f"data checks failed: {listed}; nothing was published, the failed load is kept at {kept}",
+            failures,
+        )
+    publish_working_copy(db)
+    log.info("published %s: %d new, %d changed, %d unchanged, %d rejected",
+             db, report.new, report.changed, report.unchanged, len(report.rejects))
+
+
+def _plan(
+    report: RunReport, log: logging.Logger, paths: list[Path], loaded: set[str], refused: set[str]
+) -> list[FileJob]:
+    """Hash every file; keep those whose bytes are neither loaded nor refused before."""
+    jobs: list[FileJob] = []
+    planned: set[str] = set()
+    for path in paths:
+        report.seen += 1
+        try:
+            sha256 = sha256_file(path)
+        except OSError as exc:
+            report.rejects.append(Reject(str(path), None, "internal_error", f"could not read the file: {exc.strerror}"))
+            continue
+        if sha256 in loaded or sha256 in planned:
+            report.unchanged += 1  # the same bytes are one submission, whatever the path
+        elif sha256 in refused:
+            report.unchanged += 1
+            report.known_rejects += 1
+            log.info("refused before, not read again: %s (%s)", path, sha256[:12])
+        else:
+            planned.add(sha256)
+            jobs.append(FileJob(path.resolve(), sha256))
+    log.info("%d files seen, %d to read, %d unchanged", report.seen, len(jobs), report.unchanged)
+    return jobs
+
+
+def _load(
+    report: RunReport, log: logging.Logger, con: Any, jobs: list[FileJob], *, workers: int | None,
+    timeout: float, extractor: Extractor, max_bytes: int, on_progress: ProgressCallback | None,
+) -> None:
+    """Read the jobs and load each reading in its own transaction; refusals become rejects."""
+    loader = Loader(con)
+    count = min(workers if workers is not None else (os.cpu_count() or 1), len(jobs))
+    pool = ReaderPool(count, extractor, timeout, max_bytes) if count > 0 else None
+    outcomes = pool.map(jobs) if pool else read_in_process(jobs, extractor, max_bytes)
+    try:
+        for done, (job, outcome) in enumerate(outcomes, 1):
+            if not isinstance(outcome, Reject):
+                try:
+                    result = loader.load_reading(outcome, sha256=job.sha256, source_path=str(job.path),
+                                                 run_id=report.run_id)
+                except Exception as exc:  # one unloadable reading must not stop the night
+                    outcome = Reject(str(job.path), job.sha256, "internal_error",
+                                     f"the reading could not be loaded: {InternalError.from_exception(exc).message}")
+                else:
+                    setattr(report, result.status, getattr(report, result.status) + 1)
+                    log.info("%s %s (%s) as %s version %d", result.status, job.path, job.sha256[:12],
+                             result.submission_id, result.version)
+            if isinstance(outcome, Reject):
+                report.rejects.append(outcome)
+                log.warning("rejected %s (%s): %s: %s", job.path, job.sha256[:12], outcome.error_code, outcome.message)
+            if on_progress:
+                on_progress(done, len(jobs), str(job.path))
+    finally:
+        if pool:
+            pool.close()
+    if report.rejects:
+        con.executemany(
+            "insert into rejects (run_id, source_path, sha256, error_code, message, jixiao_version) values (?, ?, ?, ?, ?, ?)",
+            [[report.run_id, r.path, r.sha256, r.error_code, r.message, __version__] for r in report.rejects],
+        )
