@@ -162,6 +162,7 @@ UNDER_WORDS = ("不到", "不足", "以下", "不超过", "低于", "≤", "以�
 OVER_WORDS = ("多", "余", "以上", "超过", "逾", "至少", "≥")
 ABOUT_WORDS = ("约", "近", "左右", "大约")
 FALL_WORDS = ("下降", "减少", "回落", "负增长", "降低", "下滑", "缩减", "缩短", "减")
+RISE_WORDS = ("增长", "增加", "提高", "提升", "上升", "多完成", "扩大")
 
 
 def approx_from_text(text: str, basis: str | None) -> str | None:
@@ -211,7 +212,10 @@ def check_fact(rid: str, sentence: str, f: dict) -> list[str]:
     else:
         before = sentence[start - 1] if start > 0 else ""
         after = sentence[start + len(text) : start + len(text) + 1]
-        if re.match(r"[0-9０-９.．]", before) or re.match(r"[0-9０-９]", after):
+        digit = r"[0-9０-９]"
+        cut_before = re.match(digit, text[0]) and re.match(r"[0-9０-９.．]", before)
+        cut_after = re.match(digit, text[-1]) and re.match(digit, after)
+        if cut_before or cut_after:
             err.append(f"{where}: figure cut inside a number")
     if f["kind"] not in KINDS:
         err.append(f"{where}: kind {f['kind']!r}")
@@ -252,8 +256,8 @@ def check_fact(rid: str, sentence: str, f: dict) -> list[str]:
         err.append(f"{where}: previous on a {kind}")
     if "total" in f and kind != "rank":
         err.append(f"{where}: total on a {kind}")
-    # sign of a change
-    if kind == "change":
+    # sign of a change (a bare figure after 分别 takes its sign from the shared verb)
+    if kind == "change" and any(w in text for w in FALL_WORDS + RISE_WORDS):
         falls = any(w in text for w in FALL_WORDS)
         if falls != (value < 0):
             err.append(f"{where}: sign of change does not match the wording")
