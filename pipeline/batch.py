@@ -356,8 +356,8 @@ def _run(
                 "and error_code not in ('timeout', 'internal_error')", [__version__]
             ).fetchall()
         }
-        jobs = _plan(report, log, scan_dir(report.source_dir, exclude=[db]), loaded, refused)
-        _load(report, log, con, jobs, workers=workers, timeout=timeout, extractor=extractor,
+        jobs, copies = _plan(report, log, scan_dir(report.source_dir, exclude=[db]), loaded, refused)
+        _load(report, log, con, jobs, copies, workers=workers, timeout=timeout, extractor=extractor,
               max_bytes=max_bytes, on_progress=on_progress)
         report.finished_at = datetime.now()
         report.status = "completed"
@@ -384,10 +384,14 @@ def _run(
 
 def _plan(
     report: RunReport, log: logging.Logger, paths: list[Path], loaded: set[str], refused: set[str]
-) -> list[FileJob]:
-    """Hash every file; keep those whose bytes are neither loaded nor refused before."""
+) -> tuple[list[FileJob], dict[str, list[Path]]]:
+    """Hash every file; keep those whose bytes are neither loaded nor refused before.
+
+    Returns the files to read and, by sha256, the other paths holding the same bytes: those
+    are read once and share the outcome of the first.
+    """
     jobs: list[FileJob] = []
-    planned: set[str] = set()
+    copies: dict[str, list[Path]] = {}
     for path in paths:
         report.seen += 1
         try:
@@ -395,21 +399,24 @@ def _plan(
         except OSError as exc:
             report.rejects.append(Reject(str(path), None, "internal_error", f"could not read the file: {exc.strerror}"))
             continue
-        if sha256 in loaded or sha256 in planned:
+        if sha256 in loaded:
             report.unchanged += 1  # the same bytes are one submission, whatever the path
+        elif sha256 in copies:
+            copies[sha256].append(path.resolve())
         elif sha256 in refused:
             report.unchanged += 1
             report.known_rejects += 1
             log.info("refused before, not read again: %s (%s)", path, sha256[:12])
         else:
-            planned.add(sha256)
+            copies[sha256] = []
             jobs.append(FileJob(path.resolve(), sha256))
     log.info("%d files seen, %d to read, %d unchanged", report.seen, len(jobs), report.unchanged)
-    return jobs
+    return jobs, {sha: paths for sha, paths in copies.items() if paths}
 
 
 def _load(
-    report: RunReport, log: logging.Logger, con: Any, jobs: list[FileJob], *, workers: int | None,
+    report: RunReport, log: logging.Logger, con: Any, jobs: list[FileJob], copies: dict[str, list[Path]],
+    *, workers: int | None,
     timeout: float, extractor: Extractor, max_bytes: int, on_progress: ProgressCallback | None,
 ) -> None:
     """Read the jobs and load each reading in its own transaction; refusals become rejects."""
@@ -431,8 +438,13 @@ def _load(
                     log.info("%s %s (%s) as %s version %d", result.status, job.path, job.sha256[:12],
                              result.submission_id, result.version)
             if isinstance(outcome, Reject):
-                report.rejects.append(outcome)
-                log.warning("rejected %s (%s): %s: %s", job.path, job.sha256[:12], outcome.error_code, outcome.message)
+                # Every path of refused bytes gets its own reject: each is a file a clerk must fix.
+                for path in [job.path, *copies.get(job.sha256, [])]:
+                    reject = Reject(str(path), job.sha256, outcome.error_code, outcome.message)
+                    report.rejects.append(reject)
+                    log.warning("rejected %s (%s): %s: %s", path, job.sha256[:12], reject.error_code, reject.message)
+            else:
+                report.unchanged += len(copies.get(job.sha256, []))
             if on_progress:
                 on_progress(done, len(jobs), str(job.path))
     finally:
