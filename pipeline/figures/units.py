@@ -30,20 +30,169 @@ BASE_UNITS: dict[str, tuple[str, str, Decimal]] = {
 }
 
 # measure words of counts; the unit_std is the measure word itself
-MEASURE_WORDS = (
-    "个 家 名 人 人次 户 户次 场 场次 次 项 件 件次 所 套 台 台次 辆 篇 盏 批 批次 期 座 处 "
-    "条 部 本 册 份 张 间 栋 幢 艘 架 架次 株 棵 头 只 羽 匹 枚 颗 例 位 宗 起 单 笔 门 类 "
-    "种 支 队 组 届 轮 节 课时 学时 堂 班 校 床 床位 宗次 人日 车次 班次 对 封 首 部 集 "
-    "分 个村 片 块 眼 口 根 盘 包 箱 袋 剂 针 剂次 份次 户数 人数 次数 家次 项次 单位 平台"
-).split()
+MEASURE_WORDS = [
+    "个",
+    "家",
+    "名",
+    "人",
+    "人次",
+    "户",
+    "户次",
+    "场",
+    "场次",
+    "次",
+    "项",
+    "件",
+    "件次",
+    "所",
+    "套",
+    "台",
+    "台次",
+    "辆",
+    "篇",
+    "盏",
+    "批",
+    "批次",
+    "期",
+    "座",
+    "处",
+    "条",
+    "部",
+    "本",
+    "册",
+    "份",
+    "张",
+    "间",
+    "栋",
+    "幢",
+    "艘",
+    "架",
+    "架次",
+    "株",
+    "棵",
+    "头",
+    "只",
+    "羽",
+    "匹",
+    "枚",
+    "颗",
+    "例",
+    "位",
+    "宗",
+    "起",
+    "单",
+    "笔",
+    "门",
+    "类",
+    "种",
+    "支",
+    "队",
+    "组",
+    "届",
+    "轮",
+    "节",
+    "课时",
+    "学时",
+    "堂",
+    "班",
+    "校",
+    "床",
+    "床位",
+    "宗次",
+    "人日",
+    "车次",
+    "班次",
+    "对",
+    "封",
+    "首",
+    "部",
+    "集",
+    "分",
+    "个村",
+    "片",
+    "块",
+    "眼",
+    "口",
+    "根",
+    "盘",
+    "包",
+    "箱",
+    "袋",
+    "剂",
+    "针",
+    "剂次",
+    "份次",
+    "户数",
+    "人数",
+    "次数",
+    "家次",
+    "项次",
+    "单位",
+    "平台",
+    "管",
+    "标箱",
+    "辆次",
+    "艘次",
+    "人天",
+    "尾",
+    "亩次",
+    "宗数",
+]
 # drop the words that read as nouns more often than as measure words
-MEASURE_WORDS = [w for w in MEASURE_WORDS if w not in {"户数", "人数", "次数", "单位", "平台", "个村"}]
+MEASURE_WORDS = [
+    w for w in MEASURE_WORDS if w not in {"户数", "人数", "次数", "单位", "平台", "个村", "宗数"}
+]
 
-QUANTITY_UNITS = (
-    "公里 千米 米 厘米 毫米 延米 吨 万吨 千克 公斤 克 斤 亩 公顷 平方米 平米 ㎡ m² 平方公里 平方千米 "
-    "立方米 m³ 方 千瓦时 度 千瓦 兆瓦 瓦 千伏安 千伏 升 毫升 吨标准煤 标准煤 吨标煤 "
-    "个工作日 工作日 天 小时 个小时 分钟 秒 周 个月 个季度 km kg"
-).split()
+QUANTITY_UNITS = [
+    "公里",
+    "千米",
+    "米",
+    "厘米",
+    "毫米",
+    "延米",
+    "吨",
+    "千克",
+    "公斤",
+    "克",
+    "斤",
+    "亩",
+    "公顷",
+    "平方米",
+    "平米",
+    "㎡",
+    "m²",
+    "平方公里",
+    "平方千米",
+    "立方米",
+    "m³",
+    "方",
+    "千瓦时",
+    "度",
+    "千瓦",
+    "兆瓦",
+    "瓦",
+    "千伏安",
+    "千伏",
+    "升",
+    "毫升",
+    "吨标准煤",
+    "标准煤",
+    "吨标煤",
+    "微克",
+    "毫克",
+    "个工作日",
+    "工作日",
+    "天",
+    "小时",
+    "个小时",
+    "分钟",
+    "秒",
+    "周",
+    "个月",
+    "个季度",
+    "km",
+    "kg",
+]
 
 for _mw in MEASURE_WORDS:
     BASE_UNITS.setdefault(_mw, (COUNT, _mw, Decimal(1)))
@@ -66,13 +215,13 @@ class Unit:
     factor: Decimal  # value_std = value * factor
 
 
-def read_unit(scale: str, base: str) -> Unit:
-    """The unit made of ``scale`` (may be '') and ``base`` (a key of BASE_UNITS)."""
+def read_unit(scale: str, base: str, per: str = "") -> Unit:
+    """The unit made of ``scale`` (may be ''), ``base`` (a key of BASE_UNITS) and ``per`` ('/日')."""
     written = scale + base
     if written in BASE_UNITS:  # 千米, 千瓦 are units of their own, not 千 x 米
         scale, base = "", written
     kind, std, factor = BASE_UNITS[base]
-    return Unit(written, scale, base, kind, std, factor * scale_of(scale))
+    return Unit(written + per, scale, base, kind, std + per, factor * scale_of(scale))
 
 
 def unit_pattern() -> str:

@@ -1,0 +1,52 @@
+"""The jieba tokenizer of the number reader, with its own user dictionary.
+
+The dictionary (``userdict.txt``: ``word [freq] tag``) teaches jieba indicator
+terms and measure words, and its tags tell the metric reader which words never
+begin or end a metric (``s``), which leading verbs to drop (``v``) and which
+prepositions start the measured phrase (``p``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+
+USERDICT = Path(__file__).with_name("userdict.txt")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """A private jieba tokenizer and the reader's word tags."""
+
+    tokenizer: jieba.Tokenizer
+    tags: dict[str, str]
+
+    def tokenize(self, text: str, offset: int = 0) -> list[tuple[str, int, int]]:
+        """(word, start, end) for each jieba word of ``text``, offsets shifted by ``offset``."""
+        return [(w, s + offset, e + offset) for w, s, e in self.tokenizer.tokenize(text)]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Build the tokenizer once, on first use (the only I/O of the reader)."""
+    jieba.setLogLevel(logging.WARNING)  # jieba prints its cache notes at INFO
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    tags: dict[str, str] = {}
+    for line in USERDICT.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if not parts or line.startswith("#"):
+            continue
+        word, tag = parts[0], parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else ""
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        if freq is not None:
+            tokenizer.add_word(word, freq)
+        elif word not in tokenizer.FREQ:
+            tokenizer.add_word(word)
+        if tag:
+            tags[word] = tag
+    return Lexicon(tokenizer, tags)

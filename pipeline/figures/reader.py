@@ -1,0 +1,413 @@
+"""Free Chinese text in, facts out: the number reader (regex for figures, jieba for words).
+
+The flow: ``FIGURE`` finds candidate figures; each is checked against word
+boundaries and the exclusions of FACTS.md, given a kind, sign and basis; then
+starting levels (`由52%提高至61.5%`) and rank fields (`全国共230名`) are folded
+into the figure they qualify, and each fact gets its metric phrase.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pipeline.figures.fact import Fact
+from pipeline.figures.lexicon import Lexicon, lexicon
+from pipeline.figures.metric import Token, after_phrase, before_phrase, noun_follows
+from pipeline.figures.numerals import NumeralError, parse_number, scale_of
+from pipeline.figures.patterns import (
+    APPROX_AFTER,
+    APPROX_BEFORE,
+    BASIS,
+    CHANGE_BEFORE,
+    CLAUSE_BREAK,
+    EXCLUDED,
+    FIGURE,
+    FROM_BEFORE,
+    FROM_TO_GAP,
+    LIST_GAP,
+    RANK_TOTAL,
+    RANK_WORDS,
+    SENTENCE_BREAK,
+)
+from pipeline.figures.units import COUNT, POINTS, TIMES, Unit, read_unit
+
+KIND_OF_UNIT = {"amount": "amount", "percent": "percent", POINTS: "change", TIMES: "change",
+                COUNT: "count", "quantity": "quantity"}  # fmt: skip
+BASIS_NAMES = {"yoy": "yoy", "mom": "mom", "plan": "vs_plan"}
+# numeral + measure word pairs that are words of their own (十分重要, 一起, 一度)
+IDIOMS = frozenset(
+    [
+        "十分",
+        "一些",
+        "一度",
+        "一起",
+        "一块",
+        "一方",
+        "一口",
+        "一眼",
+        "一分",
+        "一头",
+        "万分",
+        "一片",
+        "一门",
+        "一班",
+        "一线",
+        "一对",
+        "一批批",
+    ]
+)
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NOT_A_FIGURE_BEFORE = set("．.+-－/_#@:：") | set(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+)
+
+
+@dataclass
+class _Figure:
+    """A candidate figure while the reader decides about it."""
+
+    start: int
+    end: int
+    num_start: int
+    value: Decimal
+    unit: Unit | None
+    approx: str | None
+    kind: str = ""
+    basis: str | None = None
+    value_max: Decimal | None = None
+    previous: Decimal | None = None
+    total: Decimal | None = None
+    anchor: int = -1  # where the metric phrase ends (the start of a folded starting level)
+    sentence: tuple[int, int] = (0, 0)
+    metric: str | None = None
+    dropped: bool = False
+    negative: bool = False
+    chinese: bool = False
+    extras: dict[str, object] = field(default_factory=dict)
+
+
+class _Sentences:
+    """Sentence spans of a text and their jieba words, tokenized on demand."""
+
+    def __init__(self, text: str, lex: Lexicon) -> None:
+        self.text = text
+        self.lex = lex
+        ends = [m.end() for m in SENTENCE_BREAK.finditer(text)]
+        if not ends or ends[-1] != len(text):
+            ends.append(len(text))
+        self.ends = ends
+        self._tokens: dict[int, list[Token]] = {}
+        self._bounds: dict[int, tuple[set[int], set[int]]] = {}
+
+    def span(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.ends, pos)
+        i = min(i, len(self.ends) - 1)
+        return (self.ends[i - 1] if i else 0), self.ends[i]
+
+    def tokens(self, pos: int) -> list[Token]:
+        lo, hi = self.span(pos)
+        if lo not in self._tokens:
+            self._tokens[lo] = self.lex.tokenize(self.text[lo:hi], lo)
+            self._bounds[lo] = ({t[1] for t in self._tokens[lo]}, {t[2] for t in self._tokens[lo]})
+        return self._tokens[lo]
+
+    def is_word_start(self, pos: int) -> bool:
+        self.tokens(pos)
+        return pos in self._bounds[self.span(pos)[0]][0]
+
+    def is_word_end(self, pos: int, inside: int) -> bool:
+        self.tokens(inside)
+        return pos in self._bounds[self.span(inside)[0]][1]
+
+
+def text_to_facts(text: str) -> list[Fact]:
+    """Every figure stated in ``text``, as facts in order of their start (FACTS.md)."""
+    if not text or not any(ch.isdigit() or ch in _CN_START for ch in text):
+        return []
+    lex = lexicon()
+    sentences = _Sentences(text, lex)
+    excluded = [m.span() for m in EXCLUDED.finditer(text)]
+    figures = _find_figures(text, sentences, excluded)
+    _fold_levels_and_fields(text, figures)
+    figures = [f for f in figures if not f.dropped]
+    _inherit_listed_kinds(text, figures)
+    _assign_metrics(text, figures, sentences, lex)
+    return [_to_fact(text, f) for f in figures]
+
+
+_CN_START = set("零〇一二两三四五六七八九壹贰貮叁肆伍陆柒捌玖十拾百佰千仟")
+
+
+def _find_figures(
+    text: str, sentences: _Sentences, excluded: list[tuple[int, int]]
+) -> list[_Figure]:
+    figures: list[_Figure] = []
+    pos = 0
+    while True:
+        m = FIGURE.search(text, pos)
+        if m is None:
+            return figures
+        figure = _read_match(text, m, sentences, excluded)
+        if figure is None:
+            # a Chinese numeral rejected at a word boundary may hide a figure inside it
+            # (统一部署 → 一部); a rejected Arabic or qualified figure hides none
+            raw = m.group("n1") or ""
+            inner = raw and not raw[0].isdigit() and not m.group("pre")
+            pos = m.start() + 1 if inner else m.end()
+            continue
+        figures.append(figure)
+        pos = m.end()
+
+
+def _inside(span: tuple[int, int], excluded: list[tuple[int, int]]) -> bool:
+    return any(lo <= span[0] and span[1] <= hi for lo, hi in excluded)
+
+
+def _read_match(
+    text: str, m: re.Match[str], sentences: _Sentences, excluded: list[tuple[int, int]]
+) -> _Figure | None:
+    """A candidate figure from one regex match, or None when it is no fact."""
+    raw = m.group("pn") or m.group("n1")
+    num_start = m.start("pn") if m.group("pn") else m.start("n1")
+    base = m.group("base")
+    di = m.group("di") is not None
+    if _inside(m.span(), excluded):
+        return None
+    before = text[m.start() - 1] if m.start() else ""
+    # PM2.5, G205, 每万人口, 每百平方公里: part of a name or a denominator
+    if before in _NOT_A_FIGURE_BEFORE or before.isdigit() or before == "每":
+        return None
+    after = text[m.end()] if m.end() < len(text) else ""
+    if (after and after in "+＋") or (
+        _ASCII_ALNUM.match(after) and (not base or _ASCII_ALNUM.match(text[m.end() - 1]))
+    ):
+        return None
+    chinese = not raw[0].isdigit() and not ("０" <= raw[0] <= "９")
+    if not base and not m.group("pn") and not di:
+        return None
+    if chinese:
+        if not sentences.is_word_start(m.start() if m.group("pn") else num_start) and not (
+            m.group("pre") or di
+        ):
+            return None
+        end_unit = m.end("base") if base else m.end("n1")
+        word = text[num_start:end_unit]
+        if word in IDIOMS or (raw == "一" and after == "一"):
+            return None
+        if not m.group("pn") and not sentences.is_word_end(end_unit, num_start):
+            return None
+    elif base and not sentences.is_word_end(m.end("base"), num_start) and base[-1] not in "%％":
+        return None
+    try:
+        value = parse_number(raw)
+        value_max = parse_number(m.group("n2")) if m.group("n2") else None
+    except NumeralError:
+        return None
+    unit = read_unit(m.group("scale") or "", base, m.group("per") or "") if base else None
+    if m.group("pn"):
+        unit = read_unit("", "%")
+    if value_max is not None and m.group("s1") and unit is not None:
+        # 1万-5万元: both ends in the unit of the second
+        value = value * scale_of(m.group("s1")) / scale_of(unit.scale)
+    approx = _approx(m)
+    clause = _clause_before(text, m.start())
+    figure = _Figure(
+        m.start(), m.end(), num_start, value, unit, approx, value_max=value_max, chinese=chinese
+    )
+    figure.sentence = sentences.span(m.start())
+    if di:
+        if base not in (None, "名", "位") or (base is None and not RANK_WORDS.search(clause)):
+            return None
+        figure.kind = "rank"
+    elif base in ("名", "位") and RANK_WORDS.search(clause):
+        figure.kind = "rank"
+    elif unit is None:
+        return None
+    if approx in ("over", "under") and _threshold(text, m, sentences):
+        return None
+    if (
+        base == "期"
+        and _CJK.match(after)
+        and noun_follows(text, sentences.tokens(m.start()), m.end(), sentences.lex)
+    ):
+        return None  # 二期工程, 一期项目: a phase, not a count
+    if not figure.kind:
+        _read_change(text, figure, clause)
+    if not figure.kind and unit is not None:
+        figure.kind = KIND_OF_UNIT[unit.kind]
+    if figure.kind == "change" and figure.basis is None:
+        figure.basis = _inherited_basis(text, figure)
+    return figure
+
+
+def _approx(m: re.Match[str]) -> str | None:
+    found = [APPROX_BEFORE.get(m.group("pre") or ""), APPROX_AFTER.get(m.group("post") or "")]
+    if m.group("more") or m.group("more2"):
+        found.append("over")
+    # 约100多亿元 is over: a bound says more than an estimate
+    for approx in ("over", "under", "about"):
+        if approx in found:
+            return approx
+    return None
+
+
+def _clause_before(text: str, pos: int) -> str:
+    lo = pos
+    while lo > 0 and text[lo - 1] not in CLAUSE_BREAK:
+        lo -= 1
+    return text[lo:pos]
+
+
+def _threshold(text: str, m: re.Match[str], sentences: _Sentences) -> bool:
+    """`超10亿元项目`, `60岁以上老年人`: a bound inside a category name is no figure."""
+    after = text[m.end() : m.end() + 1]
+    if after == "的":
+        return True
+    if not after or not _CJK.match(after):
+        return False
+    return noun_follows(text, sentences.tokens(m.start()), m.end(), sentences.lex)
+
+
+def _read_change(text: str, figure: _Figure, clause: str) -> None:
+    """Make the figure a change when a rise or fall verb (with its basis) stands before it."""
+    hit = CHANGE_BEFORE.search(clause[-24:])
+    if hit is None:
+        return
+    verb_start = figure.start - (
+        len(clause[-24:]) - (hit.start("basis") if hit.group("basis") else _verb_start(hit))
+    )
+    if hit.group("basis") is None:
+        vs = figure.start - (len(clause[-24:]) - _verb_start(hit))
+        if vs > 0 and text[vs - 1] in "新净" and (hit.group("rise") or "").startswith("增"):
+            return
+    basis = None
+    if hit.group("basis"):
+        b = BASIS.match(hit.group("basis"))
+        basis = BASIS_NAMES[b.lastgroup] if b and b.lastgroup else None
+    if (hit.group("plan_more") or hit.group("plan_less")) and basis is None:
+        return
+    figure.kind = "change"
+    figure.basis = basis
+    figure.negative = bool(hit.group("fall") or hit.group("plan_less"))
+    figure.start = verb_start
+
+
+def _verb_start(hit: re.Match[str]) -> int:
+    for name in ("fall", "rise", "plan_more", "plan_less"):
+        if hit.group(name):
+            return hit.start(name)
+    return hit.start()
+
+
+def _inherited_basis(text: str, figure: _Figure) -> str | None:
+    """A change inherits 同比 (or 环比) named earlier in its sentence."""
+    last = None
+    for b in BASIS.finditer(text, figure.sentence[0], figure.start):
+        last = b
+    if last is None or last.lastgroup == "plan":
+        return None
+    return BASIS_NAMES[last.lastgroup] if last.lastgroup else None
+
+
+def _fold_levels_and_fields(text: str, figures: list[_Figure]) -> None:
+    """`由A提高至B` puts A into B.previous; `（全国共230名）` after a rank is its total."""
+    for a, b in zip(figures, figures[1:], strict=False):
+        if a.dropped or a.sentence != b.sentence:
+            continue
+        gap = text[a.end : b.start]
+        if (
+            FROM_TO_GAP.match(gap)
+            and FROM_BEFORE.search(text[max(a.sentence[0], a.start - 8) : a.start])
+            and (a.unit is None) == (b.unit is None)
+            and (a.unit is None or b.unit is None or a.unit.std == b.unit.std)
+        ):
+            b.previous = a.value
+            b.anchor = a.start
+            if b.kind == "change" and a.kind != "change":
+                b.kind = a.kind
+            a.dropped = True
+    for r in figures:
+        if r.kind != "rank" or r.dropped:
+            continue
+        t = RANK_TOTAL.match(text, r.end)
+        if t is None:
+            continue
+        r.total = parse_number(t.group("n"))
+        for other in figures:
+            if r.end < other.start < t.end():
+                other.dropped = True
+
+
+def _inherit_listed_kinds(text: str, figures: list[_Figure]) -> None:
+    """`分别增长12%、8%`: a listed figure shares the change of the one before it."""
+    for a, b in zip(figures, figures[1:], strict=False):
+        if a.kind != "change" or b.kind == "change" or b.kind == "rank":
+            continue
+        if not LIST_GAP.match(text[a.end : b.start]):
+            continue
+        if a.unit is None or b.unit is None or a.unit.std != b.unit.std:
+            continue
+        b.kind, b.basis, b.negative = "change", a.basis, a.negative
+
+
+def _assign_metrics(text: str, figures: list[_Figure], sentences: _Sentences, lex: Lexicon) -> None:
+    previous: _Figure | None = None
+    for i, f in enumerate(figures):
+        tokens = sentences.tokens(f.start)
+        same = previous is not None and previous.sentence == f.sentence
+        lo = previous.end if same and previous is not None else f.sentence[0]
+        anchor = f.anchor if f.anchor >= 0 else f.start
+        nxt = (
+            figures[i + 1].start
+            if i + 1 < len(figures) and figures[i + 1].sentence == f.sentence
+            else f.sentence[1]
+        )
+        metric = None
+        if f.kind in ("count", "quantity") and noun_follows(text, tokens, f.end, lex):
+            metric = after_phrase(text, tokens, f.end, nxt, lex)
+        if metric is None:
+            metric = before_phrase(text, tokens, max(lo, f.sentence[0]), anchor, lex)
+        if metric is None and same and previous is not None:
+            metric = previous.metric
+        if metric is None:
+            metric = after_phrase(text, tokens, f.end, nxt, lex)
+        f.metric = metric
+        previous = f
+
+
+def _to_fact(text: str, f: _Figure) -> Fact:
+    unit = f.unit
+    sign = Decimal(-1) if f.negative else Decimal(1)
+    value = f.value * sign
+    factor = unit.factor if unit else Decimal(1)
+    unit_written = None
+    if unit is not None:
+        unit_written = "%" if unit.base in ("%", "％") else unit.written
+    lo, hi = f.sentence
+    return Fact(
+        metric=f.metric,
+        kind=f.kind,
+        value=value,
+        unit=unit_written,
+        value_std=_exact(value * factor),
+        unit_std=unit.std if unit else None,
+        approx=f.approx,
+        basis=f.basis if f.kind == "change" else None,
+        text=text[f.start : f.end],
+        start=f.start,
+        end=f.end,
+        sentence=text[lo:hi],
+        sentence_start=lo,
+        value_max=f.value_max * sign if f.value_max is not None else None,
+        previous=f.previous,
+        total=f.total,
+    )
+
+
+def _exact(value: Decimal) -> Decimal:
+    """An integral result as a plain integer (541.30 x 10**8 → 54130000000, not 5.413E+10)."""
+    return value.to_integral_value() if value == value.to_integral_value() else value.normalize()

@@ -1,0 +1,277 @@
+"""The number reader against FACTS.md: its examples, issue 3's, and the example form's 29 facts."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.figures import Fact, text_to_facts
+from pipeline.figures.metric import metrics_agree
+from pipeline.figures.numerals import parse_chinese, parse_number
+
+FORMS = Path(__file__).parent / "fixtures" / "forms"
+COMPARED = ("kind", "value", "unit", "value_std", "unit_std", "approx", "basis", "text")
+
+
+def read(text: str) -> list[dict[str, Any]]:
+    """Facts of ``text`` as JSON, after checking the span invariant."""
+    facts = text_to_facts(text)
+    for fact in facts:
+        assert text[fact.start : fact.end] == fact.text
+        assert text[fact.sentence_start : fact.sentence_start + len(fact.sentence)] == fact.sentence
+    assert [f.start for f in facts] == sorted(f.start for f in facts)
+    return [f.to_json() for f in facts]
+
+
+def only(text: str) -> dict[str, Any]:
+    facts = read(text)
+    assert len(facts) == 1, facts
+    return facts[0]
+
+
+# ---------------------------------------------------------------- the example form
+
+
+def _expected_by_task() -> list[tuple[str, list[dict[str, Any]]]]:
+    cases = []
+    for path in sorted(FORMS.glob("*.expected.json")):
+        expected = json.loads(path.read_text(encoding="utf-8"))
+        if "facts" not in expected:  # a form whose facts are not labelled yet
+            continue
+        facts: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for fact in expected["facts"]:
+            facts[fact["task_no"]].append(fact)
+        for task in expected["tasks"]:
+            cases.append((task["outcome"], facts.get(task["no"], [])))
+    return cases
+
+
+@pytest.mark.parametrize(("outcome", "expected"), _expected_by_task())
+def test_task_outcomes_give_exactly_the_expected_facts(outcome: str, expected: list[dict[str, Any]]) -> None:
+    got = read(outcome)
+    assert [f["text"] for f in got] == [f["text"] for f in expected]
+    for g, e in zip(got, expected, strict=True):
+        for key in COMPARED:
+            assert g[key] == e[key], (key, g, e)
+        for key in ("previous", "total"):
+            assert g.get(key) == e.get(key), (key, g, e)
+        assert metrics_agree(e["metric"], g["metric"]), (g["metric"], e["metric"])
+
+
+def test_example_form_has_29_facts() -> None:
+    assert sum(len(facts) for _, facts in _expected_by_task()) == 29
+
+
+# ---------------------------------------------------------------- FACTS.md, one convention each
+
+# text -> [(fact text, kind, value, unit, value_std, unit_std, approx, basis)]
+EXAMPLES: dict[str, list[tuple[Any, ...]]] = {
+    "规模以上工业总产值1867.05亿元，同比下降1.0%": [
+        ("1867.05亿元", "amount", 1867.05, "亿元", 186705000000, "元", None, None),
+        ("同比下降1.0%", "change", -1.0, "%", -1.0, "%", None, "yoy"),
+    ],
+    "组织两场政银企融资对接会": [("两场", "count", 2, "场", 2, "场", None, None)],
+    "完成投资三千四百万元": [("三千四百万元", "amount", 3400, "万元", 34000000, "元", None, None)],
+    "实际利用外资46.14亿元人民币": [("46.14亿元人民币", "amount", 46.14, "亿元", 4614000000, "元", None, None)],
+    "实际利用外资2860万美元": [("2860万美元", "amount", 2860, "万美元", 28600000, "美元", None, None)],
+    "优良率增加0.3个百分点": [("增加0.3个百分点", "change", 0.3, "个百分点", 0.3, "pp", None, None)],
+    "网络零售额同比增长2倍": [("同比增长2倍", "change", 2, "倍", 2, "x", None, "yoy")],
+    "粮食播种面积51.26万亩": [("51.26万亩", "quantity", 51.26, "万亩", 512600, "亩", None, None)],
+    "总投资3至5亿元": [("3至5亿元", "amount", 3, "亿元", 300000000, "元", None, None)],
+    "引进企业20—30家": [("20—30家", "count", 20, "家", 20, "家", None, None)],
+    "同比增长0.9%": [("同比增长0.9%", "change", 0.9, "%", 0.9, "%", None, "yoy")],
+    "经费同比上年度增加189.25万元": [
+        ("同比上年度增加189.25万元", "change", 189.25, "万元", 1892500, "元", None, "yoy")
+    ],
+    "义务教育生均1000元": [("1000元", "amount", 1000, "元", 1000, "元", None, None)],
+    "两个部分": [("两个", "count", 2, "个", 2, "个", None, None)],
+    "七个方面": [("七个", "count", 7, "个", 7, "个", None, None)],
+    "分三批实施": [("三批", "count", 3, "批", 3, "批", None, None)],
+    "覆盖八个乡镇": [("八个", "count", 8, "个", 8, "个", None, None)],
+    "综合评分为97分": [("97分", "count", 97, "分", 97, "分", None, None)],
+    "增长10%": [("增长10%", "change", 10, "%", 10, "%", None, None)],
+    "外贸总额同比增长5%，其中出口增长3%": [
+        ("同比增长5%", "change", 5, "%", 5, "%", None, "yoy"),
+        ("增长3%", "change", 3, "%", 3, "%", None, "yoy"),
+    ],
+    "现场达成意向融资约100多亿元": [("约100多亿元", "amount", 100, "亿元", 10000000000, "元", "over", None)],
+    "投资299亿元以上": [("299亿元以上", "amount", 299, "亿元", 29900000000, "元", "over", None)],
+    "建成站点≥50个": [("≥50个", "count", 50, "个", 50, "个", "over", None)],
+    "应申报项目数0个": [("0个", "count", 0, "个", 0, "个", None, None)],
+    "资助学生1.36万人次": [("1.36万人次", "count", 1.36, "万人次", 13600, "人次", None, None)],
+    "完成年度目标的123.3%": [("123.3%", "percent", 123.3, "%", 123.3, "%", None, None)],
+    "比年度计划多完成16.5公里": [("比年度计划多完成16.5公里", "change", 16.5, "公里", 16.5, "公里", None, "vs_plan")],
+    "副高以上职称5人": [("5人", "count", 5, "人", 5, "人", None, None)],
+    "办结时限压缩至12个工作日": [("12个工作日", "quantity", 12, "个工作日", 12, "个工作日", None, None)],
+    "平均响应时间约12分钟": [("约12分钟", "quantity", 12, "分钟", 12, "分钟", "about", None)],
+    "分别为68.2%、66.9%": [
+        ("68.2%", "percent", 68.2, "%", 68.2, "%", None, None),
+        ("66.9%", "percent", 66.9, "%", 66.9, "%", None, None),
+    ],
+    # issue 3: numbers as written in many ways
+    "社会消费品零售总额1,234.5万元": [("1,234.5万元", "amount", 1234.5, "万元", 12345000, "元", None, None)],
+    "罚款金额82，225.00元": [("82，225.00元", "amount", 82225.0, "元", 82225, "元", None, None)],
+    "发放资金壹佰贰拾万元整": [("壹佰贰拾万元整", "amount", 120, "万元", 1200000, "元", None, None)],
+    "每家奖励3万4000元": [("3万4000元", "amount", 34000, "元", 34000, "元", None, None)],
+    "奖励25万6千元": [("25万6千元", "amount", 256000, "元", 256000, "元", None, None)],
+    "融资16.4亿元": [("16.4亿元", "amount", 16.4, "亿元", 1640000000, "元", None, None)],
+    "办结率达百分之九十八": [("百分之九十八", "percent", 98, "%", 98, "%", None, None)],
+    "网络零售额增长三成": [("增长三成", "change", 3, "成", 30, "%", None, None)],
+    "单个项目补助1万-5万元": [("1万-5万元", "amount", 1, "万元", 10000, "元", None, None)],
+    "用电量环比增长3.2%": [("环比增长3.2%", "change", 3.2, "%", 3.2, "%", None, "mom")],
+    "占比较上年回落0.6个百分点": [("较上年回落0.6个百分点", "change", -0.6, "个百分点", -0.6, "pp", None, "yoy")],
+    "满意度１２．５％": [("１２．５％", "percent", 12.5, "%", 12.5, "%", None, None)],
+    "安装路灯560盏": [("560盏", "count", 560, "盏", 560, "盏", None, None)],
+    "新增绿地12.5公顷，铺设管网3.2公里，处理污水2万吨": [
+        ("12.5公顷", "quantity", 12.5, "公顷", 12.5, "公顷", None, None),
+        ("3.2公里", "quantity", 3.2, "公里", 3.2, "公里", None, None),
+        ("2万吨", "quantity", 2, "万吨", 20000, "吨", None, None),
+    ],
+}
+
+APPROX_WORDS = {
+    "约{}": "about", "近{}": "about", "{}左右": "about", "大约{}": "about",
+    "{}多": "over", "{}余": "over", "{}以上": "over", "超过{}": "over", "逾{}": "over",
+    "不少于{}": "over", "不低于{}": "over", "至少{}": "over", "≥{}": "over",
+    "不到{}": "under", "不足{}": "under", "{}以下": "under", "不超过{}": "under",
+    "低于{}": "under", "≤{}": "under", "{}以内": "under",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("text", list(EXAMPLES))
+def test_conventions(text: str) -> None:
+    got = read(text)
+    expected = EXAMPLES[text]
+    assert len(got) == len(expected), got
+    for g, e in zip(got, expected, strict=True):
+        assert tuple(g[k] for k in COMPARED[:-1]) == (*e[1:], *([None] * (7 - len(e[1:])))) or (
+            g["text"],
+            g["kind"],
+            g["value"],
+            g["unit"],
+            g["value_std"],
+            g["unit_std"],
+            g["approx"],
+            g["basis"],
+        ) == e, (g, e)
+
+
+@pytest.mark.parametrize(("template", "approx"), list(APPROX_WORDS.items()))
+def test_approximation_words(template: str, approx: str) -> None:
+    written = template.format("100万元") if not template.endswith("{}多") else "100多万元"
+    if template == "{}余":
+        written = "100余万元"
+    fact = only("投入资金" + written)
+    assert (fact["value"], fact["unit"], fact["approx"]) == (100, "万元", approx)
+    assert fact["text"] == written
+
+
+def test_ranges_have_an_upper_end() -> None:
+    assert only("总投资3至5亿元")["value_max"] == 5
+    assert only("引进企业20—30家")["value_max"] == 30
+    assert only("补助1万-5万元")["value_max"] == 5
+
+
+def test_level_reached_is_a_percent_with_previous() -> None:
+    fact = only("服务业比重由上年的52%提高至61.5%")
+    assert (fact["kind"], fact["value"], fact["previous"], fact["text"]) == ("percent", 61.5, 52, "61.5%")
+
+
+def test_rank_with_previous_and_total() -> None:
+    text = "在全国经济技术开发区排名从上年的112名大幅提升至78名（全国共230名国家级经开区）"
+    fact = only(text)
+    assert (fact["kind"], fact["value"], fact["unit"], fact["previous"], fact["total"]) == ("rank", 78, "名", 112, 230)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"), [("获评第4名", 4, "名"), ("在全市考核中排名第一", 1, None), ("居全省第3位", 3, "位")]
+)
+def test_ranks_start_at_di(text: str, value: int, unit: str | None) -> None:
+    fact = only(text)
+    assert (fact["kind"], fact["value"], fact["unit"]) == ("rank", value, unit)
+    assert fact["text"].startswith("第")
+
+
+NOT_FACTS = [
+    "2023年我区", "12月29日召开会议", "1. 任务1：继续做好稳增长工作", "完成第一轮初审",
+    "高质量完成“五经普”清查工作", "打通“最后一公里”", "形成三级普查机构", "开展“5+N”场促消费活动",
+    "湛府〔2023〕12号", "联系电话15766818272", "详见http://www.zetdz.gov.cn/2023bmjs/post_1881614.html",
+    "推动五大发展理念", "围绕两大主题", "“一府两院”", "落实十五字方针", "第二期评价", "二期工程已封顶",
+    "一楼为图书馆", "一是加强组织，二是完善机制", "规模以上工业", "为60岁以上老年人体检", "3岁以下儿童",
+    "PM2.5浓度下降", "4A级景区", "G205国道", "每万人口拥有", "拨打热线12345", "十分重要", "统一部署",
+    "一次性补助", "千家万户", "十四五期间", "一户一档", "每百平方公里", "其中超10亿元项目",
+    "0759-3181234", "（2023年）", "2024.3.7", "第四季度",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", NOT_FACTS)
+def test_not_facts(text: str) -> None:
+    assert read(text) == []
+
+
+def test_every_mention_is_its_own_fact() -> None:
+    assert [f["text"] for f in read("应申报项目数0个 金额0万元；实际申报项目数0个")] == ["0个", "0万元", "0个"]
+
+
+def test_a_listed_change_shares_its_kind() -> None:
+    got = read("分别较上年增加3家和11家")
+    assert [(f["kind"], f["value"], f["basis"]) for f in got] == [("change", 3, "yoy"), ("change", 11, "yoy")]
+
+
+def test_json_numbers() -> None:
+    fact = only("工业增加值541.30亿元")
+    assert isinstance(fact["value"], float) and isinstance(fact["value_std"], float)
+    assert fact["value_std"] == 54130000000.0
+    count = only("企业80家")
+    assert isinstance(count["value"], int) and isinstance(count["value_std"], int)
+    assert set(count) == {"metric", "kind", "value", "unit", "value_std", "unit_std", "approx", "basis", "text", "span", "sentence"}
+
+
+def test_fact_is_frozen_and_exact() -> None:
+    fact = text_to_facts("融资16.4亿元")[0]
+    assert isinstance(fact, Fact)
+    assert fact.value_std == Decimal("1640000000")
+    with pytest.raises(AttributeError):
+        fact.value = Decimal(1)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("三千四百", 3400), ("两", 2), ("十五", 15), ("一万零五", 10005), ("壹佰贰拾", 120), ("三点五", Decimal("3.5")),
+     ("一亿两千万", 120000000), ("3万4000", 34000), ("25万6千", 256000), ("１２．５", Decimal("12.5")), ("1,234.5", Decimal("1234.5"))],
+)  # fmt: skip
+def test_numerals(raw: str, value: Decimal | int) -> None:
+    assert parse_number(raw) == value
+
+
+def test_chinese_big_scales() -> None:
+    assert parse_chinese("一万亿") == 10**12
+    assert parse_chinese("三亿零五万") == 300050000
+
+
+@pytest.mark.parametrize(
+    ("text", "metric"),
+    [
+        ("2023年我区地区生产总值770.25亿元", "地区生产总值"),
+        ("总体申报材料完成率达90%", "申报材料完成率"),
+        ("组织两场政银企融资对接会", "政银企融资对接会"),
+        ("东部排名45名", "东部排名"),
+    ],
+)
+def test_metric_phrase(text: str, metric: str) -> None:
+    assert only(text)["metric"] == metric
+
+
+def test_changes_inherit_the_metric_before_them() -> None:
+    got = read("地区生产总值770.25亿元，同比增长0.9%")
+    assert [f["metric"] for f in got] == ["地区生产总值", "地区生产总值"]
+
+
+def test_empty_and_plain_text() -> None:
+    assert read("") == []
+    assert read("加强组织保障，形成工作合力。") == []
