@@ -55,7 +55,7 @@ FIGURE = re.compile(
         (?P<n1>{NUMBER})
         (?:(?P<s1>万亿|亿|万)?(?P<u1>%|％)?(?P<sep>[-—–~～至到－]{{1,2}})(?P<n2>{NUMBER}))?
         (?P<more>多|余)?
-        (?:(?P<scale>{SCALE})?(?P<more2>多|余)?(?P<base>{_UNITS})(?P<per>/(?:{_PER}))?)?
+        (?:(?P<scale>{SCALE})??(?P<more2>多|余)?(?P<base>{_UNITS})(?P<per>/(?:{_PER}))?)?
     )
     (?P<post>{_alternation(APPROX_AFTER)})?
     (?P<tail>人民币|整)?
@@ -72,8 +72,8 @@ _BASIS_MOM = r"环比|(?:较|比|与)(?:上月|上个月|上季度|上一季度)
 _BASIS_PLAN = r"(?:较|比|超)(?:年度|年初|全年)?(?:计划|目标|预期|预算)(?:数|值|任务)?"
 BASIS = re.compile(rf"(?P<yoy>{_BASIS_YOY})|(?P<mom>{_BASIS_MOM})|(?P<plan>{_BASIS_PLAN})")
 
-RISE = "增长|增加|提高|提升|上升|上涨|增|增幅|增速|涨幅"
-FALL = "下降|减少|降低|回落|下滑|下跌|负增长|缩减|缩短|压减|减|降|降幅|跌幅"
+RISE = "增长|增加|提高|提升|上升|上涨|增产|增收|增|增幅|增速|涨幅"
+FALL = "下降|减少|降低|回落|下滑|下跌|负增长|缩减|缩短|压减|减产|减收|减|降|降幅|跌幅"
 CHANGE_BEFORE = re.compile(
     rf"(?P<basis>{_BASIS_YOY}|{_BASIS_MOM}|{_BASIS_PLAN})?"
     r"(?:分别|均|共|累计|大幅|明显|稳步|持续|逆势|同比)?"
@@ -86,6 +86,8 @@ FROM_TO_GAP = re.compile(r"^[^，。；,;：:、\d]{0,8}?(?:至|到)$")
 FROM_BEFORE = re.compile(r"(?:由|从)[^，。；,;：:\d]{0,6}$")
 # the size of the field after a rank: （全国共230名国家级经开区）
 RANK_TOTAL = re.compile(rf"\s*[（(][^（）()，。]{{0,12}}?共(?P<n>{NUMBER})(?:名|个|家|位)")
+# the size of the field before a rank: 在全省122个县（市、区）中排名第28位
+FIELD_GAP = re.compile(r"^[^，。；,;\d]{0,16}?中(?:的)?(?:排名|排位|位列|位居|名列|居)")
 RANK_WORDS = re.compile(r"排名|排位|排序|位列|位居|名列|位次|排在|列全|居全|居第|居")
 # a listed figure that shares the kind of the one before: 分别增长12%、8%
 LIST_GAP = re.compile(r"^(?:、|和|及|与|以及|，)$")

@@ -24,6 +24,7 @@ from pipeline.figures.patterns import (
     CHANGE_BEFORE,
     CLAUSE_BREAK,
     EXCLUDED,
+    FIELD_GAP,
     FIGURE,
     FROM_BEFORE,
     FROM_TO_GAP,
@@ -61,6 +62,8 @@ IDIOMS = frozenset(
 )
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_CLAUSE_REST = re.compile(r"[^，,。；;！？!?\n]*")
+_ANY_DIGIT = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千][个家名人项所座处件条]")
 _NOT_A_FIGURE_BEFORE = set("．.+-－/_#@:：") | set(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 )
@@ -269,7 +272,11 @@ def _threshold(text: str, m: re.Match[str], sentences: _Sentences) -> bool:
         return True
     if not after or not _CJK.match(after):
         return False
-    return noun_follows(text, sentences.tokens(m.start()), m.end(), sentences.lex)
+    if not noun_follows(text, sentences.tokens(m.start()), m.end(), sentences.lex):
+        return False
+    # the category is then counted (超10亿元项目2个); 至少3000名教师参加 is itself the count
+    rest = _CLAUSE_REST.match(text, m.end())
+    return bool(rest and _ANY_DIGIT.search(rest.group()))
 
 
 def _read_change(text: str, figure: _Figure, clause: str) -> None:
@@ -330,6 +337,11 @@ def _fold_levels_and_fields(text: str, figures: list[_Figure]) -> None:
             if b.kind == "change" and a.kind != "change":
                 b.kind = a.kind
             a.dropped = True
+    for a, b in zip(figures, figures[1:], strict=False):
+        if b.kind == "rank" and a.kind == "count" and a.sentence == b.sentence and FIELD_GAP.match(text[a.end : b.start]):
+            b.total = a.value
+            b.anchor = a.start
+            a.dropped = True
     for r in figures:
         if r.kind != "rank" or r.dropped:
             continue
@@ -349,7 +361,7 @@ def _inherit_listed_kinds(text: str, figures: list[_Figure]) -> None:
             continue
         if not LIST_GAP.match(text[a.end : b.start]):
             continue
-        if a.unit is None or b.unit is None or a.unit.std != b.unit.std:
+        if a.unit is None or b.unit is None or a.unit.kind != b.unit.kind:
             continue
         b.kind, b.basis, b.negative = "change", a.basis, a.negative
 
