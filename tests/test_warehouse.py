@@ -1,0 +1,216 @@
+"""The warehouse itself: migrations, one reading into rows, versions, transactions, data checks."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from warehouse_fixtures import EXAMPLE_UNIT, make_reading
+
+from pipeline.fields import FIELD_SPECS
+from pipeline.warehouse import WarehouseTooNew, schema
+from pipeline.warehouse.load import Loader, submission_id_for
+
+PERSONAL = [s.key for s in FIELD_SPECS if s.personal]
+RUN = "test-run"
+
+
+def sha(label: str) -> str:
+    return hashlib.sha256(label.encode()).hexdigest()
+
+
+@pytest.fixture
+def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    connection = schema.open_for_write(tmp_path / "w.duckdb")
+    connection.execute("insert into runs (run_id, started_at, status) values (?, now(), 'running')", [RUN])
+    yield connection
+    connection.close()
+
+
+def reading_of(label: str, **spec: Any) -> dict[str, Any]:
+    """The example reading as the file ``label`` would give it (its fact ids carry its sha256)."""
+    return make_reading(sha256=sha(label), **spec)
+
+
+def load(con: duckdb.DuckDBPyConnection, reading: dict[str, Any], label: str) -> Any:
+    return Loader(con).load_reading(reading, sha256=sha(label), source_path=f"/raw/{label}", run_id=RUN)
+
+
+def rows(con: duckdb.DuckDBPyConnection, query: str, *params: Any) -> list[tuple[Any, ...]]:
+    return con.execute(query, list(params)).fetchall()
+
+
+# --- schema ------------------------------------------------------------------------------
+
+def test_fresh_warehouse_has_every_contract_table_and_view(con: duckdb.DuckDBPyConnection) -> None:
+    names = {r[0] for r in rows(con, "select table_name from information_schema.tables")}
+    assert {"submissions", "fields", "contacts", "tasks", "facts", "documents", "checks", "warnings",
+            "runs", "rejects"} <= names
+    assert {"v_departments", "v_metrics", "v_metric_summary", "v_sangong", "v_disclosure",
+            "v_check_failures", "v_fact_trace"} <= names
+    assert schema.schema_version(con) == schema.latest_version() >= 1
+
+
+def _sql_dir(tmp_path: Path, migrations: dict[str, str]) -> Path:
+    for kind in ("migrations", "views", "checks"):
+        (tmp_path / "sql" / kind).mkdir(parents=True, exist_ok=True)
+    for name, sql in migrations.items():
+        (tmp_path / "sql" / "migrations" / name).write_text(sql, encoding="utf-8")
+    return tmp_path / "sql"
+
+
+def test_older_warehouse_is_upgraded_and_keeps_its_rows(tmp_path: Path) -> None:
+    sql_dir = _sql_dir(tmp_path, {"001_t.sql": "create table t (a integer); insert into t values (1);"})
+    db = duckdb.connect(str(tmp_path / "old.duckdb"))
+    assert schema.migrate(db, sql_dir=sql_dir) == 1
+    _sql_dir(tmp_path, {"002_t_b.sql": "alter table t add column b varchar;"})
+    assert schema.migrate(db, sql_dir=sql_dir) == 2
+    assert rows(db, "select a, b from t") == [(1, None)]
+    assert rows(db, "select version, name from schema_migrations order by 1") == [(1, "001_t"), (2, "002_t_b")]
+
+
+def test_newer_warehouse_is_refused_with_a_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "new.duckdb"
+    schema.open_for_write(path).close()
+    with duckdb.connect(str(path)) as db:
+        db.execute("insert into schema_migrations values (99, '099_future', now())")
+    with pytest.raises(WarehouseTooNew, match=r"schema version 99 .* upgrade jixiao"):
+        schema.open_for_write(path)
+
+
+def test_failed_migration_leaves_the_version_where_it_was(tmp_path: Path) -> None:
+    sql_dir = _sql_dir(tmp_path, {"001_ok.sql": "create table a (x integer);",
+                                  "002_bad.sql": "create table b (x integer); select * from nowhere;"})
+    db = duckdb.connect(str(tmp_path / "w.duckdb"))
+    with pytest.raises(duckdb.Error):
+        schema.migrate(db, sql_dir=sql_dir)
+    assert schema.schema_version(db) == 1
+    assert not rows(db, "select * from information_schema.tables where table_name = 'b'")
+
+
+# --- one reading into rows ---------------------------------------------------------------
+
+def test_rows_equal_the_reading(con: duckdb.DuckDBPyConnection) -> None:
+    reading = reading_of("a", warnings=["amount without a unit"])
+    result = load(con, reading, "a")
+    sid = submission_id_for(sha("a"))
+    assert (result.status, result.version, result.submission_id) == ("new", 1, sid)
+
+    fields = {r[0]: r[1:] for r in rows(con, "select key, section, value_text, value_num, value_bool, value_date, "
+                                              "unit, value_std, unit_std, text, span_start, span_end "
+                                              "from fields where submission_id = ?", sid)}
+    specs = {s.key: s for s in FIELD_SPECS}
+    assert set(fields) == {k for k in specs if k not in PERSONAL}
+    for key, (section, text, num, boolean, day, unit, std, unit_std, printed, start, end) in fields.items():
+        entry = reading["fields"][key]
+        assert section == specs[key].section
+        value = {"text": text, "bool": boolean, "date": day.isoformat() if day else None}.get(specs[key].type, num)
+        assert value == entry["value"], key
+        assert (unit, std, unit_std, printed) == tuple(entry.get(k) for k in ("unit", "value_std", "unit_std", "text"))
+        assert [start, end] == (entry.get("span") or [None, None])
+    assert fields["fill_date"][4] == date(2024, 6, 11)
+    assert fields["sangong_budget"][2:7] == (13.67, None, None, "万元", 136700.0)
+
+    assert rows(con, "select task_no, goal, outcome from tasks where submission_id = ? order by task_no", sid) == [
+        (t["no"], t["goal"], t["outcome"]) for t in reading["tasks"]]
+    facts = rows(con, "select fact_id, task_no, metric, kind, value, unit, value_std, unit_std, approx, basis, text, "
+                      "span_start, span_end, sentence from facts where submission_id = ? order by fact_no", sid)
+    assert facts == [(f["id"], f["task_no"], f["metric"], f["kind"], f["value"], f["unit"], f["value_std"],
+                      f["unit_std"], f["approx"], f["basis"], f["text"], *f["span"], f["sentence"])
+                     for f in reading["facts"]]
+    assert rows(con, "select rule, status, detail from checks where submission_id = ?", sid) == [
+        (c["rule"], c["status"], c["detail"]) for c in reading["checks"]]
+    assert rows(con, "select message from warnings where submission_id = ?", sid) == [("amount without a unit",)]
+    assert rows(con, "select text from documents where submission_id = ?", sid) == [(reading["text"],)]
+    assert rows(con, "select unit_name, year, form_code, version, is_latest, format, sha256 from submissions") == [
+        (EXAMPLE_UNIT, 2023, "附件6-1", 1, True, "txt", sha("a"))]
+    assert schema.run_checks(con) == {}
+
+
+def test_personal_fields_only_in_contacts(con: duckdb.DuckDBPyConnection) -> None:
+    load(con, reading_of("a", fields={"contact_email": "lym@example.cn"}), "a")
+    assert rows(con, "select contact_person, contact_phone, contact_email from contacts") == [
+        ("梁延铭", "15766818272", "lym@example.cn")]
+    assert not rows(con, f"select * from fields where key in ({', '.join('?' * len(PERSONAL))})", *PERSONAL)
+    # No other table or view holds them; the document text is the source itself and is exempt.
+    columns = rows(con, "select table_name, column_name from information_schema.columns "
+                        "where data_type = 'VARCHAR' and table_name not in ('contacts', 'documents')")
+    for table, column in columns:
+        hits = rows(con, f'select count(*) from "{table}" where "{column}" similar to \'.*(梁延铭|15766818272|lym@).*\'')
+        assert hits == [(0,)], f"{table}.{column} holds personal data"
+
+
+def test_rows_by_bbox_and_page_for_pdf_facts(con: duckdb.DuckDBPyConnection) -> None:
+    reading = reading_of("pdf", facts=1)
+    reading["facts"][0].update(page=2, bbox=[10.5, 20.0, 30.25, 40.0], value_max=800.0)
+    load(con, reading, "pdf")
+    assert rows(con, "select page, bbox_x0, bbox_top, bbox_x1, bbox_bottom, value_max from facts") == [
+        (2, 10.5, 20.0, 30.25, 40.0, 800.0)]
+
+
+def test_same_bytes_are_one_submission(con: duckdb.DuckDBPyConnection) -> None:
+    reading = reading_of("a")
+    assert load(con, reading, "a").status == "new"
+    assert load(con, reading, "a").status == "unchanged"
+    assert rows(con, "select count(*) from submissions") == [(1,)]
+    assert rows(con, "select count(*) from fields") == [(len(FIELD_SPECS) - len(PERSONAL),)]
+
+
+def test_resubmission_is_version_2_and_latest_version_1_kept(con: duckdb.DuckDBPyConnection) -> None:
+    load(con, reading_of("v1"), "v1")
+    load(con, reading_of("other", unit_name="湛江经济技术开发区财政局"), "other")
+    result = load(con, reading_of("v2", fields={"sangong_actual": 7.0}), "v2")
+    assert (result.status, result.version) == ("changed", 2)
+    assert rows(con, "select submission_id, version, is_latest from submissions where unit_name = ? order by version",
+                EXAMPLE_UNIT) == [(submission_id_for(sha("v1")), 1, False), (submission_id_for(sha("v2")), 2, True)]
+    # version 1 keeps every row it had
+    assert rows(con, "select value_num from fields where submission_id = ? and key = 'sangong_actual'",
+                submission_id_for(sha("v1"))) == [(7.35,)]
+    assert rows(con, "select count(*) from facts where submission_id = ?", submission_id_for(sha("v1"))) == [(29,)]
+    assert rows(con, "select count(*) from submissions where is_latest") == [(2,)]
+    assert schema.run_checks(con) == {}
+
+
+def test_a_reading_that_fails_half_way_leaves_nothing(con: duckdb.DuckDBPyConnection) -> None:
+    load(con, reading_of("v1"), "v1")
+    broken = reading_of("v2", fields={"sangong_actual": 7.0})
+    broken["checks"].append({"rule": "r", "status": "maybe", "detail": "not a status"})  # violates a constraint late
+    with pytest.raises(duckdb.ConstraintException):
+        load(con, broken, "v2")
+    assert rows(con, "select version, is_latest from submissions") == [(1, True)]
+    sid = submission_id_for(sha("v2"))
+    for table in ("fields", "facts", "tasks", "documents", "contacts", "checks"):
+        assert rows(con, f"select count(*) from {table} where submission_id = ?", sid) == [(0,)], table
+    assert schema.run_checks(con) == {}
+
+
+# --- the data checks catch what they promise ----------------------------------------------
+
+BREAKAGES = {
+    "no_orphans": "insert into facts (fact_id, submission_id, fact_no) values ('lost', 'nobody', 1)",
+    "spans_inside_document": "update facts set span_start = span_start + 1 where fact_no = 1",
+    "one_latest_per_unit_year": "update submissions set is_latest = true",
+    "unique_fact_ids": "update facts set fact_id = 'same' where fact_no <= 2",
+}
+
+
+# unique_submission_ids has no breakage here: the primary key refuses it before the check could.
+@pytest.mark.parametrize("check", sorted(BREAKAGES))
+def test_each_data_check_finds_its_breakage(con: duckdb.DuckDBPyConnection, check: str) -> None:
+    load(con, reading_of("v1"), "v1")
+    load(con, reading_of("v2", fields={"sangong_actual": 7.0}), "v2")
+    assert schema.run_checks(con) == {}
+    con.execute(BREAKAGES[check])
+    assert check in schema.run_checks(con)
+
+
+def test_every_check_and_view_file_is_lowercase_and_ends_in_final() -> None:
+    for kind in ("views", "checks"):
+        for item in schema.sql_files(kind):
+            code = "\n".join(line.split("--")[0] for line in item.sql.splitlines())
+            assert code == code.lower(), f"{kind}/{item.name}.sql has uppercase SQL"
+            assert code.strip().endswith("select * from final"), f"{kind}/{item.name}.sql"
