@@ -88,7 +88,8 @@ def check_package(data: bytes) -> None:
                 ) from None
             if b"<!ENTITY" in head or b"<!DOCTYPE" in head:
                 raise TooLarge(
-                    f"{member.filename} declares XML entities (an entity bomb); the limit is none allowed"
+                    f"{member.filename} declares XML entities (an entity-expansion bomb); "
+                    "no entity declarations are allowed in a Word file"
                 )
 
 

@@ -16,8 +16,6 @@ from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.psparser import PSException
 
 from extractors._typing import BBox
 from extractors.document import CharBox, Document, DocumentBuilder, Source
@@ -37,28 +35,24 @@ def read_pdf(data: bytes, source: Source) -> Document:
     """Read a PDF into a Document: per page, tables and free lines from top to bottom."""
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise Encrypted(
-            "the PDF is locked with a password; remove the password and resubmit"
-        ) from None
     except Exception as exc:  # pdfminer raises many unrelated types for a damaged file
-        raise CorruptFile(f"the PDF is damaged ({type(exc).__name__}); resubmit it") from None
+        raise _refusal(exc) from None
     with pdf:
         try:
             return _read_pages(pdf, source)
-        except (PDFPasswordIncorrect, PDFEncryptionError):
-            raise Encrypted(
-                "the PDF is locked with a password; remove the password and resubmit"
-            ) from None
-        except (
-            PDFSyntaxError,
-            PSException,
-            KeyError,
-            ValueError,
-            TypeError,
-            AttributeError,
-        ) as exc:
-            raise CorruptFile(f"the PDF is damaged ({type(exc).__name__}); resubmit it") from None
+        except NoTextLayer:
+            raise
+        except Exception as exc:  # a broken object can surface on any page
+            raise _refusal(exc) from None
+
+
+def _refusal(exc: BaseException) -> Encrypted | CorruptFile:
+    """The error for a PDF pdfminer could not read: locked, or damaged."""
+    # pdfplumber wraps pdfminer's errors; the wrapped one says what happened
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+    if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)):
+        return Encrypted("the PDF is locked with a password; remove the password and resubmit")
+    return CorruptFile(f"the PDF is damaged ({type(inner).__name__}); resubmit it")
 
 
 def _read_pages(pdf: pdfplumber.PDF, source: Source) -> Document:
