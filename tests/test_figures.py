@@ -204,7 +204,7 @@ NOT_FACTS = [
     "推动五大发展理念", "围绕两大主题", "“一府两院”", "落实十五字方针", "第二期评价", "二期工程已封顶",
     "一楼为图书馆", "一是加强组织，二是完善机制", "规模以上工业", "为60岁以上老年人体检", "3岁以下儿童",
     "PM2.5浓度下降", "4A级景区", "G205国道", "每万人口拥有", "拨打热线12345", "十分重要", "统一部署",
-    "一次性补助", "千家万户", "十四五期间", "一户一档", "每百平方公里", "其中超10亿元项目",
+    "一次性补助", "千家万户", "十四五期间", "一户一档", "每百平方公里",
     "0759-3181234", "（2023年）", "2024.3.7", "第四季度",
 ]  # fmt: skip
 
@@ -212,6 +212,11 @@ NOT_FACTS = [
 @pytest.mark.parametrize("text", NOT_FACTS)
 def test_not_facts(text: str) -> None:
     assert read(text) == []
+
+
+def test_a_bound_inside_a_counted_category_is_no_fact() -> None:
+    assert [f["text"] for f in read("其中超10亿元项目2个")] == ["2个"]
+    assert [f["text"] for f in read("至少3,000名教师参加了线上研修")] == ["至少3,000名"]
 
 
 def test_every_mention_is_its_own_fact() -> None:

@@ -33,7 +33,7 @@ from pipeline.figures.patterns import (
     RANK_WORDS,
     SENTENCE_BREAK,
 )
-from pipeline.figures.units import COUNT, POINTS, TIMES, Unit, read_unit
+from pipeline.figures.units import COUNT, PERCENT, POINTS, TIMES, Unit, read_unit
 
 KIND_OF_UNIT = {"amount": "amount", "percent": "percent", POINTS: "change", TIMES: "change",
                 COUNT: "count", "quantity": "quantity"}  # fmt: skip
@@ -213,6 +213,8 @@ def _read_match(
     unit = read_unit(m.group("scale") or "", base, m.group("per") or "") if base else None
     if m.group("pn"):
         unit = read_unit("", "%")
+    if unit is not None and unit.scale and unit.kind in (PERCENT, POINTS, TIMES):
+        return None  # 1万% is no way of writing a share
     if value_max is not None and m.group("s1") and unit is not None:
         # 1万-5万元: both ends in the unit of the second
         value = value * scale_of(m.group("s1")) / scale_of(unit.scale)
