@@ -39,11 +39,17 @@ def rate(fn: Callable[[str], object], sentences: list[str], seconds: float) -> f
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--path", type=Path, default=LABELLED)
     parser.add_argument("--seconds", type=float, default=2.0, help="time spent on each side")
     args = parser.parse_args(argv)
-    sentences = [json.loads(line)["sentence"] for line in args.path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    sentences = [
+        json.loads(line)["sentence"]
+        for line in args.path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     jieba.setLogLevel(60)
     # warm both dictionaries so loading is not timed
     jieba.lcut(sentences[0])

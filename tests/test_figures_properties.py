@@ -87,8 +87,15 @@ def test_values_read_back_exactly(written: tuple[str, Decimal], unit: str, metri
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(METRICS), written_values(), st.sampled_from(sorted(UNITS))), max_size=4))
-def test_sentences_of_figures_keep_their_order(parts: list[tuple[str, tuple[str, Decimal], str]]) -> None:
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(METRICS), written_values(), st.sampled_from(sorted(UNITS))),
+        max_size=4,
+    )
+)
+def test_sentences_of_figures_keep_their_order(
+    parts: list[tuple[str, tuple[str, Decimal], str]],
+) -> None:
     text = "，".join(f"{metric}{raw}{unit}" for metric, (raw, _), unit in parts)
     facts = text_to_facts(text)
     assert [f.value for f in facts] == [value for _, (_, value), _ in parts]

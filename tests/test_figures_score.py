@@ -15,7 +15,9 @@ KINDS = ("amount", "count", "percent", "change", "rank", "quantity")
 
 
 def _score_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("score_figures", ROOT / "bench" / "score_figures.py")
+    spec = importlib.util.spec_from_file_location(
+        "score_figures", ROOT / "bench" / "score_figures.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up by name

@@ -340,7 +340,12 @@ def _fold_levels_and_fields(text: str, figures: list[_Figure]) -> None:
                 b.kind = a.kind
             a.dropped = True
     for a, b in zip(figures, figures[1:], strict=False):
-        if b.kind == "rank" and a.kind == "count" and a.sentence == b.sentence and FIELD_GAP.match(text[a.end : b.start]):
+        if (
+            b.kind == "rank"
+            and a.kind == "count"
+            and a.sentence == b.sentence
+            and FIELD_GAP.match(text[a.end : b.start])
+        ):
             b.total = a.value
             b.anchor = a.start
             a.dropped = True
