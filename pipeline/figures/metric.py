@@ -104,10 +104,14 @@ def _phrase(text: str, tokens: list[Token]) -> str | None:
 
 def before_phrase(text: str, tokens: list[Token], lo: int, hi: int, lex: Lexicon) -> str | None:
     """The metric written before a figure, between ``lo`` and ``hi``."""
-    # a clause break ends the phrase, but an 、 inside an enumeration does not
-    cut = lo
+    # a clause break ends the phrase; a bracketed note inside it (总额（原值）) does not
+    cut, depth = lo, 0
     for i in range(hi - 1, lo - 1, -1):
-        if text[i] in CLAUSE_BREAK:
+        if text[i] in "）)":
+            depth += 1
+        elif text[i] in "（(" and depth:
+            depth -= 1
+        elif text[i] in CLAUSE_BREAK and not depth:
             cut = i + 1
             break
     window = [t for t in tokens if t[1] >= cut and t[2] <= hi]

@@ -70,12 +70,16 @@ _BASIS_YOY = (
 )
 _BASIS_MOM = r"环比|(?:较|比|与)(?:上月|上个月|上季度|上一季度)(?:相比)?"
 _BASIS_PLAN = r"(?:较|比|超)(?:年度|年初|全年)?(?:计划|目标|预期|预算)(?:数|值|任务)?"
-BASIS = re.compile(rf"(?P<yoy>{_BASIS_YOY})|(?P<mom>{_BASIS_MOM})|(?P<plan>{_BASIS_PLAN})")
+# a base the FACTS.md bases do not name (较年初): basis null, but still no metric word
+_BASIS_OTHER = r"(?:较|比)年初"
+BASIS = re.compile(
+    rf"(?P<yoy>{_BASIS_YOY})|(?P<mom>{_BASIS_MOM})|(?P<plan>{_BASIS_PLAN})|(?P<other>{_BASIS_OTHER})"
+)
 
 RISE = "增长|增加|提高|提升|上升|上涨|增产|增收|增|增幅|增速|涨幅"
 FALL = "下降|减少|降低|回落|下滑|下跌|负增长|缩减|缩短|压减|减产|减收|减|降|降幅|跌幅"
 CHANGE_BEFORE = re.compile(
-    rf"(?P<basis>{_BASIS_YOY}|{_BASIS_MOM}|{_BASIS_PLAN})?"
+    rf"(?P<basis>{_BASIS_YOY}|{_BASIS_MOM}|{_BASIS_PLAN}|{_BASIS_OTHER})?"
     r"(?:分别|均|共|累计|大幅|明显|稳步|持续|逆势|同比)?"
     rf"(?:(?P<fall>{FALL})|(?P<rise>{RISE})|(?P<plan_more>多完成|超额完成|多|超出|超)|(?P<plan_less>少完成|少))"
     r"(?:了|达到|达|为|是|幅度为|幅度达|幅度)?$"

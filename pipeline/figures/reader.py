@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from pipeline.figures.fact import Fact
@@ -89,8 +89,6 @@ class _Figure:
     metric: str | None = None
     dropped: bool = False
     negative: bool = False
-    chinese: bool = False
-    extras: dict[str, object] = field(default_factory=dict)
 
 
 class _Sentences:
@@ -220,9 +218,7 @@ def _read_match(
         value = value * scale_of(m.group("s1")) / scale_of(unit.scale)
     approx = _approx(m)
     clause = _clause_before(text, m.start())
-    figure = _Figure(
-        m.start(), m.end(), num_start, value, unit, approx, value_max=value_max, chinese=chinese
-    )
+    figure = _Figure(m.start(), m.end(), num_start, value, unit, approx, value_max=value_max)
     figure.sentence = sentences.span(m.start())
     if di:
         if base not in (None, "名", "位") or (base is None and not RANK_WORDS.search(clause)):
@@ -296,7 +292,7 @@ def _read_change(text: str, figure: _Figure, clause: str) -> None:
     basis = None
     if hit.group("basis"):
         b = BASIS.match(hit.group("basis"))
-        basis = BASIS_NAMES[b.lastgroup] if b and b.lastgroup else None
+        basis = BASIS_NAMES.get(b.lastgroup or "") if b else None
     if (hit.group("plan_more") or hit.group("plan_less")) and basis is None:
         return
     figure.kind = "change"
@@ -317,9 +313,9 @@ def _inherited_basis(text: str, figure: _Figure) -> str | None:
     last = None
     for b in BASIS.finditer(text, figure.sentence[0], figure.start):
         last = b
-    if last is None or last.lastgroup == "plan":
+    if last is None or last.lastgroup in ("plan", "other"):
         return None
-    return BASIS_NAMES[last.lastgroup] if last.lastgroup else None
+    return BASIS_NAMES.get(last.lastgroup or "")
 
 
 def _fold_levels_and_fields(text: str, figures: list[_Figure]) -> None:
