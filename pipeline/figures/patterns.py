@@ -66,12 +66,13 @@ FIGURE = re.compile(
 # what may stand right before a change figure: basis, adverb, verb, link word
 _BASIS_YOY = (
     r"同比(?:上年度?|去年|上年同期|去年同期)?"
-    r"|(?:较|比|与)(?:上年度?同期|上年度?|去年同期|去年|上一年度?|同期|(?:19|20)\d\d年度?)(?:同期)?(?:相比)?"
+    r"|(?:较|比|与)(?:上年度?同期|上年度?|去年同期|去年|上一年度?|同期)(?:同期)?(?:相比)?"
 )
 _BASIS_MOM = r"环比|(?:较|比|与)(?:上月|上个月|上季度|上一季度)(?:相比)?"
 _BASIS_PLAN = r"(?:较|比|超)(?:年度|年初|全年)?(?:计划|目标|预期|预算)(?:数|值|任务)?"
 # a base the FACTS.md bases do not name (较年初): basis null, but still no metric word
-_BASIS_OTHER = r"(?:较|比)年初"
+# (较2020年: a base year the text does not say is the year before)
+_BASIS_OTHER = r"(?:较|比|与)(?:年初|(?:19|20)\d\d年度?(?:同期)?)(?:相比)?"
 BASIS = re.compile(
     rf"(?P<yoy>{_BASIS_YOY})|(?P<mom>{_BASIS_MOM})|(?P<plan>{_BASIS_PLAN})|(?P<other>{_BASIS_OTHER})"
 )

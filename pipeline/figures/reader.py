@@ -311,11 +311,23 @@ def _verb_start(hit: re.Match[str]) -> int:
 def _inherited_basis(text: str, figure: _Figure) -> str | None:
     """A change inherits 同比 (or 环比) named earlier in its sentence."""
     last = None
-    for b in BASIS.finditer(text, figure.sentence[0], figure.start):
+    # the clauses of one sentence run on across ；(同比增长7.2%；出院病人…增长3.8%)
+    lo = figure.sentence[0]
+    while lo > 0 and text[lo - 1] in "；;":
+        lo = _sentence_head(text, lo - 1)
+    for b in BASIS.finditer(text, lo, figure.start):
         last = b
     if last is None or last.lastgroup in ("plan", "other"):
         return None
     return BASIS_NAMES.get(last.lastgroup or "")
+
+
+def _sentence_head(text: str, pos: int) -> int:
+    """Start of the sentence ending at ``pos``, looking past ；."""
+    i = pos
+    while i > 0 and text[i - 1] not in "。！？!?\n；;":
+        i -= 1
+    return i
 
 
 def _fold_levels_and_fields(text: str, figures: list[_Figure]) -> None:
