@@ -215,7 +215,8 @@ def _collect(element: etree._Element, parts: list[str]) -> None:
                 checked = checkbox.find(f"{{{W14}}}checked")
                 value = checked.get(f"{{{W14}}}val", "0") if checked is not None else "0"
                 parts.append("☑" if value in ("1", "true") else "□")
-            else:
+            elif child.find(f"{_w('sdtPr')}/{_w('showingPlcHdr')}") is None:
+                # a control still showing its placeholder (单击或点击此处输入文字) is blank
                 content = child.find(_w("sdtContent"))
                 if content is not None:
                     _collect(content, parts)

@@ -8,10 +8,10 @@ and box, so a figure's box is the union of its characters'.
 
 from __future__ import annotations
 
-import bisect
 import io
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import pdfplumber
@@ -27,6 +27,7 @@ _ITEM_START = re.compile(
     r"^(?:\d{1,2}\s*[.．、](?!\d)|任务\s*\d|[（(][一二三四五六七八九十\d]+[)）])"
 )
 LINE_TOLERANCE = 3.0
+EDGE_TOLERANCE = 8.0
 Char = dict[str, Any]
 Pair = tuple[str, CharBox | None]
 
@@ -55,13 +56,36 @@ def _refusal(exc: BaseException) -> Encrypted | CorruptFile:
     return CorruptFile(f"the PDF is damaged ({type(inner).__name__}); resubmit it")
 
 
+@dataclass
+class _Cell:
+    col: int
+    box: BBox
+    chars: list[Char] = field(default_factory=list)
+
+
+@dataclass
+class _Row:
+    """One table row of one page; ``cells`` hold the characters assigned to them."""
+
+    table: int
+    index: int
+    page: int
+    cells: list[_Cell]
+
+
+@dataclass
+class _Line:
+    page: int
+    chars: list[Char]
+
+
 def _read_pages(pdf: pdfplumber.PDF, source: Source) -> Document:
     pages = pdf.pages
     source = Source(source.path, source.sha256, source.format, len(pages))
     builder = DocumentBuilder(source, with_boxes=True)
+    blocks: list[_Row | _Line] = []
     total_chars = 0
-    table_id = 0
-    paragraph = 0
+    table_count = 0
     for number, page in enumerate(pages, start=1):
         chars, lost = _usable_chars(page.chars)
         if lost:
@@ -71,48 +95,104 @@ def _read_pages(pdf: pdfplumber.PDF, source: Source) -> Document:
         total_chars += len(chars)
         if not chars:
             continue
-        tables = page.find_tables()
-        blocks: list[tuple[float, str, Any]] = [(t.bbox[1], "table", t) for t in tables]
-        table_boxes = [t.bbox for t in tables]
-        loose = [c for c in chars if not any(_inside(c, box) for box in table_boxes)]
-        for line in _lines(loose):
-            blocks.append((line[0]["top"], "line", line))
-        blocks.sort(key=lambda block: (block[0], block[1] == "line"))
-        index = _CharIndex(chars)
-        for _, kind, block in blocks:
-            if kind == "line":
-                pairs = _line_pairs(block, number)
-                text, boxes = _normalise(pairs)
-                builder.add_cell(
-                    text,
-                    table=None,
-                    row=paragraph,
-                    col=0,
-                    page=number,
-                    bbox=_union([b.bbox for b in boxes if b]),
-                    char_boxes=boxes,
-                )
-                paragraph += 1
-                continue
-            for row_index, row in enumerate(block.rows):
-                for col, cell_box in enumerate(row.cells):
-                    if cell_box is None:
-                        continue
-                    pairs = _cell_pairs(index.within(cell_box), number)
-                    text, boxes = _normalise(pairs)
-                    builder.add_cell(
-                        text,
-                        table=table_id,
-                        row=row_index,
-                        col=col,
-                        page=number,
-                        bbox=tuple(cell_box),
-                        char_boxes=boxes,
-                    )
-            table_id += 1
+        page_blocks: list[tuple[float, _Row | _Line]] = []
+        remaining = chars
+        for table in page.find_tables():
+            rows = [
+                _Row(table_count, index, number,
+                     [_Cell(col, _bbox(box)) for col, box in enumerate(row.cells) if box is not None])
+                for index, row in enumerate(table.rows)
+            ]
+            remaining = _assign_chars(rows, remaining, _bbox(table.bbox))
+            page_blocks.extend((row.cells[0].box[1] if row.cells else table.bbox[1], row) for row in rows)
+            table_count += 1
+        page_blocks.extend((line[0]["top"], _Line(number, line)) for line in _lines(remaining))
+        page_blocks.sort(key=lambda block: (block[0], isinstance(block[1], _Line)))
+        _join_split_row(blocks, [block for _, block in page_blocks])
+        blocks.extend(block for _, block in page_blocks)
     if total_chars == 0:
         raise NoTextLayer("the PDF has no text layer (a scan); send the original or an OCR'd PDF")
+    paragraph = 0
+    for block in blocks:
+        if isinstance(block, _Line):
+            text, boxes = _normalise(_line_pairs(block.chars, block.page))
+            if text:
+                builder.add_cell(text, table=None, row=paragraph, col=0, page=block.page,
+                                 bbox=_union([b.bbox for b in boxes if b]), char_boxes=boxes)
+                paragraph += 1
+            continue
+        for cell in block.cells:
+            text, boxes = _normalise(_cell_pairs(cell.chars))
+            builder.add_cell(text, table=block.table, row=block.index, col=cell.col, page=block.page,
+                             bbox=cell.box, char_boxes=boxes)
     return builder.build()
+
+
+def _assign_chars(rows: list[_Row], chars: list[Char], table_box: BBox) -> list[Char]:
+    """Give each character of the table to the cell where it starts; return the others.
+
+    Text runs left to right, so a character belongs where it starts: one hanging out
+    of a full line past the cell's right edge stays in its cell, and one past the
+    table's edge goes to the nearest cell of its row.
+    """
+    left_over = []
+    cells = [cell for row in rows for cell in row.cells]
+    for char in chars:
+        x = char["x0"] + min(1.0, (char["x1"] - char["x0"]) / 4)
+        y = (char["top"] + char["bottom"]) / 2
+        if not (table_box[0] - EDGE_TOLERANCE <= x <= table_box[2] + EDGE_TOLERANCE
+                and table_box[1] <= y <= table_box[3]):
+            left_over.append(char)
+            continue
+        band = [cell for cell in cells if cell.box[1] <= y <= cell.box[3]]
+        home = next((cell for cell in band if cell.box[0] <= x <= cell.box[2]), None)
+        if home is None and band:
+            nearest = min(band, key=lambda cell: min(abs(x - cell.box[0]), abs(x - cell.box[2])))
+            if min(abs(x - nearest.box[0]), abs(x - nearest.box[2])) <= EDGE_TOLERANCE:
+                home = nearest
+        if home is None:
+            left_over.append(char)
+        else:
+            home.chars.append(char)
+    return left_over
+
+
+def _join_split_row(previous: list[_Row | _Line], page_blocks: list[_Row | _Line]) -> None:
+    """Join the first table row of a page to the row the page break cut, when it is one.
+
+    A row split by a page break continues on the next page with the same columns, and
+    every cell that continues was full to its right edge when the page ended; a new
+    row does not look like that.
+    """
+    last = next((block for block in reversed(previous) if isinstance(block, _Row)), None)
+    first = next((block for block in page_blocks if isinstance(block, _Row)), None)
+    if last is None or first is None or first.index != 0 or first.page != last.page + 1:
+        return
+    if not any(cell.chars for cell in first.cells):
+        return
+    pairs: list[tuple[_Cell, _Cell]] = []
+    for below in first.cells:
+        above = next((cell for cell in last.cells if _same_columns(cell, below)), None)
+        if below.chars and (above is None or not _ends_full(above)):
+            return
+        if above is not None:
+            pairs.append((above, below))
+    for above, below in pairs:
+        above.chars.extend(below.chars)
+        first.cells.remove(below)
+
+
+def _same_columns(one: _Cell, other: _Cell) -> bool:
+    return abs(one.box[0] - other.box[0]) <= 2 and abs(one.box[2] - other.box[2]) <= 2
+
+
+def _ends_full(cell: _Cell) -> bool:
+    """True when the cell's last line of text runs to its right edge (it was cut, not ended)."""
+    if not cell.chars:
+        return False
+    last_line = _lines(cell.chars)[-1]
+    width = max(c["x1"] - c["x0"] for c in last_line)
+    return last_line[-1]["x1"] >= cell.box[2] - 1.5 * width - 4
 
 
 def _usable_chars(chars: Iterable[Char]) -> tuple[list[Char], int]:
@@ -126,30 +206,14 @@ def _usable_chars(chars: Iterable[Char]) -> tuple[list[Char], int]:
     return usable, lost
 
 
-def _inside(char: Char, box: Sequence[float]) -> bool:
-    x = (char["x0"] + char["x1"]) / 2
-    y = (char["top"] + char["bottom"]) / 2
-    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
-
-
-class _CharIndex:
-    """Characters sorted by vertical centre, for quick lookup of a cell's characters."""
-
-    def __init__(self, chars: list[Char]) -> None:
-        self.chars = sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
-        self.centres = [(c["top"] + c["bottom"]) / 2 for c in self.chars]
-
-    def within(self, box: Sequence[float]) -> list[Char]:
-        low = bisect.bisect_left(self.centres, box[1])
-        high = bisect.bisect_right(self.centres, box[3])
-        return [c for c in self.chars[low:high] if box[0] <= (c["x0"] + c["x1"]) / 2 <= box[2]]
-
-
 def _lines(chars: list[Char]) -> list[list[Char]]:
-    """Group characters into lines by their vertical position, each sorted left to right."""
+    """Group characters into lines (page, then vertical position), each sorted left to right."""
     lines: list[list[Char]] = []
-    for char in sorted(chars, key=lambda c: (round(c["top"]), c["x0"])):
-        if lines and abs(lines[-1][0]["top"] - char["top"]) <= LINE_TOLERANCE:
+    for char in sorted(chars, key=lambda c: (c["page_number"], round(c["top"]), c["x0"])):
+        head = lines[-1][0] if lines else None
+        if head is not None and head["page_number"] == char["page_number"] and (
+            abs(head["top"] - char["top"]) <= LINE_TOLERANCE
+        ):
             lines[-1].append(char)
         else:
             lines.append([char])
@@ -169,11 +233,11 @@ def _line_pairs(line: list[Char], page: int) -> list[Pair]:
     return pairs
 
 
-def _cell_pairs(chars: list[Char], page: int) -> list[Pair]:
+def _cell_pairs(chars: list[Char]) -> list[Pair]:
     """A cell's characters line by line; wrapped lines joined with no break (CJK has no spaces)."""
     pairs: list[Pair] = []
     for line in _lines(chars):
-        line_pairs = _line_pairs(line, page)
+        line_pairs = _line_pairs(line, line[0]["page_number"])
         if pairs:
             text = "".join(ch for ch, _ in line_pairs)
             if _ITEM_START.match(text.lstrip()):
@@ -199,6 +263,10 @@ def _normalise(pairs: list[Pair]) -> tuple[str, list[CharBox | None]]:
     while out and out[-1][0] in (" ", "\n"):
         out.pop()
     return "".join(ch for ch, _ in out), [box for _, box in out]
+
+
+def _bbox(box: Sequence[float]) -> BBox:
+    return (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
 
 
 def _box(char: Char) -> BBox:

@@ -5,8 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TASK_MARKER = re.compile(r"(?:(?<![\d.．])\d{1,2}\s*[.．、]\s*)?任务\s*(?P<no>\d{1,2})\s*[:：]")
-_LINE_NUMBER = re.compile(r"(?m)^\s*(?P<no>\d{1,2})\s*[.．、](?!\d)")
+_TASK_MARKER = re.compile(
+    r"(?:(?<![\d.．])\d{1,2}\s*[.．、]\s*|[（(]\d{1,2}[)）]\s*)?任务\s*(?P<no>\d{1,2})\s*[:：]"
+)
+_CN_DIGITS = "一二三四五六七八九十"
+# an item number stands at the start, or after white space or a clause's end
+_ITEM_NUMBER = re.compile(
+    rf"(?:^|(?<=[\s；;。：:]))(?:(?P<no>\d{{1,2}})\s*[.．、](?!\d)|[（(](?P<paren>\d{{1,2}}|[{_CN_DIGITS}]{{1,3}})[)）]"
+    rf"|(?P<cn>[{_CN_DIGITS}]{{1,3}})、)"
+)
 _GOAL_TAIL = "；;。.，, \n"
 
 
@@ -34,7 +41,7 @@ def split_numbered(text: str, *, strip_tail: str = "") -> list[NumberedItem]:
     """Split ``1. 任务1：… 2. 任务2：…`` (or lines numbered ``1.``) into items in order."""
     markers = [(int(m["no"]), m.start(), m.end()) for m in _TASK_MARKER.finditer(text)]
     if not markers:
-        markers = [(int(m["no"]), m.start(), m.end()) for m in _LINE_NUMBER.finditer(text)]
+        markers = [(_item_number(m), m.start(), m.end()) for m in _ITEM_NUMBER.finditer(text)]
     sequence: list[tuple[int, int, int]] = []
     for no, start, end in markers:
         # numbers mentioned inside a paragraph are not markers: the sequence runs 1, 2, 3 …
@@ -46,6 +53,18 @@ def split_numbered(text: str, *, strip_tail: str = "") -> list[NumberedItem]:
         start, end = _trim(text, body_start, body_end, strip_tail)
         items.append(NumberedItem(no, start, end))
     return items
+
+
+def _item_number(match: re.Match[str]) -> int:
+    written = match["no"] or match["paren"] or match["cn"]
+    if written.isdigit():
+        return int(written)
+    # 一 … 十九: enough for the tasks of one form
+    if written.startswith("十"):
+        return 10 + (_CN_DIGITS.index(written[1]) + 1 if len(written) > 1 else 0)
+    if len(written) > 1 and written[1] == "十":
+        return (_CN_DIGITS.index(written[0]) + 1) * 10 + (_CN_DIGITS.index(written[2]) + 1 if len(written) > 2 else 0)
+    return _CN_DIGITS.index(written[0]) + 1
 
 
 def _trim(text: str, start: int, end: int, tail: str) -> tuple[int, int]:
