@@ -8,9 +8,12 @@ own transaction -> data checks -> publish the night atomically (see ``warehouse.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
 import os
+import pickle
 import secrets
 import signal
 import time
@@ -118,28 +121,38 @@ def scan_dir(root: Path, exclude: Iterable[Path] = ()) -> list[Path]:
 
 # --- worker processes -----------------------------------------------------------------
 
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this reader when the batch dies (even by kill -9).
+
+    Without it a reader stuck in a hanging file would outlive a killed batch.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: a reader still exits once its pipe closes
+
+
 def _worker_main(conn: Connection, extractor: Extractor, max_bytes: int) -> None:
     """A reader process: read the files it is sent, send back a reading or a reject."""
+    _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    conn.send(("ready",))  # tells a reader that dies on a file from one that cannot start
-    while True:
-        try:
-            task = conn.recv()
-        except (EOFError, OSError):
-            return
-        if task is None:
-            return
-        index, path, sha256 = task
-        try:
-            message: tuple[Any, ...] = (index, "ok", extractor(Path(path), sha256=sha256, max_bytes=max_bytes))
-        except JixiaoError as exc:
-            message = (index, "reject", exc.error_code, exc.message)
-        except Exception as exc:
-            message = (index, "reject", "internal_error", InternalError.from_exception(exc).message)
-        try:
-            conn.send(message)
-        except Exception as exc:  # a reading that cannot be pickled is the reader's bug
-            conn.send((index, "reject", "internal_error", InternalError.from_exception(exc).message))
+    try:
+        conn.send(("ready",))  # tells a reader that dies on a file from one that cannot start
+        while (task := conn.recv()) is not None:
+            index, path, sha256 = task
+            try:
+                message: tuple[Any, ...] = (index, "ok", extractor(Path(path), sha256=sha256, max_bytes=max_bytes))
+            except JixiaoError as exc:
+                message = (index, "reject", exc.error_code, exc.message)
+            except Exception as exc:
+                message = (index, "reject", "internal_error", InternalError.from_exception(exc).message)
+            try:
+                conn.send(message)
+            except (pickle.PicklingError, TypeError, AttributeError) as exc:  # the reader's bug, not the file's
+                conn.send((index, "reject", "internal_error", InternalError.from_exception(exc).message))
+    except (EOFError, OSError):
+        return  # the batch is gone: nobody to answer
 
 
 @dataclass

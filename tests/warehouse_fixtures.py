@@ -13,6 +13,7 @@ import json
 import os
 import signal
 import time
+import zipfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -109,8 +110,8 @@ def make_reading(
 def write_submission(path: Path, **spec: Any) -> Path:
     """Write a fake submission file: a JSON spec ``fake_extract`` turns into a reading.
 
-    Spec keys are ``make_reading``'s, plus ``action``: ``"hang"``, ``"crash"``,
-    ``"sleep:SECONDS"`` or ``"reject:CODE"``.
+    Spec keys are ``make_reading``'s, plus ``action``: ``"hang"``, ``"crash"``, ``"raise"``,
+    ``"sleep:SECONDS"``, ``"reject:CODE"`` or ``"bad_span"``.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(spec, ensure_ascii=False, sort_keys=True), encoding="utf-8")
@@ -135,10 +136,60 @@ def fake_extract(path: Path, *, sha256: str | None = None, max_bytes: int = 0) -
         raise _REJECTS[code](f"the fake file asks to be refused with {code}")
     elif action == "raise":
         raise KeyError("boom")
-    return make_reading(path=str(path), sha256=sha256 or "", **spec)
+    reading = make_reading(path=str(path), sha256=sha256 or "", **spec)
+    if action == "bad_span":  # loads fine, but the span data check must catch it
+        reading["facts"][0]["span"][0] += 1
+    return reading
 
 
 def slow_extract(path: Path, *, sha256: str | None = None, max_bytes: int = 0) -> dict[str, Any]:
     """``fake_extract`` taking a while per file, so that a run can be caught in the middle."""
     time.sleep(float(os.environ.get("JIXIAO_TEST_DELAY", "0.05")))
     return fake_extract(path, sha256=sha256, max_bytes=max_bytes)
+
+
+def _unit_of(source: Path) -> str:
+    stem = source.name.split(".")[0]
+    expected = json.loads((source.parent / f"{stem}.expected.json").read_text(encoding="utf-8"))
+    unit: str = expected["fields"]["unit_name"]
+    return unit
+
+
+def perturbed_copy(source: Path, dest: Path, k: int) -> Path:
+    """A copy of a real fixture form whose bytes differ, still a readable form.
+
+    Text and Word: the department's name gets the suffix ``k`` (a new department). PDF: a
+    comment after ``%%EOF``, which readers ignore (a new version of the same department).
+    """
+    data = source.read_bytes()
+    if source.suffix == ".txt":
+        encoding = "gb18030" if "gb18030" in source.name else "utf-8"
+        unit = _unit_of(source)
+        dest.write_bytes(data.decode(encoding).replace(unit, f"{unit}{k}").encode(encoding))
+    elif source.suffix == ".docx":
+        unit = _unit_of(source).encode()
+        with zipfile.ZipFile(source) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                part = zin.read(info)
+                if info.filename == "word/document.xml":
+                    part = part.replace(unit, unit + str(k).encode())
+                zout.writestr(info, part)
+    else:
+        dest.write_bytes(data + f"\n%copy {k}\n".encode())
+    return dest
+
+
+def form_sources(suffixes: tuple[str, ...] = (".txt", ".docx", ".pdf")) -> list[Path]:
+    """The real fixture forms that have an expected reading beside them."""
+    return [p for p in sorted(FORMS.iterdir())
+            if p.suffix in suffixes and (FORMS / f"{p.name.split('.')[0]}.expected.json").exists()]
+
+
+def copy_corpus(dest: Path, n: int, suffixes: tuple[str, ...] = (".txt", ".docx", ".pdf")) -> list[Path]:
+    """``n`` submissions with distinct bytes made from the fixture forms, cycling through formats."""
+    dest.mkdir(parents=True, exist_ok=True)
+    sources = form_sources(suffixes)
+    return [
+        perturbed_copy(source, dest / f"{i:05d}_{source.name}", i // len(sources) + 1)
+        for i, source in ((i, sources[i % len(sources)]) for i in range(n))
+    ]
