@@ -67,8 +67,7 @@ def make_reading(
             out_fields[key] = copy.deepcopy(raw)
         elif out_fields[key].get("unit") and raw is not None:
             entry = out_fields[key]
-            scale = entry["value_std"] / entry["value"] if entry["value"] else (10000.0 if entry["unit"] == "万元" else 1)
-            out_fields[key] = {**entry, "value": raw, "value_std": raw * scale}
+            out_fields[key] = {**entry, "value": raw, "value_std": raw * (10000 if entry["unit"] == "万元" else 1)}
         else:
             out_fields[key] = {"value": raw}
     for entry in out_fields.values():
