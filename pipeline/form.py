@@ -135,10 +135,11 @@ class _FormReader:
                 index = skip_separators(compact.compact, found.compact_end)
                 continue
             key = label.key_in(self.group)
-            index, used = self._read_field(key, cell, compact, found, rest_of_row)
+            resume, used = self._read_field(key, cell, compact, found, rest_of_row)
             taken.extend(used)
-            if index is None:
+            if resume is None:
                 break
+            index = resume
         return taken
 
     def _read_header(self, cell: Cell) -> bool:

@@ -135,7 +135,8 @@ def _option_after(text: str, index: int, options: list[tuple[int, str]]) -> str 
 
 
 def _close_bracket(text: str, end: int) -> int:
-    match = re.match(r"\s*[)）]", text[end:])
+    """Extend past the bracket that closes a mark (``（√）``), or an empty one (``否（ ）``)."""
+    match = re.match(r"\s*[)）]|\s*[（(]\s*[)）]", text[end:])
     return end + match.end() if match else end
 
 

@@ -1,0 +1,105 @@
+"""Cell values: every yes/no convention, date spelling and unit placement the forms use."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.labels import CompactText, match_label
+from pipeline.values import is_blank_value, read_bool, read_date, read_measure
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("是 √ 否", True),
+        ("是 否 √", False),
+        ("是 ✓ 否", True),
+        ("☑是 □否", True),
+        ("□是 ☑否", False),
+        ("是（√）否（ ）", True),
+        ("是（ ）否（√）", False),
+        ("是■ 否□", True),
+        ("是□ 否■", False),
+    ],
+)
+def test_marked_choice(text: str, value: bool) -> None:
+    reading = read_bool(text)
+    assert reading is not None and reading.value is value
+    assert text[reading.start:reading.end].strip() == text.strip()
+
+
+@pytest.mark.parametrize("text", ["是 否", "是□ 否□", "", "（公开网址）"])
+def test_unmarked_choice_is_none(text: str) -> None:
+    assert read_bool(text) is None
+
+
+def test_two_marks_is_a_doubt() -> None:
+    reading = read_bool("是 √ 否 √")
+    assert reading is not None and reading.value is None and reading.doubt
+
+
+@pytest.mark.parametrize(
+    "text", ["2024.3.7", "2024年3月7日", "2024-03-07", "2024/3/7", "2024 年 3 月 7 日"]
+)
+def test_dates(text: str) -> None:
+    reading = read_date(text)
+    assert reading is not None and reading.value == "2024-03-07"
+
+
+def test_impossible_date_is_a_doubt() -> None:
+    reading = read_date("2024.2.30")
+    assert reading is not None and reading.value is None and reading.doubt
+
+
+def test_amount_units_in_cell_label_and_thousands() -> None:
+    assert read_measure("245万元", "amount").value_std == 2450000.0  # type: ignore[union-attr]
+    labelled = read_measure("13.67", "amount", label_unit="万元")
+    assert labelled is not None and (labelled.value, labelled.unit, labelled.value_std) == (13.67, "万元", 136700.0)
+    separated = read_measure("82,225.00元", "amount")
+    assert separated is not None and (separated.value, separated.value_std) == (82225.0, 82225.0)
+    # exact decimal scaling: 16.4 亿 is 1640000000, never 1639999999.99…
+    assert read_measure("16.4亿元", "amount").value_std == 1640000000.0  # type: ignore[union-attr]
+
+
+def test_amount_without_unit_is_a_doubt() -> None:
+    reading = read_measure("13.67", "amount")
+    assert reading is not None and reading.unit is None and reading.doubt
+
+
+def test_count_and_percent() -> None:
+    count = read_measure("5", "count", next_unit="个")
+    assert count is not None and (count.value, count.unit) == (5, "个")
+    percent = read_measure("95.1％", "percent")
+    assert percent is not None and (percent.value, percent.unit) == (95.1, "%")
+
+
+@pytest.mark.parametrize("text", ["个", "% (附调查结果)", "人次(次)", "(突出与预期相比相关指标实现情况)", "  "])
+def test_template_units_and_hints_are_blank(text: str) -> None:
+    assert is_blank_value(text)
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("单位名称", "单位名称"),
+        ("部门名称", "单位名称"),
+        ("联系电 话及手 机", "联系电话"),
+        ("联系电话", "联系电话"),
+        ("邮 箱", "邮箱"),
+        ("部门预决算信息", "预决算信息"),
+        ("固定资产总额(原值)", "固定资产总额"),
+        ("在用固定资产总额（原值）", "在用固定资产总额"),
+        ("整体绩效(总)目标:", "整体绩效目标"),
+        ("整体绩效（总）目标完成情况：", "整体绩效目标完成情况"),
+        ("绩效目标情况", "绩效目标情况"),
+        ("其中：新建 个", "新建"),
+    ],
+)
+def test_label_variants(printed: str, name: str) -> None:
+    found = match_label(CompactText(printed), 0)
+    assert found is not None and found.label.name == name
+
+
+def test_label_carries_its_unit() -> None:
+    found = match_label(CompactText("预算安排数（万元）"), 0)
+    assert found is not None and found.unit == "万元"
