@@ -69,6 +69,24 @@ def test_example_form_has_29_facts() -> None:
     assert sum(len(facts) for _, facts in _expected_by_task()) == 29
 
 
+def test_example_form_metrics_are_exact() -> None:
+    """Every example fact's metric exactly as the client labelled it, not just close."""
+    got, expected = [], []
+    for outcome, facts in _expected_by_task():
+        got += [(f["text"], f["metric"]) for f in read(outcome)]
+        expected += [(f["text"], f["metric"]) for f in facts]
+    assert len(expected) == 29
+    assert got == expected
+
+
+def test_example_form_numbers_have_the_expected_json_types() -> None:
+    """-1.0 stays a float in value and value_std; whole counts stay int; money is float."""
+    for outcome, facts in _expected_by_task():
+        for g, e in zip(read(outcome), facts, strict=True):
+            for key in ("value", "value_std"):
+                assert type(g[key]) is type(e[key]), (key, g, e)
+
+
 # ---------------------------------------------------------------- FACTS.md, one convention each
 
 # text -> [(fact text, kind, value, unit, value_std, unit_std, approx, basis)]
@@ -312,6 +330,43 @@ def test_chinese_big_scales() -> None:
 )
 def test_metric_phrase(text: str, metric: str) -> None:
     assert only(text)["metric"] == metric
+
+
+@pytest.mark.parametrize(
+    ("text", "metric"),
+    [
+        # a verb acting on the counted things stays before them; scope words between go
+        ("累计走访120户企业", "走访企业"),
+        ("覆盖全区20个镇", "覆盖镇"),
+        ("成功指导3家商贸企业上限", "指导商贸企业上限"),
+        # an application after the counted noun is what they are counted for
+        ("为12家企业申请技改补助资金", "申请技改补助资金企业"),
+        ("12家外贸企业申报出口信用保险补贴", "申报出口信用保险补贴外贸企业"),
+        # ... and a counted noun the application's object ends with is not repeated
+        ("推荐5家企业申报专精特新企业", "推荐申报专精特新企业"),
+        # a verb that only brings the counted things about is no part of the metric
+        ("组织两场政银企融资对接会", "政银企融资对接会"),
+    ],
+)
+def test_metric_of_a_count_with_its_verb_and_purpose(text: str, metric: str) -> None:
+    assert only(text)["metric"] == metric
+
+
+@pytest.mark.parametrize(
+    ("text", "value_std"),
+    [
+        ("同比下降1.0%", -1.0),
+        ("增加1.0个百分点", 1.0),
+        ("长3.0公里", 3.0),
+        ("80家", 80),
+        ("1.36万人次", 13600),  # scaled: exact, so whole
+        ("2.0万人", 20000),
+        ("100元", 100.0),  # money: always float
+    ],
+)
+def test_value_std_as_written_unless_scaled(text: str, value_std: float) -> None:
+    got = read(text)[-1]["value_std"]
+    assert got == value_std and type(got) is type(value_std), got
 
 
 def test_changes_inherit_the_metric_before_them() -> None:

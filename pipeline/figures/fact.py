@@ -64,9 +64,11 @@ def written_number(value: Decimal) -> int | float:
 
 
 def std_number(value: Decimal, unit_std: str | None) -> int | float:
-    """Money is always float; other standard values int when integral, else float."""
+    """Money is always float; other standard values as written, like ``value``.
+
+    An unscaled value_std is the value itself (同比下降1.0% → -1.0, 80家 → 80); a
+    scaled one is exact, so integral when whole (1.36万人次 → 13600).
+    """
     if unit_std in MONEY_UNITS:
         return float(value)
-    if value == value.to_integral_value():
-        return int(value)
-    return float(value)
+    return written_number(value)

@@ -2,8 +2,10 @@
 
 The dictionary (``userdict.txt``: ``word [freq] tag``) teaches jieba indicator
 terms and measure words, and its tags tell the metric reader which words never
-begin or end a metric (``s``), which leading verbs to drop (``v``) and which
-prepositions start the measured phrase (``p``).
+begin or end a metric (``s``), which leading verbs to drop (``v``), which
+prepositions start the measured phrase (``p``), which verbs stay before a count
+of the things they act on (``g``) and which verbs make an application that a
+counted noun is counted for (``a``).
 """
 
 from __future__ import annotations

@@ -2,10 +2,16 @@
 
 Usually the words before the figure in its clause (`规模以上工业总产值1867.05亿元`);
 for a count followed by what is counted, the words after it (`两场政银企融资对接会`).
+A verb that acts on the counted things stays in front (`推荐80家企业…` → `推荐…`);
+an application after the counted noun is what they are counted for, and comes
+first (`16家企业申报外贸发展扶持资金` → `申报外贸发展扶持资金企业`), the counted
+noun dropped when the application's object already ends with it
+(`80家企业申报高新技术企业` → `申报高新技术企业`).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from pipeline.figures.lexicon import Lexicon
@@ -54,6 +60,10 @@ _AFTER_STOP = frozenset(
         "、",
     ]
 )
+
+
+# a place named between a verb and its count is the scope, not the metric (覆盖全区20个镇)
+_SCOPE = re.compile(r"全(?:区|市|县|镇|乡|省|国|街道)")
 
 
 def _is_number_word(word: str) -> bool:
@@ -125,8 +135,43 @@ def before_phrase(text: str, tokens: list[Token], lo: int, hi: int, lex: Lexicon
     return _phrase(text, _trim(window, lex.tags, lead_verbs=True))
 
 
-def after_phrase(text: str, tokens: list[Token], lo: int, hi: int, lex: Lexicon) -> str | None:
-    """What is counted, written right after a count (`两场政银企融资对接会`)."""
+def _application_first(tokens: list[Token], tags: dict[str, str]) -> list[Token]:
+    """`企业申报…资金` → `申报…资金企业`: the application the counted things are counted for.
+
+    The counted noun goes when the application's object already ends with it
+    (`企业申报高新技术企业` → `申报高新技术企业`).
+    """
+    at = next((i for i, t in enumerate(tokens) if i and tags.get(t[0]) == "a"), None)
+    if at is None or at == len(tokens) - 1:
+        return tokens
+    counted, application = tokens[:at], tokens[at:]
+    if "".join(t[0] for t in application).endswith("".join(t[0] for t in counted)):
+        return application
+    return application + counted
+
+
+def _governing_verb(tokens: list[Token], start: int, tags: dict[str, str]) -> str | None:
+    """The verb acting on what a count at ``start`` counts (`推荐80家`, `覆盖全区20个`)."""
+    for tok in reversed(tokens):
+        if tok[2] > start:
+            continue
+        word = tok[0]
+        if tags.get(word) == "g":
+            return word
+        if tags.get(word) == "s" or _SCOPE.fullmatch(word):
+            continue  # 累计推荐, 覆盖全区
+        return None
+    return None
+
+
+def after_phrase(
+    text: str, tokens: list[Token], lo: int, hi: int, lex: Lexicon, start: int | None = None
+) -> str | None:
+    """What is counted, written right after a count (`两场政银企融资对接会`).
+
+    ``start`` is where the count begins: a verb acting on the counted things just
+    before it (`推荐`, `指导`, `覆盖`) leads the phrase.
+    """
     window: list[Token] = []
     for tok in tokens:
         if tok[1] < lo:
@@ -140,7 +185,12 @@ def after_phrase(text: str, tokens: list[Token], lo: int, hi: int, lex: Lexicon)
     while window and window[-1][0] == "、":
         window.pop()
     window = _drop_enumeration(window)
-    return _phrase(text, _trim(window, lex.tags, lead_verbs=False))
+    phrase = _phrase(text, _application_first(_trim(window, lex.tags, lead_verbs=False), lex.tags))
+    if phrase is not None and start is not None:
+        verb = _governing_verb(tokens, start, lex.tags)
+        if verb is not None:
+            phrase = verb + phrase
+    return phrase
 
 
 def noun_follows(text: str, tokens: list[Token], end: int, lex: Lexicon) -> bool:

@@ -395,7 +395,7 @@ def _assign_metrics(text: str, figures: list[_Figure], sentences: _Sentences, le
         )
         metric = None
         if f.kind in ("count", "quantity") and noun_follows(text, tokens, f.end, lex):
-            metric = after_phrase(text, tokens, f.end, nxt, lex)
+            metric = after_phrase(text, tokens, f.end, nxt, lex, start=f.start)
         if metric is None:
             metric = before_phrase(text, tokens, max(lo, f.sentence[0]), anchor, lex)
         if metric is None and same and previous is not None:
@@ -420,7 +420,8 @@ def _to_fact(text: str, f: _Figure) -> Fact:
         kind=f.kind,
         value=value,
         unit=unit_written,
-        value_std=_exact(value * factor),
+        # unscaled, the standard value is the value as written (-1.0 stays -1.0)
+        value_std=value if factor == 1 else _exact(value * factor),
         unit_std=unit.std if unit else None,
         approx=f.approx,
         basis=f.basis if f.kind == "change" else None,
