@@ -1,0 +1,92 @@
+"""The format readers on small documents built here, one hard part each."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+from docx.oxml import parse_xml
+
+from extractors.document import Source
+from extractors.docx import read_docx
+from extractors.pdf import read_pdf
+from extractors.text import read_text
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+W14_NS = 'xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml"'
+
+
+def source(kind: str) -> Source:
+    return Source("memory", "0" * 64, kind)
+
+
+def docx_bytes(document: docx.document.Document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_docx_merged_cells_are_read_once() -> None:
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "单位名称"
+    table.cell(0, 2).text = "测试局"
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "信息公开"
+    table.cell(1, 1).text = "自评信息"
+    reading = read_docx(docx_bytes(document), source("docx"))
+    assert reading.text.count("单位名称") == 1
+    assert reading.text.count("信息公开") == 1
+    # python-docx itself repeats the merged text across the span
+    assert [c.text for c in document.tables[0].rows[0].cells].count("单位名称") == 2
+
+
+def test_docx_content_controls_checkboxes_and_nested_tables() -> None:
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=3)
+    name_cell, choice_cell, nested_cell = table.rows[0].cells
+    name_cell.paragraphs[0]._p.append(parse_xml(
+        f'<w:sdt {W_NS}><w:sdtPr/><w:sdtContent><w:r><w:t>湛江经贸局</w:t></w:r></w:sdtContent></w:sdt>'
+    ))
+    for checked, option in (("1", "是"), ("0", "否")):
+        choice_cell.paragraphs[0]._p.append(parse_xml(
+            f'<w:sdt {W_NS} {W14_NS}><w:sdtPr><w14:checkbox><w14:checked w14:val="{checked}"/>'
+            f'</w14:checkbox></w:sdtPr><w:sdtContent><w:r><w:t>{"☒" if checked == "1" else "☐"}</w:t>'
+            f'</w:r></w:sdtContent></w:sdt>'
+        ))
+        choice_cell.paragraphs[0].add_run(option + " ")
+    nested_cell.add_table(rows=1, cols=2).rows[0].cells[1].text = "13.67万元"
+    placeholder = document.add_paragraph()._p
+    placeholder.append(parse_xml(
+        f'<w:sdt {W_NS}><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:r>'
+        f'<w:t>单击或点击此处输入文字。</w:t></w:r></w:sdtContent></w:sdt>'
+    ))
+    data = docx_bytes(document)
+    reloaded = docx.Document(io.BytesIO(data))
+    assert "湛江经贸局" not in reloaded.tables[0].rows[0].cells[0].text  # invisible to cell.text
+    reading = read_docx(data, source("docx"))
+    assert "湛江经贸局" in reading.text
+    assert "☑是 □否" in reading.text
+    assert "13.67万元" in reading.text
+    assert "单击或点击此处输入文字" not in reading.text
+
+
+def test_text_encodings_read_alike() -> None:
+    content = "单位名称\t测试局\r\n<p>整体绩效（总）目标完成情况：</p> <p>1. 任务1：完成投资3.2亿元。</p>\r\n"
+    readings = [
+        read_text(content.encode("utf-8"), source("text")),
+        read_text(b"\xef\xbb\xbf" + content.encode("utf-8"), source("text")),
+        read_text(content.encode("utf-16"), source("text")),
+        read_text(content.encode("gb18030"), source("text")),
+    ]
+    texts = {reading.text for reading in readings}
+    assert texts == {"单位名称\n测试局\n整体绩效（总）目标完成情况：\n1. 任务1：完成投资3.2亿元。"}
+    assert [c.text for c in readings[0].cells] == ["单位名称", "测试局", "整体绩效（总）目标完成情况：\n1. 任务1：完成投资3.2亿元。"]
+
+
+def test_pdf_without_unicode_map_warns_and_drops_cid_codes() -> None:
+    data = (Path(__file__).parent / "fixtures" / "readers" / "no_unicode_map.pdf").read_bytes()
+    reading = read_pdf(data, source("pdf"))
+    assert "(cid:" not in reading.text
+    assert "13.67" in reading.text  # digits keep their map in this font; CJK glyphs do not
+    assert any("(cid:N)" in warning for warning in reading.warnings)
