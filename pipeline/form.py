@@ -52,24 +52,14 @@ CORE_LABELS = (
 FACT_FIELDS = ("incomplete_reason", "social_benefit", "work_measures")
 
 
-@dataclass(frozen=True)
-class FieldReading:
-    """A field's value and the exact characters of the document it was read from."""
-
-    key: str
-    value: object
-    start: int
-    end: int
-    unit: str | None = None
-    value_std: object = None
-    unit_std: str | None = None
-
-
 @dataclass
 class Form:
-    """The reading of one form: fields by key (None when blank), tasks, doubts."""
+    """The reading of one form: fields by key (None when blank), tasks, doubts.
 
-    fields: dict[str, FieldReading | None]
+    Each field's start/end are offsets into the document text.
+    """
+
+    fields: dict[str, CellValue | None]
     tasks: list[Task]
     warnings: list[str] = field(default_factory=list)
 
@@ -85,7 +75,7 @@ def document_to_form(document: Document) -> Form:
 class _FormReader:
     def __init__(self, document: Document) -> None:
         self.document = document
-        self.fields: dict[str, FieldReading | None] = {spec.key: None for spec in FIELD_SPECS}
+        self.fields: dict[str, CellValue | None] = {spec.key: None for spec in FIELD_SPECS}
         self.seen_labels: set[str] = set()
         self.group: str | None = None
         self.goals_region: tuple[int, int] | None = None
@@ -280,7 +270,7 @@ class _FormReader:
     ) -> None:
         # a label printed twice (已完工个数 in two blocks): the first filled one wins
         if self.fields.get(key) is None:
-            self.fields[key] = FieldReading(key, value, start, end, unit, value_std, unit_std)
+            self.fields[key] = CellValue(value, start, end, unit, value_std, unit_std)
 
     def _check_is_form(self) -> None:
         found = [name for name in CORE_LABELS if name in self.seen_labels]
