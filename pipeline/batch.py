@@ -32,10 +32,13 @@ from pipeline.warehouse import schema
 from pipeline.warehouse.errors import ChecksFailed, ReaderStartFailed, SourceDirNotFound
 from pipeline.warehouse.load import Loader
 from pipeline.warehouse.publish import (
+    failed_path,
     ingest_lock,
     keep_failed_copy,
+    lock_path,
     prepare_working_copy,
     publish_working_copy,
+    working_path,
 )
 
 Extractor = Callable[..., dict[str, Any]]
@@ -110,7 +113,9 @@ def scan_dir(root: Path, exclude: Iterable[Path] = ()) -> list[Path]:
     excluded = {p.resolve() for p in exclude}
     found: list[tuple[int, str, Path]] = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not _skipped(d))
+        dirnames[:] = sorted(
+            d for d in dirnames if not _skipped(d) and (Path(dirpath) / d).resolve() not in excluded
+        )
         for name in filenames:
             path = Path(dirpath) / name
             if _skipped(name) or path.resolve() in excluded or not path.is_file():
@@ -369,7 +374,10 @@ def _run(
                 "and error_code not in ('timeout', 'internal_error')", [__version__]
             ).fetchall()
         }
-        jobs, copies = _plan(report, log, scan_dir(report.source_dir, exclude=[db]), loaded, refused)
+        # The warehouse's own files, should it live inside the folder, are not submissions.
+        own = [db, working_path(db), lock_path(db), failed_path(db), db.parent / "logs"]
+        own += [p.with_name(p.name + ".wal") for p in own[:3]]
+        jobs, copies = _plan(report, log, scan_dir(report.source_dir, exclude=own), loaded, refused)
         _load(report, log, con, jobs, copies, workers=workers, timeout=timeout, extractor=extractor,
               max_bytes=max_bytes, on_progress=on_progress)
         report.finished_at = datetime.now()

@@ -357,3 +357,11 @@ def test_sql_during_a_running_ingest_sees_the_last_complete_night(tmp_path: Path
     assert still_running, "the night finished before the reader looked: make it slower"
     assert night.returncode == 0, err
     assert query(db, "select count(*) from submissions") == [(len(first) + len(more),)]
+
+
+def test_a_warehouse_inside_the_folder_is_not_read_as_a_submission(tmp_path: Path) -> None:
+    write_submission(tmp_path / "a.txt")
+    db = tmp_path / "warehouse" / "jixiao.duckdb"
+    run_fake(tmp_path, db, workers=0)
+    again = run_fake(tmp_path, db, workers=0)
+    assert (again.seen, again.unchanged, again.rejects) == (1, 1, [])
