@@ -110,3 +110,18 @@ def test_values_are_typed_as_fields_md_says() -> None:
         assert isinstance(value, expected_type), key
         if types[key] in ("amount", "count", "percent") and key != "year":
             assert {"unit", "value_std", "unit_std"} <= set(item), key
+
+
+FACT_KEYS = ("task_no", "metric", "kind", "value", "unit", "value_std", "unit_std", "approx", "basis", "text")
+
+
+@pytest.mark.parametrize("path", [p for p in SUBMISSIONS if case_of(p) == EXAMPLE], ids=lambda p: p.name)
+def test_example_facts_come_out_exactly(path: Path) -> None:
+    reading, expected = reading_of(path), expected_of(path)
+    outcome_facts = [fact for fact in reading["facts"] if fact["task_no"] is not None]
+    got = [{key: fact.get(key) for key in (*FACT_KEYS, "previous", "total") if key in fact} for fact in outcome_facts]
+    want = [{key: fact.get(key) for key in fact} for fact in expected["facts"]]
+    assert got == want
+    for fact in outcome_facts:
+        for key in ("value", "value_std"):
+            assert type(fact[key]) is type(next(w for w in want if w["text"] == fact["text"])[key]), (fact["text"], key)
