@@ -1,6 +1,6 @@
 -- fact: the figure with everything an auditor needs to find it again in the source file
 with latest as (
-    select submission_id, unit_name, year, source_path, sha256, format, version
+    select submission_id, unit_name, year, source_path, sha256, format, version, run_id, ingested_at
     from submissions
     where is_latest
 ),
@@ -29,7 +29,11 @@ final as (
         f.span_start,
         f.span_end,
         f.sentence,
-        f.submission_id
+        f.submission_id,
+        -- appended for `jixiao trace`: the task a figure belongs to and the run that loaded it
+        f.task_no,
+        l.run_id,
+        l.ingested_at
     from facts as f
     inner join latest as l on l.submission_id = f.submission_id
 )
