@@ -220,7 +220,7 @@ def _collect(element: etree._Element, parts: list[str]) -> None:
                 content = child.find(_w("sdtContent"))
                 if content is not None:
                     _collect(content, parts)
-        elif tag == f"{{{MC}}}Fallback" or tag in (_w("delText"), _w("instrText"), _w("tbl")):
+        elif tag == f"{{{MC}}}Fallback" or tag in (_w("delText"), _w("instrText"), _w("tbl"), _w("moveFrom")):
             continue
         else:
             _collect(child, parts)

@@ -29,6 +29,7 @@ PERCENT_UNITS = ("%", "％")
 CHECKED_BOXES = "☑☒■●◉▣✅"
 EMPTY_BOXES = "□☐○◯"
 TICKS = "√✓✔"
+_ANSWERS = {"是": True, "否": False, "有": True, "无": False}
 
 _NUMBER = r"[-+]?\d[\d,，]*(?:\.\d+)?"
 _DATE = re.compile(
@@ -89,9 +90,15 @@ def strip_hint(text: str) -> tuple[str, int]:
 def read_bool(text: str) -> CellValue | None:
     """A 是/否 choice as the form marks it; ``None`` when no option is marked.
 
-    Handles ``是 √ 否``, ``是 否 √``, ``☑是 □否``, ``是■ 否□``, ``是（√）否（ ）``.
+    Handles ``是 √ 否``, ``是 否 √``, ``☑是 □否``, ``是■ 否□``, ``是（√）否（ ）``, and a
+    bare written answer (``是``, ``否``, ``有``, ``无``).
     Two options marked give value None with a doubt.
     """
+    written = text.strip()
+    if written in _ANSWERS:
+        # a cell holding only the answer, written out instead of ticked
+        start = text.index(written)
+        return CellValue(_ANSWERS[written], start, start + len(written))
     options = [(m.start(), m.group()) for m in re.finditer("[是否]", text)]
     if not options:
         return None

@@ -20,6 +20,9 @@ from pipeline.values import is_blank_value, read_bool, read_date, read_measure
         ("是（ ）否（√）", False),
         ("是■ 否□", True),
         ("是□ 否■", False),
+        ("是", True),
+        (" 否 ", False),
+        ("有", True),
     ],
 )
 def test_marked_choice(text: str, value: bool) -> None:
