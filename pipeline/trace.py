@@ -142,21 +142,24 @@ class Trace:
 
     def problems(self) -> list[TraceError]:
         """What does not hold: the file changed or went missing, or the span is off."""
-        found: list[TraceError] = []
-        if self.source.state == "changed":
-            found.append(SourceChanged(
-                f"{self.source.path} has changed since it was loaded (sha256 now "
-                f"{self.source.sha256_now}, loaded {self.source.sha256}); this figure is not "
-                "proven by the file on disk"))
-        elif self.source.state == "missing":
-            found.append(SourceMissing(
-                f"{self.source.path} is missing ({self.source.reason}); the figure cannot be "
-                "checked against its source"))
+        found = source_problems(self.source)
         if not self.span_ok:
             found.append(SpanMismatch(
                 f"the span {list(self.span or ())} of {self.id} slices {self.found!r}, not "
                 f"{self.text!r}: the warehouse's offsets are wrong"))
         return found
+
+
+def source_problems(source: SourceFile) -> list[TraceError]:
+    """A changed or missing source file, as errors (empty when the file matches)."""
+    if source.state == "changed":
+        return [SourceChanged(
+            f"{source.path} has changed since it was loaded (sha256 now {source.sha256_now}, "
+            f"loaded {source.sha256}); its figures are not proven by the file on disk")]
+    if source.state == "missing":
+        return [SourceMissing(
+            f"{source.path} is missing ({source.reason}); its figures cannot be checked against it")]
+    return []
 
 
 # --- the file on disk -------------------------------------------------------------------------
@@ -306,7 +309,7 @@ def _span(row: dict[str, Any]) -> Span | None:
 
 
 def _bbox(row: dict[str, Any]) -> BBox | None:
-    values = [row.get(c) for c in ("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom")]
+    values: list[Any] = [row.get(c) for c in ("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom")]
     if any(v is None for v in values):
         return None
     x0, top, x1, bottom = (float(v) for v in values)
@@ -416,6 +419,16 @@ def submission_traces(con: duckdb.DuckDBPyConnection, submission_id: str) -> lis
     rows = _rows(con, _FACT_SQL.format(where="f.submission_id = ?"), [submission_id])
     ctx, sources = _Context(con, submission_id), _SourceCache()
     return [_fact_trace(row, ctx, sources) for row in rows]
+
+
+def submission_source(con: duckdb.DuckDBPyConnection, submission_id: str) -> SourceFile:
+    """The file one submission was loaded from, re-hashed now."""
+    row = con.execute(
+        "select source_path, sha256, format, pages from submissions where submission_id = ?", [submission_id]
+    ).fetchone()
+    if row is None:
+        raise UnknownId(f"there is no submission {submission_id!r} in the warehouse; take one from submissions")
+    return _SourceCache().source(row[0], row[1], row[2], row[3])
 
 
 def submission_field_traces(con: duckdb.DuckDBPyConnection, submission_id: str) -> list[Trace]:
