@@ -70,6 +70,9 @@ class Reject:
     message: str
 
 
+Outcome = dict[str, Any] | Reject
+
+
 @dataclass
 class RunReport:
     """What one run did: the numbers of the ``runs`` row and the rejects, for the report."""
@@ -138,24 +141,30 @@ def _die_with_parent() -> None:
         pass  # not Linux: a reader still exits once its pipe closes
 
 
+def read_one(extractor: Extractor, job: FileJob, max_bytes: int) -> Outcome:
+    """Read one file: its reading, or the Reject its error (or any exception) turns into."""
+    try:
+        return extractor(job.path, sha256=job.sha256, max_bytes=max_bytes)
+    except JixiaoError as exc:
+        return Reject(str(job.path), job.sha256, exc.error_code, exc.message)
+    except Exception as exc:
+        return Reject(str(job.path), job.sha256, "internal_error", InternalError.from_exception(exc).message)
+
+
 def _worker_main(conn: Connection, extractor: Extractor, max_bytes: int) -> None:
     """A reader process: read the files it is sent, send back a reading or a reject."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
-        conn.send(("ready",))  # tells a reader that dies on a file from one that cannot start
+        conn.send(("ready", None))  # tells a reader that dies on a file from one that cannot start
         while (task := conn.recv()) is not None:
-            index, path, sha256 = task
+            index, job = task
+            outcome = read_one(extractor, job, max_bytes)
             try:
-                message: tuple[Any, ...] = (index, "ok", extractor(Path(path), sha256=sha256, max_bytes=max_bytes))
-            except JixiaoError as exc:
-                message = (index, "reject", exc.error_code, exc.message)
-            except Exception as exc:
-                message = (index, "reject", "internal_error", InternalError.from_exception(exc).message)
-            try:
-                conn.send(message)
+                conn.send((index, outcome))
             except (pickle.PicklingError, TypeError, AttributeError) as exc:  # the reader's bug, not the file's
-                conn.send((index, "reject", "internal_error", InternalError.from_exception(exc).message))
+                conn.send((index, Reject(str(job.path), job.sha256, "internal_error",
+                                         InternalError.from_exception(exc).message)))
     except (EOFError, OSError):
         return  # the batch is gone: nobody to answer
 
@@ -168,9 +177,6 @@ class _Worker:
     deadline: float = 0.0
     files_done: int = 0
     ready: bool = False
-
-
-Outcome = dict[str, Any] | Reject
 
 
 class ReaderPool:
@@ -221,7 +227,7 @@ class ReaderPool:
                     job = jobs[worker.index]
                     # A worker that died idle shows up below as a crash on this job.
                     with contextlib.suppress(OSError):
-                        worker.conn.send((worker.index, str(job.path), job.sha256))
+                        worker.conn.send((worker.index, job))
             busy = [w for w in self._workers if w.index is not None]
             if not busy:
                 return
@@ -237,13 +243,8 @@ class ReaderPool:
         outcome: Outcome | None = None
         try:
             while outcome is None and worker.conn.poll():
-                message = worker.conn.recv()
-                if message[0] == "ready":
-                    worker.ready = True
-                elif message[1] == "ok":
-                    outcome = message[2]
-                else:
-                    outcome = Reject(str(job.path), job.sha256, message[2], message[3])
+                _, outcome = worker.conn.recv()
+                worker.ready = True  # the first message is ("ready", None)
         except (EOFError, OSError):
             pass  # the worker died mid-message: treated as a crash below
         if outcome is not None:
@@ -285,12 +286,7 @@ class ReaderPool:
 def read_in_process(jobs: list[FileJob], extractor: Extractor, max_bytes: int) -> Iterator[tuple[FileJob, Outcome]]:
     """Read every job in this process (no time limit): for debugging and small runs."""
     for job in jobs:
-        try:
-            yield job, extractor(job.path, sha256=job.sha256, max_bytes=max_bytes)
-        except JixiaoError as exc:
-            yield job, Reject(str(job.path), job.sha256, exc.error_code, exc.message)
-        except Exception as exc:
-            yield job, Reject(str(job.path), job.sha256, "internal_error", InternalError.from_exception(exc).message)
+        yield job, read_one(extractor, job, max_bytes)
 
 
 # --- the run ---------------------------------------------------------------------------

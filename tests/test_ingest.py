@@ -312,7 +312,7 @@ def test_kill_9_at_a_random_point_then_rerun_loads_every_file_exactly_once(tmp_p
     rng = random.Random()
     for attempt in range(2):
         ingest_run = _jixiao("ingest", str(raw), "--db", str(db), "--workers", "2")
-        delay = rng.uniform(0.1, 2.5)
+        delay = rng.uniform(0.1, 3.5)
         time.sleep(delay)
         ingest_run.send_signal(signal.SIGKILL)
         ingest_run.wait()
