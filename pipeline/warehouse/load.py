@@ -22,10 +22,6 @@ MEASURED_TYPES = frozenset({"amount", "count", "percent"})
 # The personal keys, in form order: the columns of contacts, and never of fields.
 CONTACT_KEYS: tuple[str, ...] = tuple(spec.key for spec in FIELD_SPECS if spec.personal)
 
-# Tables a submission owns, in the order they are written (submissions last: a row there
-# means the rest is complete, though the single transaction already guarantees that).
-CHILD_TABLES: tuple[str, ...] = ("documents", "fields", "contacts", "tasks", "facts", "checks", "warnings")
-
 
 def submission_id_for(sha256: str) -> str:
     """The stable id of a submission: the same bytes always get the same id."""
