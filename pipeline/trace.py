@@ -243,10 +243,8 @@ _SUBMISSION_COLUMNS = ("unit_name", "year", "version", "source_path", "sha256", 
 _FACT_SQL = (
     "select "
     + ", ".join(f"s.{c}" if c in _SUBMISSION_COLUMNS else f"f.{c}" for c in FACT_COLUMNS)
-    + ", s.pages, s.is_latest, f.fact_no, t.goal as task_goal "
+    + ", s.pages, s.is_latest, f.fact_no "
     "from facts as f join submissions as s on s.submission_id = f.submission_id "
-    "left join (select submission_id, task_no, any_value(goal) as goal from tasks group by all) as t "
-    "on t.submission_id = f.submission_id and t.task_no = f.task_no "
     "where {where} order by f.submission_id, f.fact_no"
 )
 
@@ -322,6 +320,9 @@ class _Context:
     def __init__(self, con: duckdb.DuckDBPyConnection, submission_id: str) -> None:
         self.text = document_text(con, submission_id)
         self.personal = personal_ranges(self.text, _contacts(con, submission_id))
+        self.goals: dict[int, str | None] = dict(con.execute(
+            "select task_no, any_value(goal) from tasks where submission_id = ? group by task_no",
+            [submission_id]).fetchall())
 
     def around(self, span: Span | None, bounds: tuple[int, int] | None) -> tuple[str | None, str, Span | None]:
         """What the span slices, the masked context, and the figure's place in it."""
@@ -344,7 +345,7 @@ def _fact_trace(row: dict[str, Any], ctx: _Context, sources: _SourceCache) -> Tr
         label=row["metric"] or "", key=None, kind=row["kind"], value=row["value"], unit=row["unit"],
         value_std=row["value_std"], unit_std=row["unit_std"], text=row["text"], span=span,
         found=found, context=context or (row["sentence"] or ""), mark=mark,
-        page=row["page"], bbox=_bbox(row), task_no=row["task_no"], task_goal=row["task_goal"],
+        page=row["page"], bbox=_bbox(row), task_no=row["task_no"], task_goal=ctx.goals.get(row["task_no"]),
         section=None, unit_name=row["unit_name"], year=row["year"], version=row["version"],
         is_latest=row["is_latest"], source=sources.source(row["source_path"], row["sha256"], row["format"], row["pages"]),
         run_id=row["run_id"], ingested_at=row["ingested_at"], fact_no=row["fact_no"],
