@@ -431,6 +431,23 @@ def _plan(
     return jobs, {sha: paths for sha, paths in copies.items() if paths}
 
 
+def in_job_order(jobs: list[FileJob], outcomes: Iterable[tuple[FileJob, Outcome]]) -> Iterator[tuple[FileJob, Outcome]]:
+    """Outcomes in the order the jobs were planned (oldest file first), whatever order they finish in.
+
+    Two corrections of one form arriving the same night then always become versions in
+    the order of their files' times, not in the order the readers happened to finish.
+    """
+    position = {job: index for index, job in enumerate(jobs)}
+    waiting: dict[int, tuple[FileJob, Outcome]] = {}
+    next_index = 0
+    for job, outcome in outcomes:
+        waiting[position[job]] = (job, outcome)
+        while next_index in waiting:
+            yield waiting.pop(next_index)
+            next_index += 1
+    yield from (waiting[index] for index in sorted(waiting))
+
+
 def _load(
     report: RunReport, log: logging.Logger, con: Any, jobs: list[FileJob], copies: dict[str, list[Path]],
     *, workers: int | None,
@@ -442,7 +459,7 @@ def _load(
     pool = ReaderPool(count, extractor, timeout, max_bytes) if count > 0 else None
     outcomes = pool.map(jobs) if pool else read_in_process(jobs, extractor, max_bytes)
     try:
-        for done, (job, outcome) in enumerate(outcomes, 1):
+        for done, (job, outcome) in enumerate(in_job_order(jobs, outcomes), 1):
             if not isinstance(outcome, Reject):
                 try:
                     result = loader.load_reading(outcome, sha256=job.sha256, source_path=str(job.path),

@@ -365,3 +365,15 @@ def test_a_warehouse_inside_the_folder_is_not_read_as_a_submission(tmp_path: Pat
     run_fake(tmp_path, db, workers=0)
     again = run_fake(tmp_path, db, workers=0)
     assert (again.seen, again.unchanged, again.rejects) == (1, 1, [])
+
+
+def test_two_corrections_in_one_night_become_versions_in_file_time_order(tmp_path: Path, db: Path) -> None:
+    raw = tmp_path / "raw"
+    # the older file reads slowly, so a second reader finishes the newer one first
+    older = write_submission(raw / "b_first.txt", action="sleep:1.0")
+    newer = write_submission(raw / "a_second.txt", fields={"sangong_actual": 7.0})
+    os.utime(older, (1_700_000_000, 1_700_000_000))
+    os.utime(newer, (1_700_000_100, 1_700_000_100))
+    run_fake(raw, db, workers=2)
+    assert query(db, "select source_path, version, is_latest from submissions order by version") == [
+        (str(older), 1, False), (str(newer), 2, True)]
