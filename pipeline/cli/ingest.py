@@ -62,7 +62,7 @@ class _Progress:
 
 
 @click.command(name="ingest")
-@click.argument("source_dir", metavar="DIR", default="data/raw",
+@click.argument("source_dir", metavar="[DIR]", default="data/raw",
                 type=click.Path(file_okay=False, path_type=Path))
 @click.option("--db", "db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The warehouse file to load into (created if missing).")
