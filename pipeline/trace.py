@@ -271,11 +271,11 @@ def document_text(con: duckdb.DuckDBPyConnection, submission_id: str) -> str:
 def masked_document(con: duckdb.DuckDBPyConnection, submission_id: str) -> str:
     """The document text with the contact person, phone and email blotted out (same offsets)."""
     text = document_text(con, submission_id)
-    return mask_text(text, personal_ranges(text, _contacts(con, submission_id)))
+    return mask_text(text, personal_ranges(text, personal_values(con, submission_id)))
 
 
-def _contacts(con: duckdb.DuckDBPyConnection, submission_id: str) -> list[str | None]:
-    # Read only to mask them: the values never leave this module.
+def personal_values(con: duckdb.DuckDBPyConnection, submission_id: str) -> list[str | None]:
+    """The contact person, phone and email of a submission: read only to blot them out of what is shown."""
     row = con.execute(
         "select contact_person, contact_phone, contact_email from contacts where submission_id = ?",
         [submission_id],
@@ -319,7 +319,7 @@ class _Context:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, submission_id: str) -> None:
         self.text = document_text(con, submission_id)
-        self.personal = personal_ranges(self.text, _contacts(con, submission_id))
+        self.personal = personal_ranges(self.text, personal_values(con, submission_id))
         self.goals: dict[int, str | None] = dict(con.execute(
             "select task_no, any_value(goal) from tasks where submission_id = ? group by task_no",
             [submission_id]).fetchall())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
@@ -19,13 +20,17 @@ from typing import Any
 import duckdb
 
 from extractors._typing import BBox
+from extractors.document import Document
 from pipeline.trace import (
     MARK_CLOSE,
     MARK_OPEN,
+    MASK_CHAR,
     SourceFile,
     Trace,
     document_text,
     masked_document,
+    personal_ranges,
+    personal_values,
     submission_source,
     submission_traces,
 )
@@ -48,17 +53,25 @@ class PageBox:
 
 # --- PDF pages as images ------------------------------------------------------------------------
 
-def page_image(pdf_path: str, page_no: int, boxes: Iterable[PageBox], resolution: int = RESOLUTION) -> str:
-    """Page ``page_no`` (1-based) of a PDF as a PNG data URI with the boxes drawn on it."""
+def page_image(
+    pdf_path: str, page_no: int, boxes: Iterable[PageBox], redact: Iterable[BBox] = (),
+    resolution: int = RESOLUTION, crop: BBox | None = None,
+) -> str:
+    """Page ``page_no`` (1-based) of a PDF, or the ``crop`` of it, as a PNG data URI.
+
+    ``boxes`` are drawn on it (the focused one in red, over the others); ``redact`` boxes are
+    painted over solid, so personal data on the page cannot be read.
+    """
     import pdfplumber  # imported here: tracing a text or Word source never pays for it
     from PIL import ImageDraw, ImageFont
 
     with pdfplumber.open(pdf_path) as pdf:
         page = pdf.pages[page_no - 1]
+        if crop is not None:
+            page = page.crop(crop, strict=False)
         image = page.to_image(resolution=resolution)
-        scale = resolution / 72
-        x_origin, y_origin = page.bbox[0], page.bbox[1]
-        # The focused box last, so that it is drawn over its neighbours.
+        for hidden in redact:
+            image.draw_rect(hidden, fill=(70, 70, 70), stroke=(70, 70, 70), stroke_width=1)
         ordered = sorted(boxes, key=lambda b: b.focus)
         for box in ordered:
             x0, top, x1, bottom = box.bbox
@@ -67,35 +80,52 @@ def page_image(pdf_path: str, page_no: int, boxes: Iterable[PageBox], resolution
                 image.draw_rect(padded, fill=(255, 0, 0, 40), stroke=(220, 0, 0), stroke_width=3)
             else:
                 image.draw_rect(padded, fill=(255, 190, 0, 50), stroke=(230, 140, 0), stroke_width=1)
+        # Numbers tie the boxes to the list of facts; small, so they hide little of the text.
+        scale = resolution / 72
         draw = ImageDraw.Draw(image.annotated)
-        font = ImageFont.load_default(size=12)
+        size = max(10, round(7 * scale))
+        font = ImageFont.load_default(size=size)
         for box in ordered:
-            if not box.label:
-                continue
-            x = (box.bbox[0] - x_origin) * scale
-            y = (box.bbox[1] - y_origin - BOX_PAD) * scale - 14
-            colour = (200, 0, 0) if box.focus else (170, 90, 0)
-            draw.text((x, max(y, 0)), box.label, fill=colour, font=font, stroke_width=2, stroke_fill=(255, 255, 255))
+            if box.label:
+                x = (box.bbox[2] + BOX_PAD - page.bbox[0]) * scale + 1
+                y = (box.bbox[1] - BOX_PAD - page.bbox[1]) * scale - 0.45 * size
+                draw.text((x, max(y, 0)), box.label, fill=(200, 0, 0) if box.focus else (170, 90, 0), font=font)
         buffer = io.BytesIO()
         image.annotated.save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def field_box(source: SourceFile, document: str, trace: Trace) -> BBox | None:
-    """A field's box, found by reading its PDF again (the warehouse keeps a field's page only).
+def reread_pdf(source: SourceFile, stored_text: str) -> Document | None:
+    """The PDF read again, when it still matches and today's reader gives the text loaded.
 
-    Only when the file still matches and today's reader gives the same text as at load, so the
-    stored span still means the same characters.
+    Only then do the stored spans mean the same characters, so its character boxes can place
+    a field (the warehouse keeps a field's page only) and the personal data to paint over.
     """
-    if source.state != "matches" or source.format != "pdf" or trace.span is None:
+    if source.state != "matches" or source.format != "pdf":
         return None
     from pipeline.extract import read_document
 
-    reread = read_document(Path(source.path), sha256=source.sha256)
-    if reread.text != document:
-        return None
-    page, bbox = reread.locate(*trace.span)
-    return bbox if page == trace.page else None
+    document = read_document(Path(source.path), sha256=source.sha256)
+    return document if document.text == stored_text else None
+
+
+def personal_boxes(document: Document, values: Iterable[str | None]) -> dict[int, list[BBox]]:
+    """Per page, the box of every character of the contact person, phone and email."""
+    boxes: dict[int, list[BBox]] = {}
+    for start, end in personal_ranges(document.text, values):
+        for box in (document.char_boxes or [])[start:end]:
+            if box is not None:
+                boxes.setdefault(box.page, []).append(box.bbox)
+    return boxes
+
+
+def _zoom(bbox: BBox, page_width: float = 595.0) -> BBox:
+    """The stretch of page around a figure shown enlarged: its line and a little above and below."""
+    x0, top, x1, bottom = bbox
+    half = max(150.0, (x1 - x0) / 2 + 40)
+    middle = (x0 + x1) / 2
+    left = min(max(middle - half, 0.0), max(page_width - 2 * half, 0.0))
+    return left, top - 30, left + 2 * half, bottom + 30
 
 
 # --- the page -----------------------------------------------------------------------------------
@@ -136,6 +166,14 @@ def _state_badge(source: SourceFile) -> str:
     return f'<span class="state {source.state}">{escape(words[source.state])}</span>'
 
 
+_MASKED_RUN = re.compile(f"{re.escape(MASK_CHAR)}+")
+
+
+def _text_html(text: str) -> str:
+    """Escaped text, each blotted-out personal value shown as one grey 已隐去 (withheld) tag."""
+    return _MASKED_RUN.sub('<span class="withheld">已隐去 withheld</span>', escape(text))
+
+
 def _document_html(document: str, traces: list[Trace], focus: Trace | None) -> str:
     """The document text with every traced figure highlighted and linked, the focus marked."""
     marks = [t for t in traces if t.span is not None]
@@ -148,14 +186,14 @@ def _document_html(document: str, traces: list[Trace], focus: Trace | None) -> s
         start, end = t.span or (0, 0)
         if start < at or end > len(document):
             continue  # overlapping or out of range: the table still lists it
-        out.append(escape(document[at:start]))
+        out.append(_text_html(document[at:start]))
         is_focus = focus is not None and t.id == focus.id
         title = f"#{t.fact_no or ''} {t.label}: {_value(t)}"
         out.append(
             f'<a class="fig{" focus" if is_focus else ""}" id="{escape(_anchor(t))}" '
-            f'href="#{escape(_anchor(t))}" title="{escape(title)}">{escape(document[start:end])}</a>')
+            f'href="#{escape(_anchor(t))}" title="{escape(title)}">{_text_html(document[start:end])}</a>')
         at = end
-    out.append(escape(document[at:]))
+    out.append(_text_html(document[at:]))
     return "".join(out)
 
 
@@ -220,18 +258,32 @@ def _facts_table(traces: list[Trace]) -> str:
     return f'<table class="facts">{head}{"".join(body)}</table>'
 
 
-def _figures(source: SourceFile, pages: dict[int, list[PageBox]], note: str) -> str:
+def _figures(
+    source: SourceFile, pages: dict[int, list[PageBox]], reread: Document | None,
+    values: list[str | None], zoom: PageBox | None = None, note: str = "",
+) -> str:
+    """The PDF pages with their boxes, personal data painted over; nothing for other formats."""
     if source.format != "pdf":
         return ""
     if source.state != "matches":
         return (f'<p class="warn">The file on disk is {escape(source.state)}: its pages are not shown, '
                 "because the boxes were measured on the bytes loaded, not on these.</p>")
+    if reread is None:
+        return ('<p class="warn">This jixiao reads the file differently from the one that loaded it, so the '
+                "personal data on its pages cannot be located to be painted over: the pages are not shown.</p>")
+    redact = personal_boxes(reread, values)
     figures = [f'<p class="note">{escape(note)}</p>'] if note else []
+    if zoom is not None:
+        page_no = next(n for n, boxes in pages.items() if zoom in boxes)
+        uri = page_image(source.path, page_no, pages[page_no], redact.get(page_no, ()),
+                         resolution=2 * RESOLUTION, crop=_zoom(zoom.bbox))
+        figures.append(f'<figure class="zoom"><img src="{uri}" alt="the figure enlarged">'
+                       f"<figcaption>放大 Enlarged · 第 {page_no} 页 page {page_no}</figcaption></figure>")
     for page_no in sorted(pages):
-        uri = page_image(source.path, page_no, pages[page_no])
+        uri = page_image(source.path, page_no, pages[page_no], redact.get(page_no, ()))
         figures.append(
             f'<figure id="page-{page_no}"><img src="{uri}" alt="page {page_no} of {escape(source.path)}">'
-            f"<figcaption>第 {page_no} 页 page {page_no}</figcaption></figure>")
+            f"<figcaption>第 {page_no} 页 page {page_no} · 个人信息已涂黑 personal data painted over</figcaption></figure>")
     return "".join(figures)
 
 
@@ -273,6 +325,8 @@ a.fig:target {{ background: #ffd54f; outline: 2px solid #d32f2f; }}
 figure {{ margin: 0 0 14px; background: #fff; border: 1px solid #ddd; }}
 figure img {{ display: block; width: 100%; height: auto; }}
 figcaption {{ font-size: 13px; color: #555; padding: 2px 8px; }}
+.withheld {{ background: #e0e0e0; color: #555; font-size: 12px; padding: 0 6px; border-radius: 3px; }}
+figure.zoom img {{ width: 100%; }}
 .warn {{ background: #fdecea; border: 1px solid #e57373; padding: 8px 12px; }}
 .note {{ color: #555; font-size: 13px; margin: 0 0 6px; }}
 table.facts {{ border-collapse: collapse; width: 100%; background: #fff; font-size: 14px; }}
@@ -290,8 +344,9 @@ window.addEventListener('load',function(){show(decodeURIComponent(location.hash.
 window.addEventListener('hashchange',function(){show(decodeURIComponent(location.hash.slice(1)));});
 """
 
-PRIVACY = ("个人信息已隐去 Personal data withheld: the contact person, phone and email are blotted out (•) "
-           "wherever they occur in the document text; the warehouse keeps them only in the contacts table.")
+PRIVACY = ("个人信息已隐去 Personal data withheld: the contact person, phone and email are replaced wherever "
+           "they occur in the document text and painted over on the PDF pages; the warehouse keeps them only "
+           "in the contacts table.")
 
 
 def _page(title: str, header: str, body: str, focus_anchor: str, with_pages: bool) -> str:
@@ -307,21 +362,23 @@ def _page(title: str, header: str, body: str, focus_anchor: str, with_pages: boo
 
 def trace_to_html(con: duckdb.DuckDBPyConnection, trace: Trace) -> str:
     """The page for one traced fact or field: its submission's text with the figure focused."""
-    document = masked_document(con, trace.submission_id)
+    stored = document_text(con, trace.submission_id)
     others = submission_traces(con, trace.submission_id)
-    focus_bbox = trace.bbox
-    note = ""
-    if trace.item == "field" and trace.page is not None:
-        focus_bbox = field_box(trace.source, document_text(con, trace.submission_id), trace)
-        note = ("The field's box was found by reading the file again." if focus_bbox
-                else "The warehouse keeps a field's page, not its box; the file could not be re-read to find it.")
+    reread = reread_pdf(trace.source, stored)
+    focus_bbox, note = trace.bbox, ""
+    if trace.item == "field" and trace.page is not None and trace.span is not None:
+        page, focus_bbox = reread.locate(*trace.span) if reread else (None, None)
+        focus_bbox = focus_bbox if page == trace.page else None
+        note = ("The warehouse keeps a field's page, not its box: this box was found by reading the file again."
+                if focus_bbox else "The warehouse keeps a field's page, not its box.")
     pages = _boxes(others, trace, focus_bbox)
     if trace.page is not None:
         pages = {trace.page: pages.get(trace.page, [])}  # only the page the figure is on
-    figures = _figures(trace.source, pages, note)
+    zoom = next((b for b in pages.get(trace.page or 0, []) if b.focus), None)
+    figures = _figures(trace.source, pages, reread, personal_values(con, trace.submission_id), zoom, note)
     header = (f"<h1>溯源 Trace · {escape(trace.label)} = {escape(_value(trace))} {_state_badge(trace.source)}</h1>"
               + _table(_meta_rows(trace, trace.source) + _source_rows(trace.source, trace)))
-    body = f'<div class="doc">{_document_html(document, others, trace)}</div>'
+    body = f'<div class="doc">{_document_html(masked_document(con, trace.submission_id), others, trace)}</div>'
     if figures:
         body += f'<div class="pages">{figures}</div>'
     return _page(f"trace {trace.id}", header, body, _anchor(trace), bool(figures))
@@ -330,15 +387,15 @@ def trace_to_html(con: duckdb.DuckDBPyConnection, trace: Trace) -> str:
 def submission_to_html(con: duckdb.DuckDBPyConnection, submission_id: str) -> str:
     """The evidence pack of one submission: every fact listed, highlighted and boxed."""
     traces = submission_traces(con, submission_id)
-    document = masked_document(con, submission_id)
     source = traces[0].source if traces else submission_source(con, submission_id)
     first = traces[0] if traces else None
-    figures = _figures(source, _boxes(traces, None, None), "")
+    reread = reread_pdf(source, document_text(con, submission_id))
+    figures = _figures(source, _boxes(traces, None, None), reread, personal_values(con, submission_id))
     department = f"{first.unit_name} {first.year or ''}" if first else submission_id
     header = (f"<h1>证据包 Evidence pack · {escape(department)} "
               f"{_state_badge(source)}</h1>" + _table(_source_rows(source, first))
               + f"<h2>{len(traces)} 个数据 facts</h2>" + _facts_table(traces))
-    body = f'<div class="doc">{_document_html(document, traces, None)}</div>'
+    body = f'<div class="doc">{_document_html(masked_document(con, submission_id), traces, None)}</div>'
     if figures:
         body += f'<div class="pages">{figures}</div>'
     return _page(f"evidence pack {submission_id}", header, body, "", bool(figures))

@@ -33,11 +33,19 @@ from pipeline.trace import (
     SpanMismatch,
     Trace,
     personal_ranges,
+    personal_values,
     submission_field_traces,
     submission_traces,
     trace,
 )
-from pipeline.trace_html import BOX_PAD, RESOLUTION, _document_html, trace_to_html
+from pipeline.trace_html import (
+    BOX_PAD,
+    RESOLUTION,
+    _document_html,
+    personal_boxes,
+    reread_pdf,
+    trace_to_html,
+)
 from pipeline.warehouse.load import submission_id_for
 
 SOURCES = form_sources()
@@ -302,8 +310,8 @@ def test_html_page_of_a_pdf_fact_shows_the_figure_and_the_page_with_its_box(
     # Every other fact of the submission is highlighted too.
     assert html.count('class="fig') == len(submission_traces(con, submission_id))
     images = [a["src"] for tag, a in page.tags if tag == "img" and (a.get("src") or "").startswith("data:image/png")]
-    assert len(images) == 1
-    image = Image.open(io.BytesIO(base64.b64decode((images[0] or "").split(",", 1)[1]))).convert("RGB")
+    assert len(images) == 2  # the figure enlarged, then its whole page
+    image = Image.open(io.BytesIO(base64.b64decode((images[1] or "").split(",", 1)[1]))).convert("RGB")
     # The focus box is drawn in red just outside the figure's box.
     assert t.bbox is not None
     scale = RESOLUTION / 72
@@ -313,6 +321,14 @@ def test_html_page_of_a_pdf_fact_shows_the_figure_and_the_page_with_its_box(
     assert sum(r > 180 and g < 90 and b < 90 for r, g, b in below) > (x1 - x0) / 2
     inside = [image.getpixel((int((x0 + x1) / 2), int(y))) for y in range(int(top), int(bottom))]
     assert all(g < 250 for _, g, _ in inside)  # tinted, not white
+    # The contact person, phone and email printed on the page are painted over.
+    reread = reread_pdf(t.source, con.execute("select text from documents where submission_id = ?",
+                                              [submission_id]).fetchone()[0])
+    assert reread is not None
+    hidden = personal_boxes(reread, personal_values(con, submission_id)).get(t.page or 0, [])
+    assert len(hidden) > 10
+    for hx0, htop, hx1, hbottom in hidden:
+        assert image.getpixel((int((hx0 + hx1) / 2 * scale), int((htop + hbottom) / 2 * scale))) == (70, 70, 70)
 
 
 def test_html_page_of_a_field_and_of_a_text_source(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
