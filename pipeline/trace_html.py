@@ -201,7 +201,7 @@ def _meta_rows(trace: Trace, source: SourceFile) -> list[tuple[str, str]]:
     """The header of a single trace: label, value, file, state, place, load."""
     belongs = (f"任务{trace.task_no}：{escape(trace.task_goal or '')}" if trace.task_no is not None
                else escape(trace.section or "—"))
-    place = "—"
+    place = "—" if source.format == "pdf" else f"{escape(source.format or '')} 来源无页码 (no pages in this format)"
     if trace.page is not None:
         place = f"第 {trace.page} 页 page {trace.page}"
         if trace.bbox is not None:
