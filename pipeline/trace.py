@@ -13,8 +13,6 @@ the views, which show latest submissions) can still be traced; the columns read 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -25,6 +23,7 @@ import duckdb
 from extractors._typing import BBox, Span
 from pipeline.extract import sha256_file
 from pipeline.fields import FIELDS_BY_KEY
+from pipeline.privacy import mask_personal, mask_text, personal_ranges
 
 FileState = Literal["matches", "changed", "missing"]
 ItemKind = Literal["fact", "field"]
@@ -32,9 +31,6 @@ ItemKind = Literal["fact", "field"]
 # Marks around the figure in a sentence: full-width brackets read well inside Chinese text
 # and are not otherwise used in the forms' figures.
 MARK_OPEN, MARK_CLOSE = "【", "】"
-# A personal value shorter than this is too likely to occur by chance to be masked everywhere.
-MIN_MASKED = 2
-MASK_CHAR = "•"
 
 
 # --- errors: each with a stable code, turned into one sentence by the CLI --------------------
@@ -189,44 +185,6 @@ class _SourceCache:
         return SourceFile(path, sha256, fmt, pages, state, now, reason)
 
 
-# --- personal data ----------------------------------------------------------------------------
-
-_SEPARATORS = re.compile(r"[、,，;；/\s]+")
-
-
-def personal_ranges(text: str, contacts: Iterable[str | None]) -> list[Span]:
-    """Where the contact person, phone and email occur in a document text.
-
-    The warehouse keeps these only in ``contacts``, without spans, so every occurrence of each
-    value (and of each part of a list such as ``0759-1234567、136…``) is masked.
-    """
-    needles: set[str] = set()
-    for value in contacts:
-        if not value:
-            continue
-        needles.add(value.strip())
-        needles.update(_SEPARATORS.split(value))
-    ranges: list[Span] = []
-    for needle in needles:
-        if len(needle) < MIN_MASKED:
-            continue
-        start = text.find(needle)
-        while start >= 0:
-            ranges.append((start, start + len(needle)))
-            start = text.find(needle, start + 1)
-    return sorted(ranges)
-
-
-def mask_text(text: str, ranges: Iterable[Span], offset: int = 0) -> str:
-    """``text`` (starting at ``offset`` of its document) with personal ranges blotted out, same length."""
-    chars = list(text)
-    for start, end in ranges:
-        for i in range(max(start - offset, 0), min(end - offset, len(chars))):
-            if chars[i] != "\n":
-                chars[i] = MASK_CHAR
-    return "".join(chars)
-
-
 # --- reading the warehouse --------------------------------------------------------------------
 
 # The columns a fact's trace reads, named as in v_fact_trace (tests/test_trace.py checks the
@@ -270,8 +228,7 @@ def document_text(con: duckdb.DuckDBPyConnection, submission_id: str) -> str:
 
 def masked_document(con: duckdb.DuckDBPyConnection, submission_id: str) -> str:
     """The document text with the contact person, phone and email blotted out (same offsets)."""
-    text = document_text(con, submission_id)
-    return mask_text(text, personal_ranges(text, personal_values(con, submission_id)))
+    return mask_personal(document_text(con, submission_id), personal_values(con, submission_id))
 
 
 def personal_values(con: duckdb.DuckDBPyConnection, submission_id: str) -> list[str | None]:

@@ -21,15 +21,14 @@ import duckdb
 
 from extractors._typing import BBox
 from extractors.document import Document
+from pipeline.privacy import MASK_CHAR, mask_personal, personal_ranges
 from pipeline.trace import (
     MARK_CLOSE,
     MARK_OPEN,
-    MASK_CHAR,
     SourceFile,
     Trace,
     document_text,
     masked_document,
-    personal_ranges,
     personal_values,
     submission_source,
     submission_traces,
@@ -95,8 +94,11 @@ def page_image(
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def reread_pdf(source: SourceFile, stored_text: str) -> Document | None:
+def reread_pdf(source: SourceFile, stored_text: str, personal: Iterable[str | None]) -> Document | None:
     """The PDF read again, when it still matches and today's reader gives the text loaded.
+
+    The stored text has the personal values blotted out; the new reading is compared
+    after the same masking.
 
     Only then do the stored spans mean the same characters, so its character boxes can place
     a field (the warehouse keeps a field's page only) and the personal data to paint over.
@@ -106,7 +108,7 @@ def reread_pdf(source: SourceFile, stored_text: str) -> Document | None:
     from pipeline.extract import read_document
 
     document = read_document(Path(source.path), sha256=source.sha256)
-    return document if document.text == stored_text else None
+    return document if mask_personal(document.text, personal) == stored_text else None
 
 
 def personal_boxes(document: Document, values: Iterable[str | None]) -> dict[int, list[BBox]]:
@@ -364,7 +366,8 @@ def trace_to_html(con: duckdb.DuckDBPyConnection, trace: Trace) -> str:
     """The page for one traced fact or field: its submission's text with the figure focused."""
     stored = document_text(con, trace.submission_id)
     others = submission_traces(con, trace.submission_id)
-    reread = reread_pdf(trace.source, stored)
+    personal = personal_values(con, trace.submission_id)
+    reread = reread_pdf(trace.source, stored, personal)
     focus_bbox, note = trace.bbox, ""
     if trace.item == "field" and trace.page is not None and trace.span is not None:
         page, focus_bbox = reread.locate(*trace.span) if reread else (None, None)
@@ -375,7 +378,7 @@ def trace_to_html(con: duckdb.DuckDBPyConnection, trace: Trace) -> str:
     if trace.page is not None:
         pages = {trace.page: pages.get(trace.page, [])}  # only the page the figure is on
     zoom = next((b for b in pages.get(trace.page or 0, []) if b.focus), None)
-    figures = _figures(trace.source, pages, reread, personal_values(con, trace.submission_id), zoom, note)
+    figures = _figures(trace.source, pages, reread, personal, zoom, note)
     header = (f"<h1>溯源 Trace · {escape(trace.label)} = {escape(_value(trace))} {_state_badge(trace.source)}</h1>"
               + _table(_meta_rows(trace, trace.source) + _source_rows(trace.source, trace)))
     body = f'<div class="doc">{_document_html(masked_document(con, trace.submission_id), others, trace)}</div>'
@@ -389,8 +392,9 @@ def submission_to_html(con: duckdb.DuckDBPyConnection, submission_id: str) -> st
     traces = submission_traces(con, submission_id)
     source = traces[0].source if traces else submission_source(con, submission_id)
     first = traces[0] if traces else None
-    reread = reread_pdf(source, document_text(con, submission_id))
-    figures = _figures(source, _boxes(traces, None, None), reread, personal_values(con, submission_id))
+    personal = personal_values(con, submission_id)
+    reread = reread_pdf(source, document_text(con, submission_id), personal)
+    figures = _figures(source, _boxes(traces, None, None), reread, personal)
     department = f"{first.unit_name} {first.year or ''}" if first else submission_id
     header = (f"<h1>证据包 Evidence pack · {escape(department)} "
               f"{_state_badge(source)}</h1>" + _table(_source_rows(source, first))

@@ -12,6 +12,7 @@ import pytest
 from warehouse_fixtures import EXAMPLE_UNIT, make_reading
 
 from pipeline.fields import FIELD_SPECS
+from pipeline.privacy import mask_personal
 from pipeline.warehouse import WarehouseTooNew, schema
 from pipeline.warehouse.load import Loader, submission_id_for
 
@@ -125,7 +126,13 @@ def test_rows_equal_the_reading(con: duckdb.DuckDBPyConnection) -> None:
     assert rows(con, "select rule, status, detail from checks where submission_id = ?", sid) == [
         (c["rule"], c["status"], c["detail"]) for c in reading["checks"]]
     assert rows(con, "select message from warnings where submission_id = ?", sid) == [("amount without a unit",)]
-    assert rows(con, "select text from documents where submission_id = ?", sid) == [(reading["text"],)]
+    # the stored text is the reading's with the contact values blotted out at the same offsets
+    contacts = [reading["fields"][key]["value"] for key in PERSONAL]
+    stored = rows(con, "select text from documents where submission_id = ?", sid)
+    assert stored == [(mask_personal(reading["text"], contacts),)]
+    assert len(stored[0][0]) == len(reading["text"])
+    assert any(value and value in reading["text"] for value in contacts)  # there was something to hide
+    assert not any(value and value in stored[0][0] for value in contacts)
     assert rows(con, "select unit_name, year, form_code, version, is_latest, format, sha256 from submissions") == [
         (EXAMPLE_UNIT, 2023, "附件6-1", 1, True, "txt", sha("a"))]
     assert schema.run_checks(con) == {}

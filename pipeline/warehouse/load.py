@@ -13,6 +13,7 @@ from typing import Any, Literal
 import duckdb
 
 from pipeline.fields import FIELD_SPECS, FIELDS_BY_KEY
+from pipeline.privacy import CONTACT_KEYS, mask_personal
 
 Row = dict[str, Any]
 LoadStatus = Literal["new", "changed", "unchanged"]
@@ -20,7 +21,6 @@ LoadStatus = Literal["new", "changed", "unchanged"]
 # Field types stored as a number with its unit: value_num, unit, value_std, unit_std.
 MEASURED_TYPES = frozenset({"amount", "count", "percent"})
 # The personal keys, in form order: the columns of contacts, and never of fields.
-CONTACT_KEYS: tuple[str, ...] = tuple(spec.key for spec in FIELD_SPECS if spec.personal)
 
 
 def submission_id_for(sha256: str) -> str:
@@ -115,7 +115,12 @@ def reading_to_rows(reading: dict[str, Any], submission_id: str) -> dict[str, li
     """Every child-table row of one reading (all tables but ``submissions``)."""
     fields = reading.get("fields") or {}
     return {
-        "documents": [{"submission_id": submission_id, "text": reading.get("text") or ""}],
+        # the text every span points into, with the contact values blotted out (same offsets):
+        # personal data lives in `contacts` only
+        "documents": [{
+            "submission_id": submission_id,
+            "text": mask_personal(reading.get("text") or "", [_value(fields, key) for key in CONTACT_KEYS]),
+        }],
         "fields": [
             field_row(submission_id, spec.key, fields.get(spec.key))
             for spec in FIELD_SPECS if not spec.personal
