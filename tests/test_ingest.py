@@ -196,8 +196,6 @@ def test_ingest_of_a_missing_folder_is_one_sentence(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_every_command_has_help(name: str) -> None:
     result = CliRunner().invoke(cli, [name, "--help"])
-    if result.exit_code == 2 and "No such command" in result.output:
-        pytest.skip(f"{name} is not written yet")
     assert result.exit_code == 0 and "Usage:" in result.output and len(result.output) > 80
 
 
