@@ -141,6 +141,9 @@ def test_v_metric_summary(con: duckdb.DuckDBPyConnection) -> None:
         ("规模以上工业总产值", "%", 2, 2, -2.0, -1.0, -1.0, -1.0),
         ("规模以上工业总产值", "元", 2, 2, 373410000000.0, 186705000000.0, 186705000000.0, 186705000000.0),
     ]
+    # the kind is part of the grain: a change and a level are never summed together
+    assert rows(con, "select kind, unit from v_metric_summary where metric = '地区生产总值' order by kind") == [
+        ("amount", "元"), ("change", "%")]
 
 
 def test_v_fact_trace(con: duckdb.DuckDBPyConnection) -> None:

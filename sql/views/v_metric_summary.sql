@@ -1,6 +1,7 @@
--- year x metric x unit (the standard unit: 元, %, 个 ...): how many departments report it and its spread
+-- year x metric x unit (the standard unit: 元, %, 个 ...): how many departments report it and its spread.
+-- The kind is part of the grain too: a level in % and a change in % of one metric must not be summed.
 with metrics as (
-    select f.metric, f.value_std, f.unit_std, l.unit_name, l.year
+    select f.metric, f.kind, f.value_std, f.unit_std, l.unit_name, l.year
     from facts as f
     inner join submissions as l on l.submission_id = f.submission_id
     where l.is_latest and f.metric is not null
@@ -10,6 +11,7 @@ final as (
     select
         year,
         metric,
+        kind,
         unit_std as unit,
         count(distinct unit_name) as departments,
         count(*) as facts,
@@ -18,7 +20,7 @@ final as (
         median(value_std) as median_value,
         max(value_std) as max_value
     from metrics
-    group by year, metric, unit_std
+    group by year, metric, kind, unit_std
 )
 
 select * from final
