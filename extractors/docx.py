@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
+from typing import IO
 
 import docx
 from lxml import etree
@@ -81,16 +82,34 @@ def check_package(data: bytes) -> None:
         if member.filename.endswith((".xml", ".rels")):
             try:
                 with archive.open(member) as part:
-                    head = part.read(4096)
+                    declares = _declares_entities(part)
             except (zipfile.BadZipFile, OSError, EOFError, ValueError):
                 raise CorruptFile(
                     f"the Word file is damaged ({member.filename} cannot be unpacked); resubmit it"
                 ) from None
-            if b"<!ENTITY" in head or b"<!DOCTYPE" in head:
+            if declares:
                 raise TooLarge(
                     f"{member.filename} declares XML entities (an entity-expansion bomb); "
                     "no entity declarations are allowed in a Word file"
                 )
+
+
+_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
+
+
+def _declares_entities(part: IO[bytes]) -> bool:
+    """True when an XML part holds a DOCTYPE or ENTITY declaration anywhere.
+
+    In XML bytes a literal ``<!`` can only be markup (text escapes ``<``), so a plain scan
+    is exact; the whole part is streamed, so nothing hides behind a long comment.
+    """
+    tail = b""
+    while chunk := part.read(1 << 16):
+        window = tail + chunk
+        if any(marker in window for marker in _DECLARATIONS):
+            return True
+        tail = window[-16:]
+    return False
 
 
 def read_docx(data: bytes, source: Source) -> Document:

@@ -90,3 +90,25 @@ def test_pdf_without_unicode_map_warns_and_drops_cid_codes() -> None:
     assert "(cid:" not in reading.text
     assert "13.67" in reading.text  # digits keep their map in this font; CJK glyphs do not
     assert any("(cid:N)" in warning for warning in reading.warnings)
+
+
+def test_docx_entity_declaration_behind_a_long_comment_is_refused() -> None:
+    import zipfile
+
+    import pytest
+
+    from extractors.errors import TooLarge
+
+    buffer = io.BytesIO()
+    docx.Document().save(buffer)
+    source_zip = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source_zip.infolist():
+            data = source_zip.read(item)
+            if item.filename == "word/document.xml":
+                head, _, rest = data.partition(b"?>")
+                data = (head + b"?><!--" + b"x" * 20000 + b'--><!DOCTYPE d [<!ENTITY a "aaaa">]>' + rest)
+            target.writestr(item, data)
+    with pytest.raises(TooLarge):
+        read_docx(out.getvalue(), source("docx"))
