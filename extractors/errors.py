@@ -1,14 +1,19 @@
 """Every way a submission can be refused, each with the stable code of contract/ERRORS.md.
 
 The CLI and the batch turn any of these into one line; nothing else should be raised
-out of a reader for bad input.
+out of a reader for bad input. ``JixiaoError`` is also the root of the run-level errors
+(``pipeline.warehouse.errors``, ``pipeline.trace``), so every error jixiao raises on
+purpose has a stable ``error_code`` and a sentence in ``message``.
 """
 
 from __future__ import annotations
 
 
 class JixiaoError(Exception):
-    """A submission could not be read; ``error_code`` is the stable public code."""
+    """An error jixiao raises on purpose; ``error_code`` is stable, ``message`` one sentence.
+
+    Its direct subclasses below are the refusals of a submission (contract/ERRORS.md).
+    """
 
     error_code = "internal_error"
 

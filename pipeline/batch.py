@@ -25,7 +25,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from extractors.errors import InternalError, JixiaoError
+from extractors.errors import ERROR_CODES, InternalError, JixiaoError
 from pipeline import __version__
 from pipeline.extract import DEFAULT_MAX_BYTES, extract_file, sha256_file
 from pipeline.warehouse import schema
@@ -146,7 +146,9 @@ def read_one(extractor: Extractor, job: FileJob, max_bytes: int) -> Outcome:
     try:
         return extractor(job.path, sha256=job.sha256, max_bytes=max_bytes)
     except JixiaoError as exc:
-        return Reject(str(job.path), job.sha256, exc.error_code, exc.message)
+        # only the refusal codes of contract/ERRORS.md are reject codes; anything else is unexpected
+        code = exc.error_code if exc.error_code in ERROR_CODES else "internal_error"
+        return Reject(str(job.path), job.sha256, code, exc.message)
     except Exception as exc:
         return Reject(str(job.path), job.sha256, "internal_error", InternalError.from_exception(exc).message)
 

@@ -21,6 +21,7 @@ from typing import Any, Literal
 import duckdb
 
 from extractors._typing import BBox, Span
+from extractors.errors import JixiaoError
 from pipeline.extract import sha256_file
 from pipeline.fields import FIELDS_BY_KEY
 from pipeline.privacy import mask_personal, mask_text, personal_ranges
@@ -35,14 +36,10 @@ MARK_OPEN, MARK_CLOSE = "【", "】"
 
 # --- errors: each with a stable code, turned into one sentence by the CLI --------------------
 
-class TraceError(Exception):
+class TraceError(JixiaoError):
     """A trace could not be made, or what it found does not hold; ``error_code`` is stable."""
 
     error_code = "trace_error"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class UnknownId(TraceError):
