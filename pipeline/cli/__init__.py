@@ -13,6 +13,8 @@ from typing import Any
 
 import click
 
+from extractors.errors import JixiaoError
+
 # command name -> module under pipeline.cli; imported only when the command runs,
 # so `jixiao --help` stays fast and one command's imports never slow another.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -80,6 +82,11 @@ def main(argv: list[str] | None = None) -> Any:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         return cli.main(args=argv, prog_name="jixiao", standalone_mode=True)
+    except JixiaoError as exc:  # a refusal with its sentence, from any command
+        if debug:
+            raise
+        click.echo(f"jixiao: {exc.error_code}: {exc.message}", err=True)
+        sys.exit(1)
     except Exception as exc:  # the last net: one sentence, never locals
         if debug:
             raise
