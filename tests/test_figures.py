@@ -377,3 +377,206 @@ def test_changes_inherit_the_metric_before_them() -> None:
 def test_empty_and_plain_text() -> None:
     assert read("") == []
     assert read("加强组织保障，形成工作合力。") == []
+
+
+# ---------------------------------------------------------------- causes found by the held-out set
+# (each with sentences of our own, none taken from heldout.jsonl)
+
+FIELD = ("text", "kind", "value", "unit", "value_std", "unit_std", "approx", "basis")
+
+
+def facts_of(text: str) -> list[tuple[Any, ...]]:
+    return [tuple(f[k] for k in FIELD) for f in read(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # temperatures are quantities, ℃ as written (°C the same symbol), 度 alike
+        ("大棚内夜间温度保持在12.5℃", [("12.5℃", "quantity", 12.5, "℃", 12.5, "℃", None, None)]),
+        ("水温约18°C", [("约18°C", "quantity", 18, "°C", 18, "℃", "about", None)]),
+        ("室温28度以下", [("28度以下", "quantity", 28, "度", 28, "度", "under", None)]),
+        ("冷库温度为零下18摄氏度", [("零下18摄氏度", "quantity", -18, "摄氏度", -18, "摄氏度", None, None)]),
+        ("1月极端最低气温-2.7℃", [("-2.7℃", "quantity", -2.7, "℃", -2.7, "℃", None, None)]),
+        # a change against the climate normal: basis null, text from the verb
+        ("春季平均气温较常年偏低1.1℃", [("偏低1.1℃", "change", -1.1, "℃", -1.1, "℃", None, None)]),
+        ("汛期雨量较常年同期偏多12.4%", [("偏多12.4%", "change", 12.4, "%", 12.4, "%", None, None)]),
+        ("日照时数较常年偏少15%", [("偏少15%", "change", -15, "%", -15, "%", None, None)]),
+        ("年均气温比常年偏高0.8度", [("偏高0.8度", "change", 0.8, "度", 0.8, "度", None, None)]),
+    ],
+)  # fmt: skip
+def test_temperatures_and_changes_against_the_normal(
+    text: str, expected: list[tuple[Any, ...]]
+) -> None:
+    assert facts_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("育苗温室温度维持在20℃至26℃", 20, 26),
+        ("恒温库控制在16-20℃", 16, 20),
+        ("夜间气温-6℃~-1℃", -6, -1),
+    ],
+)
+def test_temperature_ranges(text: str, low: int, high: int) -> None:
+    fact = only(text)
+    assert (fact["kind"], fact["value"], fact["value_max"], fact["unit_std"]) == (
+        "quantity",
+        low,
+        high,
+        "℃",
+    )
+
+
+def test_a_temperature_range_metric_stops_before_zhijian() -> None:
+    assert only("冷链仓储温度控制在2℃至8℃之间")["metric"] == "冷链仓储温度控制"
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        # compound measure words (two measure words) stay whole
+        ("检修各类机电设备1.2万台件", ("1.2万台件", "count", 1.2, "万台件", 12000, "台件")),
+        ("新增应急照明设备360余台套", ("360余台套", "count", 360, "台套", 360, "台套")),
+        # a measure word + 次 counts occasions of it
+        ("查阅馆藏资料4,500卷次", ("4,500卷次", "count", 4500, "卷次", 4500, "卷次")),
+        ("开展水质监测1,260点次", ("1,260点次", "count", 1260, "点次", 1260, "点次")),
+        ("出动执法车辆860台次", ("860台次", "count", 860, "台次", 860, "台次")),
+        ("组织比赛36场次", ("36场次", "count", 36, "场次", 36, "场次")),
+        ("审核报表2.3万份次", ("2.3万份次", "count", 2.3, "万份次", 23000, "份次")),
+        ("检查门店312家次", ("312家次", "count", 312, "家次", 312, "家次")),
+        ("开展巡河4,800条次", ("4,800条次", "count", 4800, "条次", 4800, "条次")),
+        # plain measure words of documents, goods and relief stock
+        ("修复破损古籍3,200页", ("3,200页", "count", 3200, "页", 3200, "页")),
+        ("整理口述史料约48万字", ("约48万字", "count", 48, "万字", 480000, "字")),
+        ("征集老照片260幅", ("260幅", "count", 260, "幅", 260, "幅")),
+        ("印发宣传手册1.5万册", ("1.5万册", "count", 1.5, "万册", 15000, "册")),
+        ("推送预警短信560则", ("560则", "count", 560, "则", 560, "则")),
+        ("储备救灾帐篷800顶", ("800顶", "count", 800, "顶", 800, "顶")),
+        ("查扣过期药品1,350盒", ("1,350盒", "count", 1350, "盒", 1350, "盒")),
+        ("整治问题河段9段", ("9段", "count", 9, "段", 9, "段")),
+        ("投入义务工1.6万工日", ("1.6万工日", "count", 1.6, "万工日", 16000, "工日")),
+        # an area worked several times is an area: a quantity like 亩
+        ("完成病虫害统防统治6.8万亩次", ("6.8万亩次", "quantity", 6.8, "万亩次", 68000, "亩次")),
+        ("道路噪声均值68.5分贝", ("68.5分贝", "quantity", 68.5, "分贝", 68.5, "分贝")),
+    ],
+)
+def test_compound_and_plain_measure_words(text: str, fact: tuple[Any, ...]) -> None:
+    got = only(text)
+    assert tuple(got[k] for k in FIELD[:6]) == fact
+
+
+def test_a_compound_measure_word_change_against_plan() -> None:
+    assert facts_of("维修器材8,600台件，比计划多完成600台件") == [
+        ("8,600台件", "count", 8600, "台件", 8600, "台件", None, None),
+        ("比计划多完成600台件", "change", 600, "台件", 600, "台件", None, "vs_plan"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text", ["宣讲团成员十五字方针", "学习“十六字”要求", "践行八字方针", "详见第12页"]
+)
+def test_motto_lengths_and_page_references_are_no_counts(text: str) -> None:
+    assert read(text) == []
+
+
+def test_a_long_unit_running_into_a_word_falls_back_to_the_shorter_unit() -> None:
+    # 个次 is a unit, but 次要 is the next word
+    assert facts_of("整改3个次要隐患") == [("3个", "count", 3, "个", 3, "个", None, None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        # jieba's HMM guesses a word across the measure word (个立…): not a dictionary word
+        ("为45个立卷单位提供指导", "45个"),
+        ("对128个驻点单位开展抽查", "128个"),
+        ("督促19个建档村完成归档", "19个"),
+    ],
+)
+def test_a_count_before_an_unknown_noun_is_kept(text: str, written: str) -> None:
+    assert [f["text"] for f in read(text)] == [written]
+
+
+def test_a_dictionary_word_across_the_measure_word_still_rejects_it() -> None:
+    assert read("为80周岁以上老人办理免费乘车卡") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("城市火警30分钟到场率达98%", ["98%"]),
+        ("不动产登记5个工作日办结率为100%", ["100%"]),
+        ("农村居民2公里就医覆盖率提升至92.6%", ["92.6%"]),
+        ("房屋建筑工程一次验收合格率达99.2%", ["99.2%"]),
+        # a limit not naming a rate stays a fact
+        ("平均出警时间缩短至12分钟，群众满意率达97%", ["12分钟", "97%"]),
+        ("巡查累计36小时，问题整改率达95%", ["36小时", "95%"]),
+    ],
+)
+def test_a_limit_inside_a_rate_name_is_no_fact(text: str, kept: list[str]) -> None:
+    assert [f["text"] for f in read(text)] == kept
+
+
+def test_a_limit_inside_a_rate_name_leaves_the_metric_whole() -> None:
+    assert only("城市火警30分钟到场率达98%")["metric"] == "城市火警30分钟到场率"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "approx"),
+    [
+        ("集采耗材平均降价幅度达62%", -62, None),
+        ("药品价格平均下降幅度为18.5%", -18.5, None),
+        ("出口额增长幅度超过12%", 12, "over"),
+        ("服务收费平均减价幅度约8%", -8, "about"),
+        ("营业收入增长速度为6.4%", 6.4, None),
+    ],
+)
+def test_long_forms_of_jiangfu_and_zengfu_are_changes(
+    text: str, value: float, approx: str | None
+) -> None:
+    fact = only(text)
+    assert (fact["kind"], fact["value"], fact["unit"], fact["approx"]) == (
+        "change",
+        value,
+        "%",
+        approx,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        # 压缩 is a fall like 压减 and 缩短; a level it reaches is no change
+        ("审批环节平均压缩35%", ("压缩35%", "change", -35, "%", None)),
+        ("公务接待费同比压缩12万元", ("同比压缩12万元", "change", -12, "万元", "yoy")),
+        ("审批时限压缩至5个工作日", ("5个工作日", "quantity", 5, "个工作日", None)),
+    ],
+)
+def test_yasuo_is_a_fall(text: str, fact: tuple[Any, ...]) -> None:
+    got = only(text)
+    assert (got["text"], got["kind"], got["value"], got["unit"], got["basis"]) == fact
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("每个网格每周至少巡查3次", "至少巡查3次"),
+        ("每名党员每年至少参加2次", "至少参加2次"),
+        ("全年至少开展四次演练", "至少开展四次"),
+    ],
+)
+def test_zhishao_bounds_a_figure_across_its_verb(text: str, written: str) -> None:
+    fact = only(text)
+    assert (fact["text"], fact["approx"]) == (written, "over")
+
+
+def test_zhishao_before_a_change_verb_bounds_the_change() -> None:
+    fact = only("力争收入至少增长6%")
+    assert (fact["kind"], fact["value"], fact["approx"], fact["text"]) == (
+        "change",
+        6,
+        "over",
+        "至少增长6%",
+    )

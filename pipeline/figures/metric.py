@@ -23,6 +23,7 @@ Token = tuple[str, int, int]
 _AFTER_STOP = frozenset(
     [
         "用于",
+        "之间",
         "以上",
         "以下",
         "左右",

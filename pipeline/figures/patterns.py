@@ -28,6 +28,8 @@ APPROX_BEFORE = {
     "不到": "under", "不足": "under", "不超过": "under", "低于": "under", "≤": "under",
     "＜": "under", "<": "under", "少于": "under", "小于": "under", "未超过": "under",
 }  # fmt: skip
+# 至少 is an adverb: it bounds the figure across the short verb it modifies (每天至少保洁4次)
+BOUND_ACROSS_VERB = re.compile(r"(?P<bound>至少)[\u4e00-\u9fff]{1,2}$")
 APPROX_AFTER = {
     "以上": "over",
     "以下": "under",
@@ -53,7 +55,7 @@ FIGURE = re.compile(
         百分之(?P<pn>{NUMBER})
       |
         (?P<n1>{NUMBER})
-        (?:(?P<s1>万亿|亿|万)?(?P<u1>%|％)?(?P<sep>[-—–~～至到－]{{1,2}})(?P<n2>{NUMBER}))?
+        (?:(?P<s1>万亿|亿|万)?(?P<u1>%|％|‰|℃|°C|摄氏度|度)?(?P<sep>[-—–~～至到－]{{1,2}})(?P<n2>{NUMBER}))?
         (?P<more>多|余)?
         (?:(?P<scale>{SCALE})??(?P<more2>多|余)?(?P<base>{_UNITS})(?P<per>/(?:{_PER}))?)?
     )
@@ -72,18 +74,26 @@ _BASIS_MOM = r"环比|(?:较|比|与)(?:上月|上个月|上季度|上一季度)
 _BASIS_PLAN = r"(?:较|比|超)(?:年度|年初|全年)?(?:计划|目标|预期|预算)(?:数|值|任务)?"
 # a base the FACTS.md bases do not name (较年初): basis null, but still no metric word
 # (较2020年: a base year the text does not say is the year before)
-_BASIS_OTHER = r"(?:较|比|与)(?:年初|(?:19|20)\d\d年度?(?:同期)?)(?:相比)?"
+# (较常年: the climate normal, 较多年平均)
+_BASIS_OTHER = (
+    r"(?:较|比|与)(?:年初|常年同期|常年|历年同期|多年平均值?|(?:19|20)\d\d年度?(?:同期)?)(?:相比)?"
+)
 BASIS = re.compile(
     rf"(?P<yoy>{_BASIS_YOY})|(?P<mom>{_BASIS_MOM})|(?P<plan>{_BASIS_PLAN})|(?P<other>{_BASIS_OTHER})"
 )
 
-RISE = "增长|增加|提高|提升|上升|上涨|增产|增收|增|增幅|增速|涨幅"
-FALL = "下降|减少|降低|回落|下滑|下跌|负增长|缩减|缩短|压减|减产|减收|减|降|降幅|跌幅"
+# 偏高/偏多 and 偏低/偏少 compare with a normal (较常年偏高0.6℃); 压缩 like 压减, 缩短
+RISE = "增长|增加|提高|提升|上升|上涨|增产|增收|增|增幅|增速|涨幅|偏高|偏多|涨价|提价"
+FALL = (
+    "下降|减少|降低|回落|下滑|下跌|负增长|缩减|缩短|压减|压缩|减产|减收|减|降|降幅|跌幅"
+    "|偏低|偏少|降价|减价"
+)
 CHANGE_BEFORE = re.compile(
     rf"(?P<basis>{_BASIS_YOY}|{_BASIS_MOM}|{_BASIS_PLAN}|{_BASIS_OTHER})?"
     r"(?:分别|均|共|累计|大幅|明显|稳步|持续|逆势|同比)?"
     rf"(?:(?P<fall>{FALL})|(?P<rise>{RISE})|(?P<plan_more>多完成|超额完成|多|超出|超)|(?P<plan_less>少完成|少))"
-    r"(?:了|达到|达|为|是|幅度为|幅度达|幅度)?$"
+    # 下降幅度, 降价幅度 (a verb and its object, then 幅度) read like 降幅
+    r"(?:了|达到|达|为|是|(?:[\u4e00-\u9fff]?(?:幅度|速度))(?:为|达到|达|是)?)?$"
 )
 
 # a level reached after a starting level: 由上年的52%提高至61.5%
@@ -94,6 +104,12 @@ RANK_TOTAL = re.compile(rf"\s*[（(][^（）()，。]{{0,12}}?共(?P<n>{NUMBER})
 # the size of the field before a rank: 在全省122个县（市、区）中排名第28位
 FIELD_GAP = re.compile(r"^[^，。；,;\d]{0,16}?中(?:的)?(?:排名|排位|位列|位居|名列|居)")
 RANK_WORDS = re.compile(r"排名|排位|排序|位列|位居|名列|位次|排在|列全|居全|居第|居")
+# a rate named by the limit before it, then given its value: (24小时)扑灭率达100%
+RATE_NAMED = re.compile(
+    r"[\u4e00-\u9fff]{1,8}?(?:率|比例|比重|占比)"
+    r"(?:保持在|稳定在|控制在|提高到|提高至|提升到|提升至|达到|达|为|是)?"
+    rf"(?:{_alternation(APPROX_BEFORE)})?(?:{NUMBER}|百分之)"
+)
 # a listed figure that shares the kind of the one before: 分别增长12%、8%
 LIST_GAP = re.compile(r"^(?:、|和|及|与|以及|，)$")
 

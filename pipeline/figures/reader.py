@@ -21,6 +21,7 @@ from pipeline.figures.patterns import (
     APPROX_AFTER,
     APPROX_BEFORE,
     BASIS,
+    BOUND_ACROSS_VERB,
     CHANGE_BEFORE,
     CLAUSE_BREAK,
     EXCLUDED,
@@ -31,9 +32,20 @@ from pipeline.figures.patterns import (
     LIST_GAP,
     RANK_TOTAL,
     RANK_WORDS,
+    RATE_NAMED,
     SENTENCE_BREAK,
 )
-from pipeline.figures.units import COUNT, PERCENT, POINTS, TIMES, Unit, read_unit
+from pipeline.figures.units import (
+    BASE_UNITS,
+    COUNT,
+    LIMIT_UNITS,
+    PERCENT,
+    POINTS,
+    TEMPERATURE_UNITS,
+    TIMES,
+    Unit,
+    read_unit,
+)
 
 KIND_OF_UNIT = {"amount": "amount", "percent": "percent", POINTS: "change", TIMES: "change",
                 COUNT: "count", "quantity": "quantity"}  # fmt: skip
@@ -124,6 +136,21 @@ class _Sentences:
         self.tokens(inside)
         return pos in self._bounds[self.span(inside)[0]][1]
 
+    def is_unit_end(self, pos: int, inside: int) -> bool:
+        """A word ends at ``pos``, or only a word jieba guessed runs across it.
+
+        jieba's HMM joins single characters it does not know into a word
+        (`92个立档单位` → `个立`); such a guess is no evidence that the measure
+        word belongs to the next word, as a dictionary word is (`80周岁`).
+        """
+        if self.is_word_end(pos, inside):
+            return True
+        freq = self.lex.tokenizer.FREQ
+        for word, start, end in self.tokens(inside):
+            if start < pos < end:
+                return not freq.get(word)
+        return False
+
 
 def text_to_facts(text: str) -> list[Fact]:
     """Every figure stated in ``text``, as facts in order of their start (FACTS.md)."""
@@ -153,6 +180,10 @@ def _find_figures(
         if m is None:
             return figures
         figure = _read_match(text, m, sentences, excluded)
+        if figure is None and len(m.group("base") or "") > 1:
+            shorter = _shorter_unit(text, m)
+            if shorter is not None:
+                figure = _read_match(text, shorter, sentences, excluded)
         if figure is None:
             # a Chinese numeral rejected at a word boundary may hide a figure inside it
             # (统一部署 → 一部); a rejected Arabic or qualified figure hides none
@@ -162,6 +193,20 @@ def _find_figures(
             continue
         figures.append(figure)
         pos = m.end()
+
+
+def _shorter_unit(text: str, m: re.Match[str]) -> re.Match[str] | None:
+    """The figure with the longest shorter unit, when the long one runs into a word.
+
+    `3个次要问题`: 个次 is a unit, but 次要 is the next word, so the unit is 个.
+    """
+    base, at = m.group("base"), m.start("base")
+    for k in range(len(base) - 1, 0, -1):
+        if base[:k] in BASE_UNITS:
+            shorter = FIGURE.match(text, m.start(), at + k)
+            if shorter is not None and shorter.group("base") == base[:k]:
+                return shorter
+    return None
 
 
 def _inside(span: tuple[int, int], excluded: list[tuple[int, int]]) -> bool:
@@ -179,6 +224,9 @@ def _read_match(
     if _inside(m.span(), excluded):
         return None
     before = text[m.start() - 1] if m.start() else ""
+    below_zero = _below_zero(text, m)
+    if below_zero == 1:
+        before = ""  # the minus sign of a temperature (-3.5℃)
     # PM2.5, G205, 每万人口, 每百平方公里: part of a name or a denominator
     if before in _NOT_A_FIGURE_BEFORE or before.isdigit() or before == "每":
         return None
@@ -199,9 +247,9 @@ def _read_match(
         word = text[num_start:end_unit]
         if word in IDIOMS or (raw == "一" and after == "一"):
             return None
-        if not m.group("pn") and not sentences.is_word_end(end_unit, num_start):
+        if not m.group("pn") and not sentences.is_unit_end(end_unit, num_start):
             return None
-    elif base and not sentences.is_word_end(m.end("base"), num_start) and base[-1] not in "%％":
+    elif base and not sentences.is_unit_end(m.end("base"), num_start) and base[-1] not in "%％":
         return None
     try:
         value = parse_number(raw)
@@ -218,7 +266,16 @@ def _read_match(
         value = value * scale_of(m.group("s1")) / scale_of(unit.scale)
     approx = _approx(m)
     clause = _clause_before(text, m.start())
-    figure = _Figure(m.start(), m.end(), num_start, value, unit, approx, value_max=value_max)
+    start = bound_start = m.start()
+    bound = None if m.group("pre") or di else BOUND_ACROSS_VERB.search(clause)
+    if bound is not None:
+        approx = "over" if approx in (None, "about") else approx
+        bound_start = m.start() - len(clause) + bound.start()
+    if below_zero:
+        value, start = -value, start - below_zero
+        if value_max is not None and (m.group("sep") or "")[-1:] in _MINUS:
+            value_max = -value_max  # -5℃至-1℃
+    figure = _Figure(start, m.end(), num_start, value, unit, approx, value_max=value_max)
     figure.sentence = sentences.span(m.start())
     if di:
         if base not in (None, "名", "位") or (base is None and not RANK_WORDS.search(clause)):
@@ -236,13 +293,42 @@ def _read_match(
         and noun_follows(text, sentences.tokens(m.start()), m.end(), sentences.lex)
     ):
         return None  # 二期工程, 一期项目: a phase, not a count
+    if (
+        base == "字"
+        and unit is not None
+        and not unit.scale
+        and _CJK.match(after)
+        and noun_follows(text, sentences.tokens(m.start()), m.end(), sentences.lex)
+    ):
+        return None  # 十五字方针, 16字工作法: the length of a motto names it
     if not figure.kind:
         _read_change(text, figure, clause)
+    figure.start = min(figure.start, bound_start)
+    if not figure.kind and base in LIMIT_UNITS and not approx and RATE_NAMED.match(text, m.end()):
+        return None  # 森林火灾24小时扑灭率达100%: the limit is part of the rate's name
     if not figure.kind and unit is not None:
         figure.kind = KIND_OF_UNIT[unit.kind]
     if figure.kind == "change" and figure.basis is None:
         figure.basis = _inherited_basis(text, figure)
     return figure
+
+
+_MINUS = "-－−"
+
+
+def _below_zero(text: str, m: re.Match[str]) -> int:
+    """Length of the sign before a temperature below zero (`-3.5℃`, `零下5℃`), else 0."""
+    if m.group("base") not in TEMPERATURE_UNITS or m.group("di") or m.group("pre"):
+        return 0
+    at = m.start()
+    if text[max(0, at - 2) : at] == "零下":
+        return 2
+    if at and text[at - 1] in _MINUS:
+        sign_before = text[at - 2] if at > 1 else ""
+        # not a range or a code (5-3℃ is read as one range; A-3℃ is a name)
+        if not (sign_before.isalnum() and (sign_before.isascii() or sign_before.isdigit())):
+            return 1
+    return 0
 
 
 def _approx(m: re.Match[str]) -> str | None:
@@ -293,6 +379,9 @@ def _read_change(text: str, figure: _Figure, clause: str) -> None:
     if hit.group("basis"):
         b = BASIS.match(hit.group("basis"))
         basis = BASIS_NAMES.get(b.lastgroup or "") if b else None
+        if b is not None and b.lastgroup == "other":
+            # 较2020年下降15.6%, 较常年偏高0.6℃: a base of no basis is no part of the text
+            verb_start = figure.start - (len(clause[-24:]) - _verb_start(hit))
     if (hit.group("plan_more") or hit.group("plan_less")) and basis is None:
         return
     figure.kind = "change"
