@@ -207,16 +207,24 @@ def _usable_chars(chars: Iterable[Char]) -> tuple[list[Char], int]:
 
 
 def _lines(chars: list[Char]) -> list[list[Char]]:
-    """Group characters into lines (page, then vertical position), each sorted left to right."""
+    """Group characters into lines (page, then vertical position), each sorted left to right.
+
+    A character joins a line when its vertical centre lies within the line's band, so a
+    tick drawn larger or a little off the baseline beside its option stays on that line.
+    """
     lines: list[list[Char]] = []
+    band = (0, 0.0, 0.0)  # page, top, bottom of the current line
     for char in sorted(chars, key=lambda c: (c["page_number"], round(c["top"]), c["x0"])):
-        head = lines[-1][0] if lines else None
-        if head is not None and head["page_number"] == char["page_number"] and (
-            abs(head["top"] - char["top"]) <= LINE_TOLERANCE
-        ):
+        centre = (char["top"] + char["bottom"]) / 2
+        same_line = lines and band[0] == char["page_number"] and (
+            band[1] <= centre <= band[2] or abs(lines[-1][0]["top"] - char["top"]) <= LINE_TOLERANCE
+        )
+        if same_line:
             lines[-1].append(char)
+            band = (band[0], min(band[1], char["top"]), max(band[2], char["bottom"]))
         else:
             lines.append([char])
+            band = (char["page_number"], char["top"], char["bottom"])
     return [sorted(line, key=lambda c: c["x0"]) for line in lines]
 
 

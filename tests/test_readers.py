@@ -112,3 +112,14 @@ def test_docx_entity_declaration_behind_a_long_comment_is_refused() -> None:
             target.writestr(item, data)
     with pytest.raises(TooLarge):
         read_docx(out.getvalue(), source("docx"))
+
+
+def test_pdf_tick_stamped_off_the_baseline_stays_beside_its_option() -> None:
+    from pipeline.values import read_bool
+
+    data = (Path(__file__).parent / "fixtures" / "readers" / "tick_off_baseline.pdf").read_bytes()
+    reading = read_pdf(data, source("pdf"))
+    answer = next(cell.text for cell in reading.cells if "否" in cell.text and "公开" not in cell.text)
+    assert answer.replace(" ", "") == "是√否"
+    marked = read_bool(answer)
+    assert marked is not None and marked.value is True
