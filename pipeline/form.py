@@ -35,6 +35,7 @@ from pipeline.values import (
 _FORM_CODE = re.compile(r"^附件\s*\d+(?:\s*[-－—]\s*\d+)?$")
 _YEAR = re.compile(r"^[（(]\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*[)）]$")
 _TITLE = re.compile(r"整体绩效自评基础数据表")
+_TITLE_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?")
 _UNIT_CELL = re.compile(
     r"^\s*(?P<unit>万元|元|个|%|％|人次|次|分|家|项)\s*(?:[（(][^)）]*[)）])?\s*$"
 )
@@ -94,6 +95,7 @@ class _FormReader:
                     continue
                 taken = self._read_cell(cell, row[index + 1 :], flat[position[id(cell)] + 1 :])
                 consumed.update(id(c) for c in taken)
+        self._year_from_title()
         self._check_is_form()
         tasks, doubts = pair_tasks(self.document.text, self.goals_region, self.outcomes_region)
         self.warnings.extend(doubts)
@@ -131,6 +133,16 @@ class _FormReader:
                 break
             index = resume
         return taken
+
+    def _year_from_title(self) -> None:
+        """No ``(2023年)`` line: the evaluated year printed in the title (``2023年度整体绩效…``)."""
+        title = self.fields["form_title"]
+        if self.fields["year"] is not None or title is None or not isinstance(title.value, str):
+            return
+        found = _TITLE_YEAR.search(title.value)
+        if found:
+            start = title.start + found.start("year")
+            self._set("year", int(found["year"]), start, start + 4)
 
     def _read_header(self, cell: Cell) -> bool:
         text = cell.text.strip()

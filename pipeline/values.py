@@ -76,11 +76,16 @@ def is_blank_value(text: str) -> bool:
     return stripped == ""
 
 
+# A template hint in brackets — (突出与预期相比相关指标实现情况), （盖章）— but not a list
+# number such as (1) or （一）, which starts the department's own text.
+_LEADING_HINT = re.compile(r"\s*[（(](?![\d一二三四五六七八九十]{1,3}[)）])[^（()）]+[)）][\s:：]*")
+
+
 def strip_hint(text: str) -> tuple[str, int]:
     """Drop template hints in brackets at the start of a cell; return the rest and its offset."""
     offset = 0
     while True:
-        match = re.match(r"\s*[（(][^（()）]*[)）]\s*", text[offset:])
+        match = _LEADING_HINT.match(text[offset:])
         if not match:
             break
         offset += match.end()

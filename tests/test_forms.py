@@ -125,3 +125,22 @@ def test_example_facts_come_out_exactly(path: Path) -> None:
     for fact in outcome_facts:
         for key in ("value", "value_std"):
             assert type(fact[key]) is type(next(w for w in want if w["text"] == fact["text"])[key]), (fact["text"], key)
+
+
+def test_year_from_the_title_when_no_year_line_and_label_with_a_seal_hint() -> None:
+    from extractors.document import Source
+    from extractors.text import read_text
+    from pipeline.form import document_to_form
+
+    source = (FORMS / f"{EXAMPLE}.txt").read_text(encoding="utf-8")
+    changed = (
+        source.replace("(2023年)", "")
+        .replace("整体绩效自评基础数据表（基本情况）", "2023年度整体绩效自评基础数据表（基本情况）")
+        .replace("单位名称\t湛江", "单位名称（盖章）：湛江")
+    )
+    document = read_text(changed.encode("utf-8"), Source("memory", "0" * 64, "text"))
+    form = document_to_form(document)
+    year, unit = form.fields["year"], form.fields["unit_name"]
+    assert year is not None and year.value == 2023 and document.text[year.start:year.end] == "2023"
+    assert unit is not None and unit.value == "湛江经济技术开发区经济贸易和科技局"
+    assert document.text[unit.start:unit.end] == unit.value

@@ -106,3 +106,19 @@ def test_label_variants(printed: str, name: str) -> None:
 def test_label_carries_its_unit() -> None:
     found = match_label(CompactText("预算安排数（万元）"), 0)
     assert found is not None and found.unit == "万元"
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("(突出与预期相比相关指标实现情况)", ""),
+        ("（盖章）：临江区教育局", "临江区教育局"),
+        ("(1)群众满意度提升；(2)服务更便捷", "(1)群众满意度提升；(2)服务更便捷"),
+        ("（一）完善制度", "（一）完善制度"),
+    ],
+)
+def test_hints_are_dropped_but_list_numbers_kept(text: str, rest: str) -> None:
+    from pipeline.values import strip_hint
+
+    remaining, offset = strip_hint(text)
+    assert remaining == rest and text[offset:] == remaining
