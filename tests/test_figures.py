@@ -580,3 +580,96 @@ def test_zhishao_before_a_change_verb_bounds_the_change() -> None:
         "over",
         "至少增长6%",
     )
+
+
+# ---------------------------------------------------------------- phases, link verbs, thresholds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "污水处理厂二期已建成投用",
+        "物流园一期全面竣工",
+        "沿江绿道三期顺利通车",
+        "城区主干道二期工程已开工",
+    ],
+)
+def test_a_phase_of_a_named_project_is_no_count(text: str) -> None:
+    assert read(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "metric"),
+    [
+        ("分两期实施老旧小区改造", "两期", "实施老旧小区改造"),
+        ("举办三期基层干部培训班", "三期", "基层干部培训班"),
+        ("开展四期消防安全培训", "四期", "消防安全培训"),
+    ],
+)
+def test_sessions_held_or_split_are_counts(text: str, written: str, metric: str) -> None:
+    fact = only(text)
+    assert (fact["text"], fact["kind"], fact["unit"], fact["metric"]) == (
+        written,
+        "count",
+        "期",
+        metric,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "metric"),
+    [
+        ("新生儿死亡率降至1.6‰", "新生儿死亡率"),
+        ("高血压患者规范管理率均达72%", "高血压患者规范管理率"),
+        ("研究生学历占比达18.5%", "研究生学历占比"),
+        ("平均候诊时间缩短至15分钟", "平均候诊时间"),
+        ("县域内就诊率提升至90.3%", "县域内就诊率"),
+        ("污水集中收集率稳定在95%以上", "污水集中收集率"),
+        ("产值高达3.6亿元", "产值"),
+        ("全市林果业产值实现9.2亿元", "全市林果业产值"),
+        # 达 ending a word stays (雷达)
+        ("新建多普勒天气雷达2部", "新建多普勒天气雷达"),
+    ],
+)
+def test_the_verb_linking_a_metric_to_its_value_is_no_part_of_it(text: str, metric: str) -> None:
+    assert only(text)["metric"] == metric
+
+
+@pytest.mark.parametrize(
+    ("text", "metric"),
+    [
+        # a standard, density or level is a rate by name: the base after the verb goes
+        ("特困人员基本生活标准提高到每人每月1,380元", "特困人员基本生活标准"),
+        ("燃气管网密度达到每平方公里3.2公里", "燃气管网密度"),
+        # otherwise the base says what the figure is per, in front of the metric
+        ("小麦单产达到每亩460公斤", "每亩小麦单产"),
+        ("医保参保补助提高至每人每年670元", "每人每年医保参保补助"),
+    ],
+)
+def test_a_per_head_base_after_the_link_verb(text: str, metric: str) -> None:
+    assert only(text)["metric"] == metric
+
+
+@pytest.mark.parametrize(
+    ("text", "metric"),
+    [
+        ("为60周岁以上老人免费接种流感疫苗1.1万剂", "60周岁以上老人免费接种流感疫苗"),
+        ("0至3岁婴幼儿照护服务覆盖率为45%", "0至3岁婴幼儿照护服务覆盖率"),
+        ("6岁以下儿童眼保健覆盖率达93%", "6岁以下儿童眼保健覆盖率"),
+    ],
+)
+def test_an_age_threshold_heading_the_metric_stays_in_it(text: str, metric: str) -> None:
+    assert only(text)["metric"] == metric
+
+
+@pytest.mark.parametrize(
+    ("text", "metric"),
+    [
+        ("全县完成造林面积3.2万亩", "造林面积"),
+        ("全市实现旅游总收入86亿元", "旅游总收入"),
+        # the counted doers of a count just before
+        ("3个乡镇完成土地确权1,560亩", "土地确权"),
+    ],
+)
+def test_who_completed_it_is_no_part_of_the_metric(text: str, metric: str) -> None:
+    assert read(text)[-1]["metric"] == metric

@@ -67,6 +67,51 @@ _AFTER_STOP = frozenset(
 _SCOPE = re.compile(r"全(?:区|市|县|镇|乡|省|国|街道)")
 
 
+# the verb linking a metric to its value, with the adverbs before it, names nothing:
+# 婴儿死亡率降至2.1‰, 占比达42.8%, 及时报告率均达100%, 平均住院日缩短至7.6天
+_LINK_VERB = (
+    r"(?:降低|下降|减少|缩短|缩减|压缩|压减|提高|提升|增加|增长|上升)(?:至|到)?"
+    r"|(?:降|减|增)(?:至|到)|控制在|保持在|稳定在|维持在|达到|高达|多达|长达|实现"
+    # 达 on its own, not the end of a word (雷达, 下达, 送达, 发达, 马达)
+    r"|(?<![下送通直传表抵到转雷发马豁腾畅上练贤])达"
+)
+_LINK_ADVERB = r"分别|均|已|已经|累计|共|进一步|持续|稳步|大幅|常年|始终|一直"
+# who completed it is no part of what was completed: 全区完成固定资产投资 → 固定资产投资,
+# (5个)镇街完成征地(1,268亩) → 征地, 全系统实现销售总额 → 销售总额
+_DOER_DONE = rf"(?:全年|年内|{_LINK_ADVERB})*(?:完成|实现)(?=[\u4e00-\u9fff“])"
+_DOER = re.compile(
+    rf"^(?:全(?:区|市|县|镇|乡|省|国|街道|系统|行业)|本级|街道|镇街|乡镇|各(?:镇街?|乡镇|地)){_DOER_DONE}"
+)
+# the things a count just before counted are the doers (5个镇街完成征地1,268亩)
+_COUNTED_DOER = re.compile(rf"^[^，。；、\d]{{1,6}}?{_DOER_DONE}")
+_LINK_TAIL = re.compile(rf"(?:{_LINK_ADVERB})*(?:{_LINK_VERB})$")
+# a per-head or per-area base after that verb: it goes in front of the metric
+# (食品抽检量达每千人4.3批次 → 每千人食品抽检量), unless the metric is a rate by name
+# (城乡低保标准提高到每人每月1,130元 → 城乡低保标准; 路网密度达到每百平方公里 → 路网密度)
+_PER_TAIL = re.compile(
+    rf"(?:{_LINK_ADVERB})*(?:{_LINK_VERB}|为)(?P<per>每[\u4e00-\u9fff]{{1,6}}|(?:月|年)?人均)$"
+)
+_RATE_BY_NAME = ("标准", "密度", "水平")
+# a threshold that begins a category name stays in it (65岁以上老年人, 0至6岁儿童)
+_THRESHOLD_HEAD = re.compile(
+    r"(?:[0-9０-９]+(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十百]+)"
+    r"(?:[至到\-－—~～](?:[0-9０-９]+(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十百]+))?$"
+)
+_THRESHOLD_UNIT = ("周岁", "岁")
+
+
+def _strip_link(phrase: str) -> str:
+    """The metric without the verb (and per-head base) that links it to its value."""
+    m = _PER_TAIL.search(phrase)
+    if m is not None and m.start() > 0:
+        named = phrase[: m.start()]
+        return named if named.endswith(_RATE_BY_NAME) else m.group("per") + named
+    m = _LINK_TAIL.search(phrase)
+    if m is not None and m.start() > 0:
+        return phrase[: m.start()]
+    return phrase
+
+
 def _is_number_word(word: str) -> bool:
     return all(ch.isdigit() or ch in ".．,，年月日号度" for ch in word)
 
@@ -113,8 +158,14 @@ def _phrase(text: str, tokens: list[Token]) -> str | None:
     return phrase or None
 
 
-def before_phrase(text: str, tokens: list[Token], lo: int, hi: int, lex: Lexicon) -> str | None:
-    """The metric written before a figure, between ``lo`` and ``hi``."""
+def before_phrase(
+    text: str, tokens: list[Token], lo: int, hi: int, lex: Lexicon, *, after_count: bool = False
+) -> str | None:
+    """The metric written before a figure, between ``lo`` and ``hi``.
+
+    ``after_count``: ``lo`` is the end of a count in the same sentence, so the words
+    right after it may be the counted doers of what the figure measures.
+    """
     # a clause break ends the phrase; a bracketed note inside it (总额（原值）) does not
     cut, depth = lo, 0
     for i in range(hi - 1, lo - 1, -1):
@@ -133,7 +184,22 @@ def before_phrase(text: str, tokens: list[Token], lo: int, hi: int, lex: Lexicon
     # after an 、 a lone character is the tail of a list (中央、省、市外贸…)
     if cut > 0 and text[cut - 1] == "、" and window and len(window[0][0]) == 1 and len(window) > 1:
         window = window[1:]
-    return _phrase(text, _trim(window, lex.tags, lead_verbs=True))
+    kept = _trim(window, lex.tags, lead_verbs=True)
+    phrase = _phrase(text, kept)
+    if phrase is None:
+        return None
+    head = kept[0][1]
+    if kept[0][0].startswith(_THRESHOLD_UNIT):
+        number = _THRESHOLD_HEAD.search(text, cut, head)
+        if number is not None:
+            phrase = text[number.start() : head] + phrase
+    phrase = _strip_link(phrase)
+    doer = _DOER.match(phrase)
+    if doer is None and after_count and cut == lo:
+        doer = _COUNTED_DOER.match(phrase)
+    if doer is not None:
+        phrase = phrase[doer.end() :]
+    return phrase or None
 
 
 def _application_first(tokens: list[Token], tags: dict[str, str]) -> list[Token]:

@@ -287,12 +287,8 @@ def _read_match(
         return None
     if approx in ("over", "under") and _threshold(text, m, sentences):
         return None
-    if (
-        base == "期"
-        and _CJK.match(after)
-        and noun_follows(text, sentences.tokens(m.start()), m.end(), sentences.lex)
-    ):
-        return None  # 二期工程, 一期项目: a phase, not a count
+    if base == "期" and _CJK.match(after) and _is_phase(text, m, sentences):
+        return None  # 二期工程, 滨江大道二期完成…: a phase, not a count
     if (
         base == "字"
         and unit is not None
@@ -313,7 +309,35 @@ def _read_match(
     return figure
 
 
+# 期 of a phase: what a phase is of (二期工程, 一期项目, 二期安置区)
+_PHASE_OF = re.compile(r"工程|项目|安置|展馆|厂房|校区|园区|标段|地块|用地|扩建|改造")
+# a count of sessions is the object of a verb that holds or splits them (举办两期培训班, 分三期)
+_SESSIONS_VERB = re.compile(
+    r"(?:举办|举行|开展|组织|开设|开办|承办|办|分|共|累计|编发|编印|印发|出版|发布|出刊|推出)$"
+)
+# a phase is the subject of what its project did (滨江大道二期完成主体工程, 一期已建成投用)
+_PHASE_DONE = re.compile(
+    r"(?:已经|已|正在|全面|基本|顺利|主体|如期|率先)*"
+    r"(?:完成|完工|建成|竣工|开工|动工|投用|投产|通车|交付|封顶|开业|启用|验收|进场|贯通)"
+)
+
 _MINUS = "-－−"
+
+
+def _is_phase(text: str, m: re.Match[str], sentences: _Sentences) -> bool:
+    """`二期工程`, `滨江大道二期完成主体工程`: a numeral + 期 naming a phase of a project."""
+    if m.group("pre") or m.group("scale") or m.group("n2"):
+        return False
+    end = m.end()
+    if _PHASE_OF.match(text, end):
+        return True
+    if _SESSIONS_VERB.search(text, 0, m.start()):
+        return False  # 举办两期培训班, 分两期完成
+    if noun_follows(text, sentences.tokens(m.start()), end, sentences.lex):
+        return True
+    # the phase of a project named right before it, then what it did
+    before = text[m.start() - 1] if m.start() else ""
+    return bool(_CJK.match(before)) and _PHASE_DONE.match(text, end) is not None
 
 
 def _below_zero(text: str, m: re.Match[str]) -> int:
@@ -486,7 +510,10 @@ def _assign_metrics(text: str, figures: list[_Figure], sentences: _Sentences, le
         if f.kind in ("count", "quantity") and noun_follows(text, tokens, f.end, lex):
             metric = after_phrase(text, tokens, f.end, nxt, lex, start=f.start)
         if metric is None:
-            metric = before_phrase(text, tokens, max(lo, f.sentence[0]), anchor, lex)
+            after_count = same and previous is not None and previous.kind == "count"
+            metric = before_phrase(
+                text, tokens, max(lo, f.sentence[0]), anchor, lex, after_count=after_count
+            )
         if metric is None and same and previous is not None:
             metric = previous.metric
         if metric is None:
