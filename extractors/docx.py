@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import IO
 
@@ -55,7 +56,7 @@ def check_package(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
         raise CorruptFile(
             "the Word file is damaged (not a readable ZIP package); resubmit it"
         ) from None
@@ -83,7 +84,7 @@ def check_package(data: bytes) -> None:
             try:
                 with archive.open(member) as part:
                     declares = _declares_entities(part)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
                 raise CorruptFile(
                     f"the Word file is damaged ({member.filename} cannot be unpacked); resubmit it"
                 ) from None
@@ -121,6 +122,7 @@ def read_docx(data: bytes, source: Source) -> Document:
         KeyError,
         ValueError,
         zipfile.BadZipFile,
+        zlib.error,
         etree.XMLSyntaxError,
         OSError,
         EOFError,

@@ -8,7 +8,9 @@ and box, so a figure's box is the union of its characters'.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +22,10 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from extractors._typing import BBox
 from extractors.document import CharBox, Document, DocumentBuilder, Source
 from extractors.errors import CorruptFile, Encrypted, NoTextLayer
+
+# pdfminer logs every damaged object it works around; the reader reports what matters
+# (a refusal, or a warning in the reading) itself.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 _CID = re.compile(r"^\(cid:\d+\)$")
 # a wrapped line that starts a numbered item keeps its line break
@@ -38,13 +44,16 @@ def read_pdf(data: bytes, source: Source) -> Document:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer raises many unrelated types for a damaged file
         raise _refusal(exc) from None
-    with pdf:
-        try:
-            return _read_pages(pdf, source)
-        except NoTextLayer:
-            raise
-        except Exception as exc:  # a broken object can surface on any page
-            raise _refusal(exc) from None
+    try:
+        return _read_pages(pdf, source)
+    except NoTextLayer:
+        raise
+    except Exception as exc:  # a broken object can surface on any page
+        raise _refusal(exc) from None
+    finally:
+        # closing walks the pages again, and a damaged page raises there too
+        with contextlib.suppress(Exception):
+            pdf.close()
 
 
 def _refusal(exc: BaseException) -> Encrypted | CorruptFile:

@@ -8,45 +8,69 @@ paragraphs carries them as ``<p>…</p>``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from extractors.document import Document, DocumentBuilder, Source, normalise_cell_text
 from extractors.errors import UndecodableText
 
 _PARAGRAPH = re.compile(r"</?p\s*>|<br\s*/?>", re.IGNORECASE)
 ENCODINGS_TRIED = "UTF-8, UTF-16 and GB18030"
+MAX_REPLACED = 4  # damaged bytes tolerated in a small file (0.2% of the characters in a large one)
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode submission bytes; return the text and the encoding that worked.
+@dataclass(frozen=True)
+class DecodedText:
+    """Text decoded from a submission's bytes, and how many damaged bytes were replaced."""
 
-    Tries a BOM first, then UTF-8, UTF-16 (when the bytes look like it) and GB18030.
+    text: str
+    encoding: str
+    replaced: int = 0
+
+
+def decode_text(data: bytes) -> DecodedText:
+    """Decode submission bytes: a BOM first, then UTF-8, UTF-16 (when it looks like it), GB18030.
+
+    A file that is clearly in one encoding but has a few damaged bytes is read with those
+    bytes replaced (``replaced`` says how many) rather than refused whole.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            body = data[len(bom):] if encoding == "utf-8" else data
+            decoded = _lenient(body, encoding)
+            if decoded is None:
+                raise UndecodableText(
+                    f"the text is marked as {encoding.upper()} but much of it does not decode; "
+                    f"tried {ENCODINGS_TRIED}"
+                )
+            return decoded
+    # strict first; a damaged UTF-8 file is still UTF-8 (GB18030 would read it as mojibake)
+    attempts = [("utf-8", False), *((e, False) for e in _utf16_guess(data)), ("utf-8", True),
+                ("gb18030", False), ("gb18030", True)]
+    for encoding, lenient in attempts:
+        if lenient:
+            decoded = _lenient(data, encoding)
+            if decoded is not None:
+                return decoded
+            continue
         try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise UndecodableText(
-                f"the text has a UTF-16 mark but does not decode ({exc.reason}); tried {ENCODINGS_TRIED}"
-            ) from None
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+            return DecodedText(data.decode(encoding), encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UndecodableText(f"the text is in an unknown encoding; tried {ENCODINGS_TRIED}")
+
+
+def _utf16_guess(data: bytes) -> list[str]:
     # UTF-16 without a BOM: every other byte of ASCII-range text is NUL
-    if len(data) >= 4 and data.count(b"\x00") * 4 >= len(data):
-        for encoding in ("utf-16-le", "utf-16-be"):
-            try:
-                return data.decode(encoding), encoding
-            except UnicodeDecodeError:
-                continue
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        raise UndecodableText(
-            f"the text is in an unknown encoding; tried {ENCODINGS_TRIED}"
-        ) from None
+    return ["utf-16-le", "utf-16-be"] if len(data) >= 4 and data.count(b"\x00") * 4 >= len(data) else []
+
+
+def _lenient(data: bytes, encoding: str) -> DecodedText | None:
+    """The text with undecodable bytes replaced, if they are few (a damaged file, not another encoding)."""
+    text = data.decode(encoding, errors="replace")
+    replaced = text.count("\ufffd")
+    if replaced <= max(MAX_REPLACED, len(text) // 500):
+        return DecodedText(text, encoding, replaced)
+    return None
 
 
 def split_cell(raw: str) -> str:
@@ -56,10 +80,16 @@ def split_cell(raw: str) -> str:
 
 def read_text(data: bytes, source: Source) -> Document:
     """Read a tab-separated text submission into a Document (one table, a row per line)."""
-    text, _encoding = decode_text(data)
+    decoded = decode_text(data)
+    text = decoded.text
     if "\x00" in text or _looks_binary(text):
         raise UndecodableText(f"the file does not read as text in any of {ENCODINGS_TRIED}")
     builder = DocumentBuilder(source)
+    if decoded.replaced:
+        builder.warnings.append(
+            f"{decoded.replaced} damaged bytes of the {decoded.encoding.upper()} text were replaced by \ufffd; "
+            "check the values near them"
+        )
     for row, line in enumerate(re.split(r"\r\n|\r|\n", text)):
         if not line.strip():
             continue
