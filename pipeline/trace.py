@@ -13,6 +13,7 @@ the views, which show latest submissions) can still be traced; the columns read 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -119,6 +120,13 @@ class Trace:
     run_id: str
     ingested_at: datetime | None
     fact_no: int | None = None  # the fact's position in its submission
+
+    def shown_value(self, number: Callable[[Any], str]) -> str:
+        """The value with its unit, and the standard value after it when the unit differs."""
+        shown = number(self.value) + (self.unit or "")
+        if self.value_std is not None and self.unit_std and self.unit_std != self.unit:
+            shown += f" (= {number(self.value_std)} {self.unit_std})"
+        return shown
 
     @property
     def marked(self) -> str:

@@ -143,10 +143,7 @@ def _fmt(value: Any) -> str:
 
 
 def _value(trace: Trace) -> str:
-    shown = _fmt(trace.value) + (trace.unit or "")
-    if trace.value_std is not None and trace.unit_std and trace.unit_std != trace.unit:
-        shown += f" (= {_fmt(trace.value_std)} {trace.unit_std})"
-    return shown
+    return trace.shown_value(_fmt)
 
 
 def _marked_html(trace: Trace) -> str:

@@ -30,10 +30,7 @@ def _number(value: object) -> str:
 
 
 def _value(t: Trace) -> str:
-    shown = _number(t.value) + (t.unit or "")
-    if t.value_std is not None and t.unit_std and t.unit_std != t.unit:
-        shown += f" (= {_number(t.value_std)} {t.unit_std})"
-    return shown
+    return t.shown_value(_number)
 
 
 def _one_line(text: str) -> str:
