@@ -10,30 +10,32 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 
+from pipeline.figures.candidate import Figure
+from pipeline.figures.change import inherited_basis, read_change
+from pipeline.figures.combine import fold_levels_and_fields, inherit_listed_kinds, merge_ranges
 from pipeline.figures.fact import Fact
 from pipeline.figures.lexicon import Lexicon, lexicon
 from pipeline.figures.metric import Token, after_phrase, before_phrase, noun_follows
-from pipeline.figures.numerals import NumeralError, parse_number, scale_of
+from pipeline.figures.numerals import PLACES_CN, NumeralError, parse_number, scale_of
 from pipeline.figures.patterns import (
     APPROX_AFTER,
     APPROX_BEFORE,
-    BASIS,
     BOUND_ACROSS_VERB,
-    CHANGE_BEFORE,
     CLAUSE_BREAK,
+    DATE_AFTER_YEAR,
     EXCLUDED,
-    FIELD_GAP,
     FIGURE,
-    FROM_BEFORE,
-    FROM_TO_GAP,
-    LIST_GAP,
-    RANK_TOTAL,
+    LISTED_ORDINAL,
     RANK_WORDS,
     RATE_NAMED,
     SENTENCE_BREAK,
+    SERVICE_NAMED,
+    SHARED_UNIT,
+    THRESHOLD_AFTER,
+    YEARS_SPAN_AFTER,
+    YEARS_SPAN_BEFORE,
 )
 from pipeline.figures.units import (
     BASE_UNITS,
@@ -43,13 +45,13 @@ from pipeline.figures.units import (
     POINTS,
     TEMPERATURE_UNITS,
     TIMES,
+    YEARS,
     Unit,
     read_unit,
 )
 
 KIND_OF_UNIT = {"amount": "amount", "percent": "percent", POINTS: "change", TIMES: "change",
                 COUNT: "count", "quantity": "quantity"}  # fmt: skip
-BASIS_NAMES = {"yoy": "yoy", "mom": "mom", "plan": "vs_plan"}
 # numeral + measure word pairs that are words of their own (十分重要, 一起, 一度)
 IDIOMS = frozenset(
     [
@@ -70,6 +72,9 @@ IDIOMS = frozenset(
         "一线",
         "一对",
         "一批批",
+        "百年",
+        "千年",
+        "万年",
     ]
 )
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
@@ -79,28 +84,6 @@ _ANY_DIGIT = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千]
 _NOT_A_FIGURE_BEFORE = set("．.+-－/_#@:：") | set(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 )
-
-
-@dataclass
-class _Figure:
-    """A candidate figure while the reader decides about it."""
-
-    start: int
-    end: int
-    num_start: int
-    value: Decimal
-    unit: Unit | None
-    approx: str | None
-    kind: str = ""
-    basis: str | None = None
-    value_max: Decimal | None = None
-    previous: Decimal | None = None
-    total: Decimal | None = None
-    anchor: int = -1  # where the metric phrase ends (the start of a folded starting level)
-    sentence: tuple[int, int] = (0, 0)
-    metric: str | None = None
-    dropped: bool = False
-    negative: bool = False
 
 
 class _Sentences:
@@ -160,9 +143,10 @@ def text_to_facts(text: str) -> list[Fact]:
     sentences = _Sentences(text, lex)
     excluded = [m.span() for m in EXCLUDED.finditer(text)]
     figures = _find_figures(text, sentences, excluded)
-    _fold_levels_and_fields(text, figures)
+    fold_levels_and_fields(text, figures)
+    merge_ranges(text, figures)
     figures = [f for f in figures if not f.dropped]
-    _inherit_listed_kinds(text, figures)
+    inherit_listed_kinds(text, figures)
     _assign_metrics(text, figures, sentences, lex)
     return [_to_fact(text, f) for f in figures]
 
@@ -172,8 +156,8 @@ _CN_START = set("零〇一二两三四五六七八九壹贰貮叁肆伍陆柒捌
 
 def _find_figures(
     text: str, sentences: _Sentences, excluded: list[tuple[int, int]]
-) -> list[_Figure]:
-    figures: list[_Figure] = []
+) -> list[Figure]:
+    figures: list[Figure] = []
     pos = 0
     while True:
         m = FIGURE.search(text, pos)
@@ -215,7 +199,7 @@ def _inside(span: tuple[int, int], excluded: list[tuple[int, int]]) -> bool:
 
 def _read_match(
     text: str, m: re.Match[str], sentences: _Sentences, excluded: list[tuple[int, int]]
-) -> _Figure | None:
+) -> Figure | None:
     """A candidate figure from one regex match, or None when it is no fact."""
     raw = m.group("pn") or m.group("n1")
     num_start = m.start("pn") if m.group("pn") else m.start("n1")
@@ -223,6 +207,8 @@ def _read_match(
     di = m.group("di") is not None
     if _inside(m.span(), excluded):
         return None
+    if not di and LISTED_ORDINAL.search(text, max(0, m.start() - 24), m.start()):
+        return None  # 第1、2批, 第一、二期: ordinals listed after one 第
     before = text[m.start() - 1] if m.start() else ""
     below_zero = _below_zero(text, m)
     if below_zero == 1:
@@ -236,27 +222,41 @@ def _read_match(
     ):
         return None
     chinese = not raw[0].isdigit() and not ("０" <= raw[0] <= "９")
+    scale, per = m.group("scale") or "", m.group("per") or ""
+    shared = None
     if not base and not m.group("pn") and not di:
-        return None
+        shared = _shared_unit(text, m, sentences, excluded)
+        if shared is None:
+            return None
+        base, scale, per = (
+            shared.base,
+            shared.scale,
+            shared.written[len(shared.scale + shared.base) :],
+        )
     if chinese:
         if not sentences.is_word_start(m.start() if m.group("pn") else num_start) and not (
             m.group("pre") or di
         ):
             return None
-        end_unit = m.end("base") if base else m.end("n1")
+        end_unit = m.end("base") if base and not shared else m.end("n1")
         word = text[num_start:end_unit]
         if word in IDIOMS or (raw == "一" and after == "一"):
             return None
         if not m.group("pn") and not sentences.is_unit_end(end_unit, num_start):
             return None
-    elif base and not sentences.is_unit_end(m.end("base"), num_start) and base[-1] not in "%％":
+    elif (
+        base
+        and not shared
+        and not sentences.is_unit_end(m.end("base"), num_start)
+        and base[-1] not in "%％"
+    ):
         return None
     try:
         value = parse_number(raw)
         value_max = parse_number(m.group("n2")) if m.group("n2") else None
     except NumeralError:
         return None
-    unit = read_unit(m.group("scale") or "", base, m.group("per") or "") if base else None
+    unit = read_unit(scale, base, per) if base else None
     if m.group("pn"):
         unit = read_unit("", "%")
     if unit is not None and unit.scale and unit.kind in (PERCENT, POINTS, TIMES):
@@ -266,6 +266,8 @@ def _read_match(
         value = value * scale_of(m.group("s1")) / scale_of(unit.scale)
     approx = _approx(m)
     clause = _clause_before(text, m.start())
+    if base == YEARS and not _years_span(text, m, raw, value, approx, clause):
+        return None  # 2023年, 九年义务教育, 国企改革三年行动: a year or a name
     start = bound_start = m.start()
     bound = None if m.group("pre") or di else BOUND_ACROSS_VERB.search(clause)
     if bound is not None:
@@ -275,7 +277,7 @@ def _read_match(
         value, start = -value, start - below_zero
         if value_max is not None and (m.group("sep") or "")[-1:] in _MINUS:
             value_max = -value_max  # -5℃至-1℃
-    figure = _Figure(start, m.end(), num_start, value, unit, approx, value_max=value_max)
+    figure = Figure(start, m.end(), num_start, value, unit, approx, value_max=value_max)
     figure.sentence = sentences.span(m.start())
     if di:
         if base not in (None, "名", "位") or (base is None and not RANK_WORDS.search(clause)):
@@ -287,6 +289,8 @@ def _read_match(
         return None
     if approx in ("over", "under") and _threshold(text, m, sentences):
         return None
+    if not approx and not di and THRESHOLD_AFTER.match(text, m.end()):
+        return None  # 一次死亡3人以上的较大事故: the figure opens the category's definition
     if base == "期" and _CJK.match(after) and _is_phase(text, m, sentences):
         return None  # 二期工程, 滨江大道二期完成…: a phase, not a count
     if (
@@ -298,15 +302,52 @@ def _read_match(
     ):
         return None  # 十五字方针, 16字工作法: the length of a motto names it
     if not figure.kind:
-        _read_change(text, figure, clause)
+        read_change(text, figure, clause)
     figure.start = min(figure.start, bound_start)
     if not figure.kind and base in LIMIT_UNITS and not approx and RATE_NAMED.match(text, m.end()):
         return None  # 森林火灾24小时扑灭率达100%: the limit is part of the rate's name
+    if base in _ROUND_THE_CLOCK and not approx and SERVICE_NAMED.match(text, m.end()):
+        return None  # 24小时值班电话, 24小时服务热线: how long a service runs names it
     if not figure.kind and unit is not None:
         figure.kind = KIND_OF_UNIT[unit.kind]
     if figure.kind == "change" and figure.basis is None:
-        figure.basis = _inherited_basis(text, figure)
+        figure.basis = inherited_basis(text, figure)
     return figure
+
+
+_ROUND_THE_CLOCK = ("小时", "个小时")
+
+
+def _shared_unit(
+    text: str, m: re.Match[str], sentences: _Sentences, excluded: list[tuple[int, int]]
+) -> Unit | None:
+    """The unit a bare number shares with the last of a list after it (`2.4和3.1个百分点`).
+
+    Only when that last figure is itself read as a fact with a unit (not `一、二期工程`).
+    """
+    if m.group("n2") or m.group("more"):
+        return None
+    listed = SHARED_UNIT.match(text, m.end())
+    if listed is None:
+        return None
+    last = FIGURE.match(text, listed.start("last"))
+    if last is None or last.end("n1") != listed.end() or not last.group("base"):
+        return None
+    if last.group("pre") or last.group("di"):
+        return None
+    figure = _read_match(text, last, sentences, excluded)
+    return figure.unit if figure is not None else None
+
+
+def _years_span(
+    text: str, m: re.Match[str], raw: str, value: Decimal, approx: str | None, clause: str
+) -> bool:
+    """A number of years is a duration (期限3年, 连续5年, 近三年, 3年以内), not a year."""
+    if value >= 1000 or DATE_AFTER_YEAR.match(text, m.end()):
+        return False  # 2023年, 23年1月
+    if not raw[0].isdigit() and len(raw) > 1 and not any(ch in PLACES_CN for ch in raw):
+        return False  # 二〇二三年
+    return bool(approx or YEARS_SPAN_BEFORE.search(clause) or YEARS_SPAN_AFTER.match(text, m.end()))
 
 
 # 期 of a phase: what a phase is of (二期工程, 一期项目, 二期安置区)
@@ -387,115 +428,8 @@ def _threshold(text: str, m: re.Match[str], sentences: _Sentences) -> bool:
     return bool(rest and _ANY_DIGIT.search(rest.group()))
 
 
-def _read_change(text: str, figure: _Figure, clause: str) -> None:
-    """Make the figure a change when a rise or fall verb (with its basis) stands before it."""
-    hit = CHANGE_BEFORE.search(clause[-24:])
-    if hit is None:
-        return
-    verb_start = figure.start - (
-        len(clause[-24:]) - (hit.start("basis") if hit.group("basis") else _verb_start(hit))
-    )
-    if hit.group("basis") is None:
-        vs = figure.start - (len(clause[-24:]) - _verb_start(hit))
-        if vs > 0 and text[vs - 1] in "新净" and (hit.group("rise") or "").startswith("增"):
-            return
-    basis = None
-    if hit.group("basis"):
-        b = BASIS.match(hit.group("basis"))
-        basis = BASIS_NAMES.get(b.lastgroup or "") if b else None
-        if b is not None and b.lastgroup == "other":
-            # 较2020年下降15.6%, 较常年偏高0.6℃: a base of no basis is no part of the text
-            verb_start = figure.start - (len(clause[-24:]) - _verb_start(hit))
-    if (hit.group("plan_more") or hit.group("plan_less")) and basis is None:
-        return
-    figure.kind = "change"
-    figure.basis = basis
-    figure.negative = bool(hit.group("fall") or hit.group("plan_less"))
-    figure.start = verb_start
-
-
-def _verb_start(hit: re.Match[str]) -> int:
-    for name in ("fall", "rise", "plan_more", "plan_less"):
-        if hit.group(name):
-            return hit.start(name)
-    return hit.start()
-
-
-def _inherited_basis(text: str, figure: _Figure) -> str | None:
-    """A change inherits 同比 (or 环比) named earlier in its sentence."""
-    last = None
-    # the clauses of one sentence run on across ；(同比增长7.2%；出院病人…增长3.8%)
-    lo = figure.sentence[0]
-    while lo > 0 and text[lo - 1] in "；;":
-        lo = _sentence_head(text, lo - 1)
-    for b in BASIS.finditer(text, lo, figure.start):
-        last = b
-    if last is None or last.lastgroup in ("plan", "other"):
-        return None
-    return BASIS_NAMES.get(last.lastgroup or "")
-
-
-def _sentence_head(text: str, pos: int) -> int:
-    """Start of the sentence ending at ``pos``, looking past ；."""
-    i = pos
-    while i > 0 and text[i - 1] not in "。！？!?\n；;":
-        i -= 1
-    return i
-
-
-def _fold_levels_and_fields(text: str, figures: list[_Figure]) -> None:
-    """`由A提高至B` puts A into B.previous; `（全国共230名）` after a rank is its total."""
-    for a, b in zip(figures, figures[1:], strict=False):
-        if a.dropped or a.sentence != b.sentence:
-            continue
-        gap = text[a.end : b.start]
-        if (
-            FROM_TO_GAP.match(gap)
-            and FROM_BEFORE.search(text[max(a.sentence[0], a.start - 8) : a.start])
-            and (a.unit is None) == (b.unit is None)
-            and (a.unit is None or b.unit is None or a.unit.std == b.unit.std)
-        ):
-            b.previous = a.value
-            b.anchor = a.start
-            if b.kind == "change" and a.kind != "change":
-                b.kind = a.kind
-            a.dropped = True
-    for a, b in zip(figures, figures[1:], strict=False):
-        if (
-            b.kind == "rank"
-            and a.kind == "count"
-            and a.sentence == b.sentence
-            and FIELD_GAP.match(text[a.end : b.start])
-        ):
-            b.total = a.value
-            b.anchor = a.start
-            a.dropped = True
-    for r in figures:
-        if r.kind != "rank" or r.dropped:
-            continue
-        t = RANK_TOTAL.match(text, r.end)
-        if t is None:
-            continue
-        r.total = parse_number(t.group("n"))
-        for other in figures:
-            if r.end < other.start < t.end():
-                other.dropped = True
-
-
-def _inherit_listed_kinds(text: str, figures: list[_Figure]) -> None:
-    """`分别增长12%、8%`: a listed figure shares the change of the one before it."""
-    for a, b in zip(figures, figures[1:], strict=False):
-        if a.kind != "change" or b.kind == "change" or b.kind == "rank":
-            continue
-        if not LIST_GAP.match(text[a.end : b.start]):
-            continue
-        if a.unit is None or b.unit is None or a.unit.kind != b.unit.kind:
-            continue
-        b.kind, b.basis, b.negative = "change", a.basis, a.negative
-
-
-def _assign_metrics(text: str, figures: list[_Figure], sentences: _Sentences, lex: Lexicon) -> None:
-    previous: _Figure | None = None
+def _assign_metrics(text: str, figures: list[Figure], sentences: _Sentences, lex: Lexicon) -> None:
+    previous: Figure | None = None
     for i, f in enumerate(figures):
         tokens = sentences.tokens(f.start)
         same = previous is not None and previous.sentence == f.sentence
@@ -522,7 +456,7 @@ def _assign_metrics(text: str, figures: list[_Figure], sentences: _Sentences, le
         previous = f
 
 
-def _to_fact(text: str, f: _Figure) -> Fact:
+def _to_fact(text: str, f: Figure) -> Fact:
     unit = f.unit
     sign = Decimal(-1) if f.negative else Decimal(1)
     value = f.value * sign

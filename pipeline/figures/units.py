@@ -41,14 +41,14 @@ MEASURE_WORDS = _words(
     条 部 本 册 册次 份 份次 张 间 栋 幢 艘 艘次 架 架次 株 棵 头 只 羽 尾 匹 枚 颗 例 位 宗 起
     单 笔 门 类 种 支 队 组 届 轮 节 课时 学时 堂 班 校 床 床位 宗次 人日 人天 车次 班次 对 封
     首 集 分 片 块 眼 口 根 盘 包 箱 袋 剂 针 剂次 家次 项次 管 标箱 路 卷 幅
-    页 字 则 段 趟 顶 瓶 盒 桶 罐 工日 点位
+    页 字 则 段 趟 顶 瓶 盒 桶 罐 工日 点位 列 副 樘 把 双
     台件 台套 件套
     """
 )
 # a measure word + 次 counts occasions of it (卷次, 点次, 人次); 点 alone is too often a time
 # or a place (3点, 隐患点) to be a measure word, but 点次 is one. Words of their own are left
 # out: 名次, 位次 (a rank), 首次, 本次, 单次, 头次, 座次, 页次, 分次, 字次
-_NOT_TIMES = set("名位首本单头座页分字")
+_NOT_TIMES = set("名位首本单头座页分字副把双")
 TIMES_WORDS = tuple(
     mw + "次" for mw in MEASURE_WORDS if len(mw) == 1 and mw != "次" and mw not in _NOT_TIMES
 ) + ("点次",)
@@ -58,13 +58,16 @@ QUANTITY_UNITS = _words(
     """
     公里 千米 米 厘米 毫米 延米 吨 千克 公斤 克 斤 微克 毫克 亩 公顷 平方米 平米 ㎡ m² 平方公里
     平方千米 立方米 m³ 方 千瓦时 度 千瓦 兆瓦 瓦 千伏安 千伏 升 毫升 吨标准煤 标准煤 吨标煤
-    个工作日 工作日 天 小时 个小时 分钟 秒 周 个月 个季度 km kg
+    个工作日 工作日 天 小时 个小时 分钟 秒 周 个月 个季度 年 km kg
     ℃ °C 摄氏度 分贝 海里 兆瓦时 吨公里 亩次 公顷次
     """
 )
 # units of a time limit or a distance, which name an indicator when a rate follows
 # (24小时扑灭率, 15分钟健身圈覆盖率, 3个工作日办结率, 一次验收合格率)
-LIMIT_UNITS = frozenset(_words("个工作日 工作日 天 小时 个小时 分钟 秒 周 个月 公里 千米 米 次"))
+LIMIT_UNITS = frozenset(_words("个工作日 工作日 天 小时 个小时 分钟 秒 周 个月 年 公里 千米 米 次"))
+# a number of years is a duration only where the text says so (期限3年, 连续5年, 近三年,
+# 3年以内); elsewhere N年 is a year (2023年) or part of a name (九年义务教育, 三年行动)
+YEARS = "年"
 # temperatures: a minus sign or 零下 before them is the sign of the value
 TEMPERATURE_UNITS = frozenset({"℃", "°C", "摄氏度", "度"})
 
