@@ -1,4 +1,10 @@
-"""The number reader scored against the labelled sentences (tests/figures/labelled.jsonl)."""
+"""The number reader scored against the labelled sentence sets (tests/figures/*.jsonl).
+
+labelled.jsonl is the tuning set; heldout.jsonl and heldout2.jsonl were written blind and
+scored once (0.970 and 0.984, recorded in HELDOUT*.md) before the reader was fixed on
+their misses, so here they guard against regressions, no longer measure. heldout3.jsonl,
+when present, is the blind measurement and is deliberately not a gate.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +12,17 @@ import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LABELLED = ROOT / "tests" / "figures" / "labelled.jsonl"
+SETS = ("labelled.jsonl", "heldout.jsonl", "heldout2.jsonl")
 KINDS = ("amount", "count", "percent", "change", "rank", "quantity")
 
 
 def _score_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "score_figures", ROOT / "bench" / "score_figures.py"
-    )
+    spec = importlib.util.spec_from_file_location("score_figures", ROOT / "bench" / "score_figures.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up by name
@@ -25,22 +30,20 @@ def _score_module() -> ModuleType:
     return module
 
 
-@pytest.fixture(scope="module")
-def score():  # type: ignore[no-untyped-def]
-    if not LABELLED.exists():
-        pytest.skip("labelled set not written yet")
+@pytest.fixture(scope="module", params=SETS)
+def score(request: pytest.FixtureRequest) -> Any:
     module = _score_module()
-    return module.score(module.load(LABELLED))
+    return module.score(module.load(ROOT / "tests" / "figures" / request.param))
 
 
-def test_overall_strict_f1(score) -> None:  # type: ignore[no-untyped-def]
+def test_overall_strict_f1(score: Any) -> None:
     assert score.prf()[2] >= 0.97
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_kind_f1(score, kind: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_kind_f1(score: Any, kind: str) -> None:
     assert score.prf(kind)[2] >= 0.93
 
 
-def test_no_facts_invented_in_sentences_without_facts(score) -> None:  # type: ignore[no-untyped-def]
+def test_no_facts_invented_in_sentences_without_facts(score: Any) -> None:
     assert score.invented == 0
