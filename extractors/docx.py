@@ -28,6 +28,12 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 
+# Marks typed as letters in a symbol font, as Word's Insert Symbol and WPS leave them
+_SYMBOL_FONT_GLYPHS = {
+    "wingdings": {"ü": "√", "û": "×", "þ": "☑", "ý": "☒", "¨": "□", "o": "□", "n": "■", "l": "●"},
+    "wingdings 2": {"P": "√", "O": "×", "R": "☑", "S": "☒", "T": "☒", "Q": "☒", "£": "□", "¢": "□"},
+}
+
 # Symbol-font code points (w:sym) for the marks forms use
 _SYMBOLS = {
     "F0FC": "√",
@@ -217,13 +223,29 @@ def paragraph_text(paragraph: etree._Element) -> str:
     return "".join(parts)
 
 
+def _symbol_font_glyphs(run: etree._Element) -> dict[str, str]:
+    """For a run set in a symbol font, what its letters show (Wingdings 2 'R' is ☑)."""
+    if run.tag != _w("r"):
+        return {}
+    fonts = run.find(f"{_w('rPr')}/{_w('rFonts')}")
+    if fonts is None:
+        return {}
+    names = {(value or "").strip().lower() for value in fonts.attrib.values()}
+    for name in names:
+        if name in _SYMBOL_FONT_GLYPHS:
+            return _SYMBOL_FONT_GLYPHS[name]
+    return {}
+
+
 def _collect(element: etree._Element, parts: list[str]) -> None:
     for child in element:
         tag = child.tag
         if not isinstance(tag, str):
             continue
         if tag == _w("t"):
-            parts.append(child.text or "")
+            text = child.text or ""
+            glyphs = _symbol_font_glyphs(element)
+            parts.append("".join(glyphs.get(ch, ch) for ch in text) if glyphs else text)
         elif tag in (_w("tab"), _w("ptab")):
             parts.append(" ")
         elif tag in (_w("br"), _w("cr")):

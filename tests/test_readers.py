@@ -123,3 +123,21 @@ def test_pdf_tick_stamped_off_the_baseline_stays_beside_its_option() -> None:
     assert answer.replace(" ", "") == "是√否"
     marked = read_bool(answer)
     assert marked is not None and marked.value is True
+
+
+def test_docx_marks_typed_in_symbol_fonts_read_as_marks() -> None:
+    from pipeline.values import read_bool
+
+    document = docx.Document()
+    paragraph = document.add_table(rows=1, cols=1).rows[0].cells[0].paragraphs[0]
+    for font, glyph, option in (("Wingdings 2", "£", "是"), ("Wingdings 2", "R", "否")):
+        run = paragraph.add_run(glyph)
+        run.font.name = font
+        paragraph.add_run(option + " ")
+    wingdings = document.add_paragraph("是")
+    wingdings.add_run("ü").font.name = "Wingdings"
+    wingdings.add_run(" 否")
+    reading = read_docx(docx_bytes(document), source("docx"))
+    boxes, tick = reading.cells[0].text, reading.cells[1].text
+    assert boxes == "□是 ☑否" and tick == "是√ 否"
+    assert read_bool(boxes).value is False and read_bool(tick).value is True  # type: ignore[union-attr]
