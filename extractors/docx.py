@@ -9,6 +9,7 @@ checkboxes turned into ☑/□ marks, nested tables as tables of their own.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
 import zlib
@@ -20,6 +21,7 @@ from lxml import etree
 
 from extractors.document import Document, DocumentBuilder, Source, normalise_cell_text
 from extractors.errors import CorruptFile, Encrypted, TooLarge, WrongFormat
+from extractors.marks import glyph, symbol_table
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -27,25 +29,6 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
-
-# Marks typed as letters in a symbol font, as Word's Insert Symbol and WPS leave them
-_SYMBOL_FONT_GLYPHS = {
-    "wingdings": {"ü": "√", "û": "×", "þ": "☑", "ý": "☒", "¨": "□", "o": "□", "n": "■", "l": "●"},
-    "wingdings 2": {"P": "√", "O": "×", "R": "☑", "S": "☒", "T": "☒", "Q": "☒", "£": "□", "¢": "□"},
-}
-
-# Symbol-font code points (w:sym) for the marks forms use
-_SYMBOLS = {
-    "F0FC": "√",
-    "F0FB": "×",
-    "F0FE": "☑",
-    "F0FD": "☒",
-    "F0A8": "□",
-    "F06F": "□",
-    "F052": "√",
-    "F0A2": "●",
-}
-
 
 def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
@@ -223,18 +206,14 @@ def paragraph_text(paragraph: etree._Element) -> str:
     return "".join(parts)
 
 
-def _symbol_font_glyphs(run: etree._Element) -> dict[str, str]:
-    """For a run set in a symbol font, what its letters show (Wingdings 2 'R' is ☑)."""
+def _run_font(run: etree._Element) -> str | None:
+    """The run's symbol font, if one of its fonts is one (Wingdings, Wingdings 2)."""
     if run.tag != _w("r"):
-        return {}
+        return None
     fonts = run.find(f"{_w('rPr')}/{_w('rFonts')}")
     if fonts is None:
-        return {}
-    names = {(value or "").strip().lower() for value in fonts.attrib.values()}
-    for name in names:
-        if name in _SYMBOL_FONT_GLYPHS:
-            return _SYMBOL_FONT_GLYPHS[name]
-    return {}
+        return None
+    return next((name for name in fonts.attrib.values() if symbol_table(name)), None)
 
 
 def _collect(element: etree._Element, parts: list[str]) -> None:
@@ -244,14 +223,17 @@ def _collect(element: etree._Element, parts: list[str]) -> None:
             continue
         if tag == _w("t"):
             text = child.text or ""
-            glyphs = _symbol_font_glyphs(element)
-            parts.append("".join(glyphs.get(ch, ch) for ch in text) if glyphs else text)
+            font = _run_font(element)
+            parts.append("".join(glyph(font, ch) for ch in text) if font else text)
         elif tag in (_w("tab"), _w("ptab")):
             parts.append(" ")
         elif tag in (_w("br"), _w("cr")):
             parts.append("\n")
         elif tag == _w("sym"):
-            parts.append(_SYMBOLS.get((child.get(_w("char")) or "").upper(), ""))
+            code = child.get(_w("char")) or ""
+            font = child.get(_w("font")) or "Wingdings"
+            with contextlib.suppress(ValueError):
+                parts.append(glyph(font, chr(int(code, 16))))
         elif tag == _w("sdt"):
             checkbox = child.find(f"{_w('sdtPr')}/{{{W14}}}checkbox")
             if checkbox is not None:

@@ -22,6 +22,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from extractors._typing import BBox
 from extractors.document import CharBox, Document, DocumentBuilder, Source
 from extractors.errors import CorruptFile, Encrypted, NoTextLayer
+from extractors.marks import glyph, symbol_table
 
 # pdfminer logs every damaged object it works around; the reader reports what matters
 # (a refusal, or a warning in the reading) itself.
@@ -205,12 +206,15 @@ def _ends_full(cell: _Cell) -> bool:
 
 
 def _usable_chars(chars: Iterable[Char]) -> tuple[list[Char], int]:
+    """The characters with text, symbol-font marks as the marks they show; and how many were lost."""
     usable, lost = [], 0
     for char in chars:
         text = char.get("text", "")
         if _CID.match(text):
             lost += 1
         elif text:
+            if symbol_table(char.get("fontname")):
+                char = {**char, "text": glyph(char.get("fontname"), text)}
             usable.append(char)
     return usable, lost
 

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import docx
+import pytest
 from docx.oxml import parse_xml
 
 from extractors.document import Source
@@ -141,3 +142,29 @@ def test_docx_marks_typed_in_symbol_fonts_read_as_marks() -> None:
     boxes, tick = reading.cells[0].text, reading.cells[1].text
     assert boxes == "□是 ☑否" and tick == "是√ 否"
     assert read_bool(boxes).value is False and read_bool(tick).value is True  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("font", "char", "shown"),
+    [
+        ("Wingdings 2", "R", "☑"),
+        ("ABCDEF+Wingdings2-Regular", "£", "□"),
+        ("Wingdings", "\uf0fc", "√"),
+        ("BCDEFG+Wingdings-Regular", "þ", "☑"),
+        ("SimSun", "R", "R"),
+        (None, "√", "√"),
+    ],
+)
+def test_symbol_font_glyphs(font: str | None, char: str, shown: str) -> None:
+    from extractors.marks import glyph
+
+    assert glyph(font, char) == shown
+
+
+def test_pdf_chars_in_a_symbol_font_become_marks() -> None:
+    from extractors.pdf import _usable_chars
+
+    chars = [{"text": "是", "fontname": "AAAAAA+SimSun"}, {"text": "R", "fontname": "AAAAAB+Wingdings2"},
+             {"text": "(cid:7)", "fontname": "AAAAAC+Unknown"}]
+    usable, lost = _usable_chars(chars)
+    assert [c["text"] for c in usable] == ["是", "☑"] and lost == 1
