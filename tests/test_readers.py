@@ -96,8 +96,6 @@ def test_pdf_without_unicode_map_warns_and_drops_cid_codes() -> None:
 def test_docx_entity_declaration_behind_a_long_comment_is_refused() -> None:
     import zipfile
 
-    import pytest
-
     from extractors.errors import TooLarge
 
     buffer = io.BytesIO()
