@@ -37,6 +37,9 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 WHAT_IT_IS = {
     "pdf": "a PDF",
     "zip": "a ZIP archive",
+    "docx": "a Word .docx file",
+    "xlsx": "an Excel .xlsx file",
+    "odf": "an OpenDocument file",
     "cfb": "an old-style Office file (Word 97-2003 / Excel / WPS)",
     "png": "a PNG image",
     "jpeg": "a JPEG image",
@@ -64,6 +67,17 @@ def sniff(head: bytes) -> str:
     return "text"
 
 
+def _zip_kind(data: bytes) -> str:
+    """Which Office file a ZIP is, by the part names its directory lists (stored uncompressed)."""
+    if b"word/document.xml" in data:
+        return "docx"
+    if b"xl/workbook.xml" in data:
+        return "xlsx"
+    if b"mimetype" in data[:100] and b"opendocument" in data[:200]:
+        return "odf"
+    return "zip"
+
+
 def classify(path: Path, *, max_bytes: int) -> tuple[str, bytes]:
     """Check size, extension and magic bytes; return the reader to use and the file's bytes.
 
@@ -83,10 +97,10 @@ def classify(path: Path, *, max_bytes: int) -> tuple[str, bytes]:
         )
     data = path.read_bytes()
     expected = ACCEPTED[suffix]
-    found = sniff(data[:2048])
+    found = _zip_kind(data) if sniff(data[:2048]) == "zip" else sniff(data[:2048])
     if expected == "pdf" and found != "pdf":
         raise WrongFormat(f"the file is named .pdf but is {WHAT_IT_IS[found]}; expected a PDF")
-    if expected == "docx" and found not in ("zip", "cfb"):
+    if expected == "docx" and found not in ("zip", "docx", "cfb"):
         raise WrongFormat(
             f"the file is named .docx but is {WHAT_IT_IS[found]}; expected a Word .docx"
         )

@@ -81,3 +81,12 @@ def test_extract_one_file_prints_one_object() -> None:
     reading = json.loads(result.stdout)
     assert reading["schema"] == "jixiao.form/1"
     assert reading["source"]["sha256"] and reading["source"]["format"] == "text"
+
+
+def test_wrong_format_says_what_the_file_really_is() -> None:
+    with pytest.raises(JixiaoError) as raised:
+        extract_file(BAD / "docx_named.pdf")
+    assert "Word .docx" in raised.value.message and "expected a PDF" in raised.value.message
+    with pytest.raises(JixiaoError) as raised:
+        extract_file(BAD / "png_named.pdf")
+    assert "PNG image" in raised.value.message
