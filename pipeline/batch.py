@@ -338,7 +338,8 @@ def ingest(
     try:
         with ingest_lock(db, report.run_id):
             log.info("run %s: %s -> %s (jixiao %s, workers %s, timeout %g s)",
-                     report.run_id, source_dir, db, __version__, workers, timeout)
+                     report.run_id, source_dir, db, __version__,
+                     "one per core" if workers is None else workers, timeout)
             _run(report, log, workers=workers, timeout=timeout, extractor=extractor,
                  max_bytes=max_bytes, retry_rejected=retry_rejected, on_progress=on_progress)
     except Exception as exc:
