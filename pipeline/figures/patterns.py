@@ -92,7 +92,7 @@ BASIS = re.compile(
 RISE = "增长|增加|提高|提升|上升|上涨|增产|增收|净增加|净增|增|增幅|增速|涨幅|偏高|偏多|涨价|提价"
 FALL = (
     "下降|减少|降低|回落|下滑|下跌|负增长|缩减|缩短|压减|压缩|减产|减收|净减少|净减|减量|减幅"
-    "|减|降|降幅|跌幅|偏低|偏少|降价|减价"
+    "|精简|精减|减|降|降幅|跌幅|偏低|偏少|降价|减价"
 )
 # how fast or how wide: a gap or a rate narrows (收窄, 缩小), a growth slows (放缓, 减缓)
 # or speeds up (加快), a gap widens (扩大). Changes of rates and gaps, never of counts
@@ -103,8 +103,9 @@ WIDEN = "扩大|加快|拉大|走阔"
 RATE_NOUNS = frozenset(_words("增幅 增速 涨幅 降幅 跌幅 减幅 减量"))
 # verbs with their object built in: without a base named, the figure is what they
 # produced, not a change (带动农户增收约8,600元 is an amount, 净增41家 a count, like
-# 新增; 比上年净增26家 is a change)
-OWN_OBJECT = frozenset(_words("增收 减收 净增 净增加 净减 净减少"))
+# 新增; 比上年净增26家 is a change). 精简 likewise: 较上年精简418项 is a fall against
+# the year before, 精简审批事项418项 the count of items cut (like 核减事业编制126名)
+OWN_OBJECT = frozenset(_words("增收 减收 净增 净增加 净减 净减少 精简 精减"))
 # the object of a verb between it and the figure, only after a named base
 # (比年初计划少支出14万元, 比计划减少支出6.5万元)
 _CHANGED_OBJECT = "完成|支出|开支|花费|使用|投入|收入|排放|消耗|用"

@@ -16,6 +16,7 @@ from pipeline.figures.candidate import Figure
 from pipeline.figures.change import inherited_basis, read_change
 from pipeline.figures.combine import fold_levels_and_fields, inherit_listed_kinds, merge_ranges
 from pipeline.figures.fact import Fact
+from pipeline.figures.groups import GROUPS, names_a_group
 from pipeline.figures.lexicon import Lexicon, lexicon
 from pipeline.figures.metric import Token, after_phrase, before_phrase, noun_follows
 from pipeline.figures.numerals import PLACES_CN, NumeralError, parse_number, scale_of
@@ -71,6 +72,8 @@ IDIOMS = frozenset(
         "一班",
         "一线",
         "一对",
+        "一票",
+        "一拍",
         "一批批",
         "百年",
         "千年",
@@ -293,6 +296,8 @@ def _read_match(
         return None  # 一次死亡3人以上的较大事故: the figure opens the category's definition
     if base == "期" and _CJK.match(after) and _is_phase(text, m, sentences):
         return None  # 二期工程, 滨江大道二期完成…: a phase, not a count
+    if base in GROUPS and names_a_group(text, m):
+        return None  # 一组至九组道路, 三组村民, 石桥村五组: village groups named by number
     if (
         base == "字"
         and unit is not None

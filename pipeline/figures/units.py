@@ -43,8 +43,20 @@ MEASURE_WORDS = _words(
     首 集 分 片 块 眼 口 根 盘 包 箱 袋 剂 针 剂次 家次 项次 管 标箱 路 卷 幅
     页 字 则 段 趟 顶 瓶 盒 桶 罐 工日 点位 列 副 樘 把 双
     台件 台套 件套
+    票 款 拍 台班 台时 机时 人份 头份 羽份
     """
 )
+# 票 a declaration or waybill (报关单12.6万票), 款 a product line (新品78款), 拍 a scanned
+# frame (扫描4.2万拍), 台班 a machine shift, 人份/头份/羽份 portions of a test or vaccine
+# (7.8万人份: not 7.8万人).
+# A unit with its alternative in brackets is one unit, kept as written: museum and asset
+# statistics count 件（套） (a piece, or a set counted as one), so 12,486件（套） is not
+# 12,486 件. The half-width and slash spellings have the full-width bracket as unit_std.
+ALTERNATIVE_UNITS = {
+    f"{a}{o}{b}{c}": f"{a}（{b}）" for a, b in (("件", "套"), ("台", "套"), ("个", "套"), ("套", "件"))
+    for o, c in (("（", "）"), ("(", ")"))
+}  # fmt: skip
+ALTERNATIVE_UNITS.update({f"{a}/{b}": f"{a}（{b}）" for a, b in (("件", "套"), ("台", "套"))})
 # a measure word + 次 counts occasions of it (卷次, 点次, 人次); 点 alone is too often a time
 # or a place (3点, 隐患点) to be a measure word, but 点次 is one. Words of their own are left
 # out: 名次, 位次 (a rank), 首次, 本次, 单次, 头次, 座次, 页次, 分次, 字次
@@ -60,8 +72,14 @@ QUANTITY_UNITS = _words(
     平方千米 立方米 m³ 方 千瓦时 度 千瓦 兆瓦 瓦 千伏安 千伏 升 毫升 吨标准煤 标准煤 吨标煤
     个工作日 工作日 天 小时 个小时 分钟 秒 周 个月 个季度 年 km kg
     ℃ °C 摄氏度 分贝 海里 兆瓦时 吨公里 亩次 公顷次
+    担 市斤 芯公里 皮长公里 孔公里 车公里
+    立方米每秒 立方米每小时 米每秒 千米每小时 公里每小时 m³/s m/s km/h
+    bps kbps Kbps Mbps Gbps Tbps Mb/s Gb/s KB MB GB TB PB
     """
 )
+# 担 a weight (50 kg) of tobacco and grain; 芯公里/皮长公里 the fibre and sheath length of
+# optical cable; a flow spelled out (8,650立方米每秒) is a flow, not a volume in 立方米;
+# bandwidth and storage keep their symbol (186.52Mbps, 186TB)
 # units of a time limit or a distance, which name an indicator when a rate follows
 # (24小时扑灭率, 15分钟健身圈覆盖率, 3个工作日办结率, 一次验收合格率)
 LIMIT_UNITS = frozenset(_words("个工作日 工作日 天 小时 个小时 分钟 秒 周 个月 年 公里 千米 米 次"))
@@ -73,6 +91,8 @@ TEMPERATURE_UNITS = frozenset({"℃", "°C", "摄氏度", "度"})
 
 for _mw in MEASURE_WORDS + TIMES_WORDS:
     BASE_UNITS.setdefault(_mw, (COUNT, _mw, Decimal(1)))
+for _alt, _std in ALTERNATIVE_UNITS.items():
+    BASE_UNITS[_alt] = (COUNT, _std, Decimal(1))
 # an area worked several times (12.6万亩次) is an area, so a quantity like 亩 itself
 for _qu in QUANTITY_UNITS:
     BASE_UNITS.setdefault(_qu, (QUANTITY, _qu, Decimal(1)))
