@@ -110,7 +110,9 @@ def _field_json(document: Document, form: Form, key: str, kind: str) -> dict[str
         item.update(unit=reading.unit, value_std=reading.value_std, unit_std=reading.unit_std)
     item["text"] = document.text[reading.start : reading.end]
     item["span"] = [reading.start, reading.end]
-    page, _ = document.locate(reading.start, reading.end)
+    page, bbox = document.locate(reading.start, reading.end)
     if page is not None:
         item["page"] = page
+    if bbox is not None:
+        item["bbox"] = [round(v, 2) for v in bbox]
     return item

@@ -330,7 +330,7 @@ def _field_trace(row: dict[str, Any], ctx: _Context, sources: _SourceCache) -> T
         id=f"{row['submission_id']}:{row['key']}", item="field", submission_id=row["submission_id"],
         label=spec.label, key=row["key"], kind=spec.type, value=_field_value(row), unit=row["unit"],
         value_std=row["value_std"], unit_std=row["unit_std"], text=row["text"], span=span,
-        found=found, context=context, mark=mark, page=row["page"], bbox=None,
+        found=found, context=context, mark=mark, page=row["page"], bbox=_bbox(row),
         task_no=None, task_goal=None, section=row["section"], unit_name=row["unit_name"],
         year=row["year"], version=row["version"], is_latest=row["is_latest"],
         source=sources.source(row["source_path"], row["sha256"], row["format"], row["pages"]),

@@ -101,7 +101,7 @@ def reread_pdf(source: SourceFile, stored_text: str, personal: Iterable[str | No
     after the same masking.
 
     Only then do the stored spans mean the same characters, so its character boxes can place
-    a field (the warehouse keeps a field's page only) and the personal data to paint over.
+    a field loaded without its box, and the personal data to paint over.
     """
     if source.state != "matches" or source.format != "pdf":
         return None
@@ -366,11 +366,12 @@ def trace_to_html(con: duckdb.DuckDBPyConnection, trace: Trace) -> str:
     personal = personal_values(con, trace.submission_id)
     reread = reread_pdf(trace.source, stored, personal)
     focus_bbox, note = trace.bbox, ""
-    if trace.item == "field" and trace.page is not None and trace.span is not None:
+    if trace.item == "field" and trace.bbox is None and trace.page is not None and trace.span is not None:
+        # loaded before fields kept their box (schema 2): find it by reading the file again
         page, focus_bbox = reread.locate(*trace.span) if reread else (None, None)
         focus_bbox = focus_bbox if page == trace.page else None
-        note = ("The warehouse keeps a field's page, not its box: this box was found by reading the file again."
-                if focus_bbox else "The warehouse keeps a field's page, not its box.")
+        note = ("This field was loaded without its box: the box was found by reading the file again."
+                if focus_bbox else "This field was loaded without its box.")
     pages = _boxes(others, trace, focus_bbox)
     if trace.page is not None:
         pages = {trace.page: pages.get(trace.page, [])}  # only the page the figure is on

@@ -144,3 +144,13 @@ def test_year_from_the_title_when_no_year_line_and_label_with_a_seal_hint() -> N
     assert year is not None and year.value == 2023 and document.text[year.start:year.end] == "2023"
     assert unit is not None and unit.value == "湛江经济技术开发区经济贸易和科技局"
     assert document.text[unit.start:unit.end] == unit.value
+
+
+@pytest.mark.parametrize("path", [p for p in SUBMISSIONS if p.suffix == ".pdf"], ids=lambda p: p.name)
+def test_pdf_fields_carry_their_box(path: Path) -> None:
+    reading = reading_of(path)
+    boxed = [item for item in reading["fields"].values() if "span" in item]
+    assert boxed and all(len(item["bbox"]) == 4 for item in boxed)
+    for item in boxed:
+        x0, top, x1, bottom = item["bbox"]
+        assert x0 < x1 and top < bottom

@@ -117,27 +117,31 @@ def test_every_fact_and_field_traces_to_its_figure_and_names_the_file(
     assert str(warehouse.parent / "raw" / source.name) in result.output
 
 
-def test_every_pdf_fact_box_rereads_the_figure(con: duckdb.DuckDBPyConnection) -> None:
+@pytest.mark.parametrize(("table", "id_column", "order"), [
+    ("facts", "fact_id", "f.fact_no"), ("fields", "key", "f.key"),
+])
+def test_every_pdf_box_rereads_its_figure(con: duckdb.DuckDBPyConnection, table: str, id_column: str,
+                                           order: str) -> None:
     rows = con.execute(
-        "select s.source_path, f.fact_id, f.text, f.page, f.bbox_x0, f.bbox_top, f.bbox_x1, f.bbox_bottom "
-        "from facts as f join submissions as s using (submission_id) where s.format = 'pdf' "
-        "order by s.source_path, f.fact_no").fetchall()
+        f"select s.source_path, f.{id_column}, f.text, f.page, f.bbox_x0, f.bbox_top, f.bbox_x1, f.bbox_bottom "
+        f"from {table} as f join submissions as s using (submission_id) where s.format = 'pdf' "
+        f"and f.text is not null order by s.source_path, {order}").fetchall()
     assert len(rows) > 100
     misses = []
     by_file: dict[str, list[tuple]] = {}
     for row in rows:
         by_file.setdefault(row[0], []).append(row)
-    for path, facts in by_file.items():
+    for path, items in by_file.items():
         with pdfplumber.open(path) as pdf:
-            for _, fact_id, text, page_no, *bbox in facts:
-                assert page_no is not None and None not in bbox, fact_id
+            for _, item_id, text, page_no, *bbox in items:
+                assert page_no is not None and None not in bbox, item_id
                 page = pdf.pages[page_no - 1]
                 x0, top, x1, bottom = bbox
                 crop = (max(x0 - 0.5, page.bbox[0]), max(top - 0.5, page.bbox[1]),
                         min(x1 + 0.5, page.bbox[2]), min(bottom + 0.5, page.bbox[3]))
                 read = _WS.sub("", page.within_bbox(crop).extract_text() or "")
                 if _WS.sub("", text) not in read:
-                    misses.append((Path(path).name, fact_id, text, read))
+                    misses.append((Path(path).name, item_id, text, read))
     assert misses == []
 
 
@@ -338,7 +342,8 @@ def test_html_page_of_a_field_and_of_a_text_source(con: duckdb.DuckDBPyConnectio
     html = trace_to_html(con, trace(con, f"{pdf}:sangong_actual"))
     page = _parse(html)
     assert page.focus_text == trace(con, f"{pdf}:sangong_actual").text
-    assert "data:image/png" in html and "box was found by reading the file again" in html
+    assert trace(con, f"{pdf}:sangong_actual").bbox is not None  # stored at load
+    assert "data:image/png" in html and "reading the file again" not in html
     text = _submission(warehouse, "hsjd_2023.utf8.txt")
     t = submission_traces(con, text)[0]
     html = trace_to_html(con, t)
@@ -346,6 +351,20 @@ def test_html_page_of_a_field_and_of_a_text_source(con: duckdb.DuckDBPyConnectio
     _no_network(page)
     _no_personal_data(con, text, html)
     assert page.focus_text == t.text and "<img" not in html
+
+
+def test_field_loaded_without_its_box_is_boxed_by_reading_the_file_again(warehouse: Path, tmp_path: Path) -> None:
+    # a warehouse upgraded from schema 1 has fields without boxes
+    copy = tmp_path / "old.duckdb"
+    shutil.copyfile(warehouse, copy)
+    pdf = _submission(warehouse, "hsjd_2023.rl.pdf")
+    with duckdb.connect(str(copy)) as writable:
+        writable.execute("update fields set bbox_x0 = null, bbox_top = null, bbox_x1 = null, bbox_bottom = null")
+    with duckdb.connect(str(copy), read_only=True) as old:
+        field = trace(old, f"{pdf}:sangong_actual")
+        assert field.bbox is None
+        html = trace_to_html(old, field)
+    assert "data:image/png" in html and "the box was found by reading the file again" in html
 
 
 def test_evidence_pack_of_a_submission(warehouse: Path, con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:

@@ -74,6 +74,17 @@ def test_older_warehouse_is_upgraded_and_keeps_its_rows(tmp_path: Path) -> None:
     assert rows(db, "select version, name from schema_migrations order by 1") == [(1, "001_t"), (2, "002_t_b")]
 
 
+def test_a_schema_1_warehouse_with_data_upgrades_to_field_boxes(tmp_path: Path) -> None:
+    # the real migrations, as a warehouse written before 002 would have them
+    real = schema.SQL_DIR / "migrations"
+    first = _sql_dir(tmp_path / "v1", {"001_initial.sql": (real / "001_initial.sql").read_text(encoding="utf-8")})
+    db = duckdb.connect(str(tmp_path / "w.duckdb"))
+    assert schema.migrate(db, sql_dir=first) == 1
+    db.execute("insert into fields (submission_id, key, section, text, page) values ('s', 'unit_name', 'basic', 'x', 1)")
+    assert schema.migrate(db) == schema.latest_version() >= 2
+    assert rows(db, "select key, text, page, bbox_x0, bbox_bottom from fields") == [("unit_name", "x", 1, None, None)]
+
+
 def test_newer_warehouse_is_refused_with_a_sentence(tmp_path: Path) -> None:
     path = tmp_path / "new.duckdb"
     schema.open_for_write(path).close()

@@ -56,6 +56,12 @@ def _iso_date(value: Any) -> date | None:
         return None  # the raw text stays in value_text
 
 
+def _bbox_columns(item: dict[str, Any]) -> Row:
+    """A reading's ``bbox`` (PDF sources only) as the four named columns."""
+    bbox = item.get("bbox") or (None, None, None, None)
+    return {"bbox_x0": bbox[0], "bbox_top": bbox[1], "bbox_x1": bbox[2], "bbox_bottom": bbox[3]}
+
+
 def field_row(submission_id: str, key: str, entry: dict[str, Any] | None) -> Row:
     """The ``fields`` row of one field: its value in the column its FIELDS.md type names."""
     spec = FIELDS_BY_KEY[key]
@@ -67,6 +73,7 @@ def field_row(submission_id: str, key: str, entry: dict[str, Any] | None) -> Row
         "value_text": None, "value_num": None, "value_bool": None, "value_date": None,
         "unit": entry.get("unit"), "value_std": entry.get("value_std"), "unit_std": entry.get("unit_std"),
         "text": entry.get("text"), "span_start": start, "span_end": end, "page": entry.get("page"),
+        **_bbox_columns(entry),
     }
     if value is None:
         return row
@@ -86,7 +93,6 @@ def field_row(submission_id: str, key: str, entry: dict[str, Any] | None) -> Row
 def fact_row(submission_id: str, fact_no: int, fact: dict[str, Any]) -> Row:
     """The ``facts`` row of one fact, its bbox split into the four named columns."""
     start, end = _span(fact)
-    bbox = fact.get("bbox") or (None, None, None, None)
     return {
         "fact_id": fact.get("id") or f"{submission_id}-{fact_no}",
         "submission_id": submission_id, "fact_no": fact_no,
@@ -94,7 +100,7 @@ def fact_row(submission_id: str, fact_no: int, fact: dict[str, Any]) -> Row:
             "task_no", "metric", "kind", "value", "value_max", "unit", "value_std", "unit_std",
             "approx", "basis", "previous", "total", "text")},
         "span_start": start, "span_end": end, "page": fact.get("page"),
-        "bbox_x0": bbox[0], "bbox_top": bbox[1], "bbox_x1": bbox[2], "bbox_bottom": bbox[3],
+        **_bbox_columns(fact),
         "sentence": fact.get("sentence"),
     }
 
