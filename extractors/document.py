@@ -108,15 +108,6 @@ class Document:
             max(b[3] for b in same_page),
         )
 
-    def page_of(self, start: int) -> int | None:
-        """The page a character offset lies on, when the source has pages."""
-        if self.char_boxes is None:
-            return None
-        for box in self.char_boxes[start:]:
-            if box is not None:
-                return box.page
-        return None
-
 
 class DocumentBuilder:
     """Appends cells to one growing text, recording each cell's offsets (and char boxes)."""

@@ -8,7 +8,9 @@ mean different fields in different blocks take the block from the last group lab
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from extractors.document import Cell, Document
@@ -93,7 +95,9 @@ class _FormReader:
             for index, cell in enumerate(row):
                 if id(cell) in consumed:
                     continue
-                taken = self._read_cell(cell, row[index + 1 :], flat[position[id(cell)] + 1 :])
+                # the rest of the document is walked lazily: only a task block reads on into it
+                following = itertools.islice(flat, position[id(cell)] + 1, None)
+                taken = self._read_cell(cell, row[index + 1 :], following)
                 consumed.update(id(c) for c in taken)
         self._year_from_title()
         self._check_is_form()
@@ -104,7 +108,7 @@ class _FormReader:
     # -- one cell ---------------------------------------------------------------------
 
     def _read_cell(
-        self, cell: Cell, rest_of_row: list[Cell], rest_of_document: list[Cell]
+        self, cell: Cell, rest_of_row: list[Cell], rest_of_document: Iterable[Cell]
     ) -> list[Cell]:
         """Read the labels of one cell; return the neighbouring cells used as values."""
         if self._read_header(cell):
@@ -202,14 +206,14 @@ class _FormReader:
         return (segment_end if next_label is not None else None), used
 
     def _read_task_region(
-        self, cell: Cell, found: LabelMatch, rest_of_document: list[Cell]
+        self, cell: Cell, found: LabelMatch, rest_of_document: Iterable[Cell]
     ) -> list[Cell]:
         """A goals or outcomes block: the rest of the cell, plus following unlabelled cells."""
         start = cell.start + found.end
         end = cell.end
         taken: list[Cell] = []
         for following in rest_of_document:
-            if starts_with_label(following.text) or _is_hint_or_blank(following.text):
+            if starts_with_label(following.text) or is_blank_value(following.text):
                 break
             end = following.end
             taken.append(following)
@@ -310,7 +314,3 @@ def _unit_beside(rest_of_row: list[Cell], value_cell: Cell) -> str | None:
             match = _UNIT_CELL.match(cell.text)
             return match["unit"] if match else None
     return None
-
-
-def _is_hint_or_blank(text: str) -> bool:
-    return is_blank_value(text)

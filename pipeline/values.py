@@ -118,12 +118,10 @@ def read_bool(text: str) -> CellValue | None:
         if ch in CHECKED_BOXES:
             # a box belongs to the option it touches: after it ("☑是") or before it ("是■")
             option = (
-                _option_after(text, index, options)
-                if boxes_before
-                else _option_before(text, index, options)
+                _option_after(index, options) if boxes_before else _option_before(index, options)
             )
         else:
-            option = _option_before(text, index, options)
+            option = _option_before(index, options)
         if option is not None:
             picked.add(option)
     symbols = [i for i, _ in marks] + boxes
@@ -136,12 +134,12 @@ def read_bool(text: str) -> CellValue | None:
     return CellValue(picked.pop() == "是", start, end)
 
 
-def _option_before(text: str, index: int, options: list[tuple[int, str]]) -> str | None:
+def _option_before(index: int, options: list[tuple[int, str]]) -> str | None:
     before = [opt for pos, opt in options if pos < index]
     return before[-1] if before else None
 
 
-def _option_after(text: str, index: int, options: list[tuple[int, str]]) -> str | None:
+def _option_after(index: int, options: list[tuple[int, str]]) -> str | None:
     after = [opt for pos, opt in options if pos > index]
     return after[0] if after else None
 
