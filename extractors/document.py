@@ -44,6 +44,8 @@ class Cell:
 
     ``table`` is ``None`` for a paragraph outside any table; ``row``/``col`` are then the
     paragraph's index and 0. ``start``/``end`` locate ``text`` in ``Document.text``.
+    ``row_span``/``col_span`` say how many grid rows and columns a merged cell covers
+    (a merged cell is one ``Cell``, at its top-left position).
     """
 
     text: str
@@ -54,6 +56,8 @@ class Cell:
     col: int
     page: int | None = None
     bbox: BBox | None = None
+    row_span: int = 1
+    col_span: int = 1
 
     @property
     def span(self) -> Span:
@@ -130,6 +134,8 @@ class DocumentBuilder:
         page: int | None = None,
         bbox: BBox | None = None,
         char_boxes: Sequence[CharBox | None] | None = None,
+        row_span: int = 1,
+        col_span: int = 1,
     ) -> Cell:
         """Add one cell's already-normalised text.
 
@@ -137,7 +143,7 @@ class DocumentBuilder:
         empty span). ``char_boxes``, when given, has one entry per character of ``text``.
         """
         if not text:
-            cell = Cell("", self._length, self._length, table, row, col, page, bbox)
+            cell = Cell("", self._length, self._length, table, row, col, page, bbox, row_span, col_span)
             self._cells.append(cell)
             return cell
         if self._parts:
@@ -153,7 +159,7 @@ class DocumentBuilder:
                 self._boxes.extend(char_boxes)
             else:
                 self._boxes.extend([None] * len(text))
-        cell = Cell(text, start, self._length, table, row, col, page, bbox)
+        cell = Cell(text, start, self._length, table, row, col, page, bbox, row_span, col_span)
         self._cells.append(cell)
         return cell
 

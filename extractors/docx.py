@@ -158,11 +158,17 @@ class _BodyWalker:
                     continued = merge is not None and merge.get(_w("val"), "continue") == "continue"
                 if continued:
                     # the cell above holds this text already: keep the position, read nothing
-                    self.builder.add_cell("", table=table_id, row=row_index, col=column)
+                    self.builder.add_cell(
+                        "", table=table_id, row=row_index, col=column, col_span=span
+                    )
                 else:
                     text = "\n".join(paragraph_text(p) for p in _cell_paragraphs(cell))
                     self.builder.add_cell(
-                        normalise_cell_text(text), table=table_id, row=row_index, col=column
+                        normalise_cell_text(text),
+                        table=table_id,
+                        row=row_index,
+                        col=column,
+                        col_span=span,
                     )
                     for nested in _cell_tables(cell):
                         self.read_table(nested)
