@@ -1,35 +1,38 @@
 """The nightly run: every submission under a folder into the warehouse, each file once.
 
-scan -> sha256 -> skip what is loaded -> read new files in worker processes (a per-file time
-limit; a hung or crashed reader becomes a reject, the run goes on) -> load each reading in its
-own transaction -> data checks -> publish the night atomically (see ``warehouse.publish``).
+scan -> sha256 -> skip what is loaded -> read new files with an engine (``pipeline.engines``:
+reader processes here, or tasks on Ray; a per-file time limit; a hung or crashed reader becomes
+a reject, the run goes on) -> load each reading in its own transaction -> data checks ->
+publish the night atomically (see ``warehouse.publish``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import ctypes.util
 import logging
-import multiprocessing
 import os
-import pickle
 import secrets
-import signal
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from extractors.errors import ERROR_CODES, InternalError, JixiaoError
+from extractors.errors import InternalError
 from pipeline import __version__
+from pipeline.engines import (
+    Extractor,
+    FileJob,
+    Outcome,
+    ReadingEngine,
+    ReadSettings,
+    Reject,
+    open_engine,
+)
+from pipeline.engines.stage import staging_path
 from pipeline.extract import DEFAULT_MAX_BYTES, extract_file, sha256_file
 from pipeline.warehouse import schema
-from pipeline.warehouse.errors import ChecksFailed, ReaderStartFailed, SourceDirNotFound
+from pipeline.warehouse.errors import ChecksFailed, SourceDirNotFound
 from pipeline.warehouse.load import Loader
 from pipeline.warehouse.publish import (
     failed_path,
@@ -41,36 +44,12 @@ from pipeline.warehouse.publish import (
     working_path,
 )
 
-Extractor = Callable[..., dict[str, Any]]
 ProgressCallback = Callable[[int, int, str], None]
 
 DEFAULT_TIMEOUT = 60.0
-# A worker is replaced after this many files, so a slow leak in a reader cannot grow all night.
-MAX_FILES_PER_WORKER = 500
 # Editors' lock and temp files, OS litter: never submissions.
 SKIPPED_NAMES = frozenset({"thumbs.db", "desktop.ini"})
 SKIPPED_SUFFIXES = (".tmp", ".part", ".crdownload", "~")
-
-
-@dataclass(frozen=True)
-class FileJob:
-    """One file to read: where it is and what its bytes hash to."""
-
-    path: Path
-    sha256: str
-
-
-@dataclass(frozen=True)
-class Reject:
-    """A file refused, with its ERRORS.md code and a sentence a clerk can act on."""
-
-    path: str
-    sha256: str | None
-    error_code: str
-    message: str
-
-
-Outcome = dict[str, Any] | Reject
 
 
 @dataclass
@@ -127,170 +106,6 @@ def scan_dir(root: Path, exclude: Iterable[Path] = ()) -> list[Path]:
     return [path for _, _, path in sorted(found)]
 
 
-# --- worker processes -----------------------------------------------------------------
-
-def _die_with_parent() -> None:
-    """Linux: have the kernel kill this reader when the batch dies (even by kill -9).
-
-    Without it a reader stuck in a hanging file would outlive a killed batch.
-    """
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # not Linux: a reader still exits once its pipe closes
-
-
-def read_one(extractor: Extractor, job: FileJob, max_bytes: int) -> Outcome:
-    """Read one file: its reading, or the Reject its error (or any exception) turns into."""
-    try:
-        return extractor(job.path, sha256=job.sha256, max_bytes=max_bytes)
-    except JixiaoError as exc:
-        # only the refusal codes of contract/ERRORS.md are reject codes; anything else is unexpected
-        code = exc.error_code if exc.error_code in ERROR_CODES else "internal_error"
-        return Reject(str(job.path), job.sha256, code, exc.message)
-    except Exception as exc:
-        return Reject(str(job.path), job.sha256, "internal_error", InternalError.from_exception(exc).message)
-
-
-def _worker_main(conn: Connection, extractor: Extractor, max_bytes: int) -> None:
-    """A reader process: read the files it is sent, send back a reading or a reject."""
-    _die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    try:
-        conn.send(("ready", None))  # tells a reader that dies on a file from one that cannot start
-        while (task := conn.recv()) is not None:
-            index, job = task
-            outcome = read_one(extractor, job, max_bytes)
-            try:
-                conn.send((index, outcome))
-            except (pickle.PicklingError, TypeError, AttributeError) as exc:  # the reader's bug, not the file's
-                conn.send((index, Reject(str(job.path), job.sha256, "internal_error",
-                                         InternalError.from_exception(exc).message)))
-    except (EOFError, OSError):
-        return  # the batch is gone: nobody to answer
-
-
-@dataclass
-class _Worker:
-    process: multiprocessing.process.BaseProcess
-    conn: Connection
-    index: int | None = None
-    deadline: float = 0.0
-    files_done: int = 0
-    ready: bool = False
-
-
-class ReaderPool:
-    """N reader processes with a per-file time limit; a hung or dead one is replaced.
-
-    ``concurrent.futures`` cannot kill one hung worker, so each worker here has its own pipe
-    and the parent waits on all pipes and process sentinels with the nearest deadline.
-    """
-
-    def __init__(self, workers: int, extractor: Extractor, timeout: float, max_bytes: int) -> None:
-        # spawn, not fork: the parent has DuckDB's threads running, and forking those is unsafe.
-        self._ctx = multiprocessing.get_context("spawn")
-        self._extractor = extractor
-        self._timeout = timeout
-        self._max_bytes = max_bytes
-        self._workers = [self._spawn() for _ in range(workers)]
-
-    def _spawn(self) -> _Worker:
-        parent, child = self._ctx.Pipe(duplex=True)
-        process = self._ctx.Process(
-            target=_worker_main, args=(child, self._extractor, self._max_bytes), daemon=True,
-            name="jixiao-reader",
-        )
-        process.start()
-        child.close()
-        return _Worker(process, parent)
-
-    @staticmethod
-    def _stop(worker: _Worker, grace: float) -> None:
-        worker.process.join(grace)
-        if worker.process.is_alive():
-            worker.process.kill()
-            worker.process.join()
-        worker.conn.close()
-
-    def _replace(self, worker: _Worker, grace: float = 0.0) -> None:
-        self._stop(worker, grace)
-        self._workers[self._workers.index(worker)] = self._spawn()
-
-    def map(self, jobs: list[FileJob]) -> Iterator[tuple[FileJob, Outcome]]:
-        """Read every job; yield (job, reading or Reject) in the order they finish."""
-        pending = deque(range(len(jobs)))
-        while True:
-            for worker in self._workers:
-                if worker.index is None and pending:
-                    worker.index = pending.popleft()
-                    worker.deadline = time.monotonic() + self._timeout
-                    job = jobs[worker.index]
-                    # A worker that died idle shows up below as a crash on this job.
-                    with contextlib.suppress(OSError):
-                        worker.conn.send((worker.index, job))
-            busy = [w for w in self._workers if w.index is not None]
-            if not busy:
-                return
-            nearest = min(w.deadline for w in busy)
-            wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
-                 timeout=max(0.0, nearest - time.monotonic()))
-            for worker in busy:
-                yield from self._collect(worker, jobs)
-
-    def _collect(self, worker: _Worker, jobs: list[FileJob]) -> Iterator[tuple[FileJob, Outcome]]:
-        assert worker.index is not None
-        job = jobs[worker.index]
-        outcome: Outcome | None = None
-        try:
-            while outcome is None and worker.conn.poll():
-                _, outcome = worker.conn.recv()
-                worker.ready = True  # the first message is ("ready", None)
-        except (EOFError, OSError):
-            pass  # the worker died mid-message: treated as a crash below
-        if outcome is not None:
-            worker.index = None
-            worker.files_done += 1
-            if worker.files_done >= MAX_FILES_PER_WORKER:
-                worker.conn.send(None)
-                self._replace(worker, grace=2.0)
-            yield job, outcome
-            return
-        if not worker.process.is_alive() or worker.conn.closed:
-            worker.process.join()
-            code = worker.process.exitcode
-            reason = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-            if not worker.ready:
-                raise ReaderStartFailed(
-                    f"the reader processes cannot start ({reason}); see the error above, "
-                    "or run with --workers 0 to read in this process"
-                )
-            worker.index = None
-            self._replace(worker)
-            yield job, Reject(str(job.path), job.sha256, "internal_error",
-                              f"the reader crashed on this file ({reason}); the run went on without it")
-        elif time.monotonic() >= worker.deadline:
-            worker.index = None
-            self._replace(worker)
-            yield job, Reject(str(job.path), job.sha256, "timeout",
-                              f"reading took longer than the {self._timeout:g} s limit per file")
-
-    def close(self) -> None:
-        """Stop every worker: politely, then by force."""
-        for worker in self._workers:
-            with contextlib.suppress(OSError):
-                worker.conn.send(None)
-        for worker in self._workers:
-            self._stop(worker, grace=2.0)
-
-
-def read_in_process(jobs: list[FileJob], extractor: Extractor, max_bytes: int) -> Iterator[tuple[FileJob, Outcome]]:
-    """Read every job in this process (no time limit): for debugging and small runs."""
-    for job in jobs:
-        yield job, read_one(extractor, job, max_bytes)
-
-
 # --- the run ---------------------------------------------------------------------------
 
 def _run_logger(log_path: Path) -> logging.Logger:
@@ -319,11 +134,14 @@ def ingest(
     max_bytes: int = DEFAULT_MAX_BYTES,
     retry_rejected: bool = False,
     on_progress: ProgressCallback | None = None,
+    engine: str = "local",
+    address: str | None = None,
 ) -> RunReport:
     """Load every new or corrected submission under ``source_dir`` into the warehouse ``db``.
 
-    ``workers`` reader processes (default: one per core; 0 reads in this process, without
-    the time limit). Raises a ``WarehouseError`` when the run cannot complete; rejects of
+    ``engine`` reads the files (``pipeline.engines``): ``local``, ``workers`` reader processes
+    (default: one per core; 0 reads in this process, without the time limit), or ``ray``, tasks
+    on the Ray cluster at ``address`` (default: a local one of ``workers`` CPUs). Raises a ``WarehouseError`` when the run cannot complete; rejects of
     single files do not stop it. Nothing is published unless the whole run succeeds.
     """
     if not source_dir.is_dir():
@@ -337,11 +155,13 @@ def ingest(
     clock = time.monotonic()
     try:
         with ingest_lock(db, report.run_id):
-            log.info("run %s: %s -> %s (jixiao %s, workers %s, timeout %g s)",
-                     report.run_id, source_dir, db, __version__,
+            log.info("run %s: %s -> %s (jixiao %s, engine %s%s, workers %s, timeout %g s)",
+                     report.run_id, source_dir, db, __version__, engine,
+                     f" at {address}" if address else "",
                      "one per core" if workers is None else workers, timeout)
-            _run(report, log, workers=workers, timeout=timeout, extractor=extractor,
-                 max_bytes=max_bytes, retry_rejected=retry_rejected, on_progress=on_progress)
+            reader = open_engine(engine, ReadSettings(extractor, timeout, max_bytes), workers=workers,
+                                 address=address, staging=staging_path(db), run_id=report.run_id)
+            _run(report, log, reader, retry_rejected=retry_rejected, on_progress=on_progress)
     except Exception as exc:
         report.status = "failed"
         log.error("run %s failed: %s", report.run_id, getattr(exc, "message", exc))
@@ -353,8 +173,8 @@ def ingest(
 
 
 def _run(
-    report: RunReport, log: logging.Logger, *, workers: int | None, timeout: float,
-    extractor: Extractor, max_bytes: int, retry_rejected: bool, on_progress: ProgressCallback | None,
+    report: RunReport, log: logging.Logger, engine: ReadingEngine, *,
+    retry_rejected: bool, on_progress: ProgressCallback | None,
 ) -> None:
     db = report.db
     work = prepare_working_copy(db)
@@ -374,11 +194,10 @@ def _run(
             ).fetchall()
         }
         # The warehouse's own files, should it live inside the folder, are not submissions.
-        own = [db, working_path(db), lock_path(db), failed_path(db), db.parent / "logs"]
+        own = [db, working_path(db), lock_path(db), failed_path(db), db.parent / "logs", staging_path(db)]
         own += [p.with_name(p.name + ".wal") for p in own[:3]]
         jobs, copies = _plan(report, log, scan_dir(report.source_dir, exclude=own), loaded, refused)
-        _load(report, log, con, jobs, copies, workers=workers, timeout=timeout, extractor=extractor,
-              max_bytes=max_bytes, on_progress=on_progress)
+        _load(report, log, con, jobs, copies, engine, on_progress=on_progress)
         report.finished_at = datetime.now()
         report.status = "completed"
         con.execute(
@@ -398,6 +217,7 @@ def _run(
             failures,
         )
     publish_working_copy(db)
+    engine.after_publish()
     log.info("published %s: %d new, %d changed, %d unchanged, %d rejected",
              db, report.new, report.changed, report.unchanged, len(report.rejects))
 
@@ -453,14 +273,11 @@ def in_job_order(jobs: list[FileJob], outcomes: Iterable[tuple[FileJob, Outcome]
 
 def _load(
     report: RunReport, log: logging.Logger, con: Any, jobs: list[FileJob], copies: dict[str, list[Path]],
-    *, workers: int | None,
-    timeout: float, extractor: Extractor, max_bytes: int, on_progress: ProgressCallback | None,
+    engine: ReadingEngine, *, on_progress: ProgressCallback | None,
 ) -> None:
     """Read the jobs and load each reading in its own transaction; refusals become rejects."""
     loader = Loader(con)
-    count = min(workers if workers is not None else (os.cpu_count() or 1), len(jobs))
-    pool = ReaderPool(count, extractor, timeout, max_bytes) if count > 0 else None
-    outcomes = pool.map(jobs) if pool else read_in_process(jobs, extractor, max_bytes)
+    outcomes = engine.map(jobs)
     try:
         for done, (job, outcome) in enumerate(in_job_order(jobs, outcomes), 1):
             if not isinstance(outcome, Reject):
@@ -485,8 +302,10 @@ def _load(
             if on_progress:
                 on_progress(done, len(jobs), str(job.path))
     finally:
-        if pool:
-            pool.close()
+        engine.close()
+    if engine.resumed:
+        log.info("%d readings staged by an earlier run that did not finish were loaded, not read again",
+                 engine.resumed)
     if report.rejects:
         con.executemany(
             "insert into rejects (run_id, source_path, sha256, error_code, message, jixiao_version) values (?, ?, ?, ?, ?, ?)",

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from pipeline.batch import DEFAULT_TIMEOUT, RunReport, ingest
+from pipeline.engines import ENGINES
 from pipeline.warehouse import DEFAULT_DB, WarehouseError
 
 REJECTS_SHOWN = 12  # one screen: the rest are in the log and the rejects table
@@ -67,22 +68,34 @@ class _Progress:
 @click.option("--db", "db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The warehouse file to load into (created if missing).")
 @click.option("--workers", type=click.IntRange(min=0), default=None,
-              help="Reader processes (default: one per core; 0 reads in this process, without the time limit).")
+              help="Reader processes (default: one per core; 0 reads in this process, without the time limit); "
+                   "with --engine ray and no --address, the CPUs of the local cluster.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT,
               show_default=True, help="Seconds one file may take to read before it is rejected as `timeout`.")
 @click.option("--retry-rejected", is_flag=True,
               help="Read again files refused in an earlier run (normally skipped until their bytes change).")
-def command(source_dir: Path, db: Path, workers: int | None, timeout: float, retry_rejected: bool) -> None:
+@click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True,
+              help="Who reads the files: processes on this machine, or tasks on a Ray cluster "
+                   "(needs the ray extra). The warehouse is the same either way.")
+@click.option("--address", metavar="ADDR", default=None,
+              help="With --engine ray: join the running Ray cluster at ADDR (host:port) instead of "
+                   "starting a local one for the run.")
+def command(source_dir: Path, db: Path, workers: int | None, timeout: float, retry_rejected: bool,
+            engine: str, address: str | None) -> None:
     """Load every submission under DIR (default data/raw) into the warehouse: the nightly batch.
 
     Files already loaded (same sha256) are skipped; a corrected form for the same department and
     year becomes a new version. Broken files are rejected with a reason and never stop the run.
     Exit code 0 when the run completed, even with rejects; 1 when it could not run.
     """
+    if address and engine != "ray":
+        raise click.UsageError("--address names a Ray cluster; use it with --engine ray")
+    if engine == "ray" and workers == 0:
+        raise click.UsageError("--workers 0 reads in this process; use it with --engine local")
     progress = _Progress()
     try:
-        report = ingest(source_dir, db, workers=workers, timeout=timeout,
-                        retry_rejected=retry_rejected, on_progress=progress)
+        report = ingest(source_dir, db, workers=workers, timeout=timeout, retry_rejected=retry_rejected,
+                        on_progress=progress, engine=engine, address=address)
     except WarehouseError as exc:
         progress.close()
         click.echo(f"jixiao ingest: {exc.message}", err=True)

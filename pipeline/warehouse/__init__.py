@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pipeline.warehouse.errors import (
     ChecksFailed,
+    EngineUnavailable,
     IngestAlreadyRunning,
     ReaderStartFailed,
     SourceDirNotFound,
@@ -21,6 +22,7 @@ DEFAULT_DB = "data/warehouse/jixiao.duckdb"
 __all__ = [
     "DEFAULT_DB",
     "ChecksFailed",
+    "EngineUnavailable",
     "IngestAlreadyRunning",
     "ReaderStartFailed",
     "SourceDirNotFound",

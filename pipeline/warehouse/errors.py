@@ -53,3 +53,9 @@ class ChecksFailed(WarehouseError):
     def __init__(self, message: str, failures: dict[str, int]) -> None:
         super().__init__(message)
         self.failures = failures
+
+
+class EngineUnavailable(WarehouseError):
+    """The engine asked for cannot read: Ray is not installed, or its cluster cannot be reached."""
+
+    error_code = "engine_unavailable"

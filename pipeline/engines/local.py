@@ -1,0 +1,214 @@
+"""The local engine: reader processes on this machine, each file with a per-file time limit.
+
+A hung reader is killed and its file becomes a ``timeout`` reject, a crashed one an
+``internal_error`` reject; either reader is replaced and the run goes on. A reader is also
+replaced after ``MAX_FILES_PER_WORKER`` files, so a slow leak cannot grow all night.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import multiprocessing
+import os
+import pickle
+import signal
+import time
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+
+from extractors.errors import InternalError
+from pipeline.engines import (
+    Extractor,
+    FileJob,
+    Outcome,
+    ReadingEngine,
+    ReadSettings,
+    Reject,
+    crash_reject,
+    read_one,
+    timeout_reject,
+)
+from pipeline.warehouse.errors import ReaderStartFailed
+
+# A worker is replaced after this many files, so a slow leak in a reader cannot grow all night.
+MAX_FILES_PER_WORKER = 500
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this reader when the batch dies (even by kill -9).
+
+    Without it a reader stuck in a hanging file would outlive a killed batch.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: a reader still exits once its pipe closes
+
+
+def _worker_main(conn: Connection, extractor: Extractor, max_bytes: int) -> None:
+    """A reader process: read the files it is sent, send back a reading or a reject."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:
+        conn.send(("ready", None))  # tells a reader that dies on a file from one that cannot start
+        while (task := conn.recv()) is not None:
+            index, job = task
+            outcome = read_one(extractor, job, max_bytes)
+            try:
+                conn.send((index, outcome))
+            except (pickle.PicklingError, TypeError, AttributeError) as exc:  # the reader's bug, not the file's
+                conn.send((index, Reject(str(job.path), job.sha256, "internal_error",
+                                         InternalError.from_exception(exc).message)))
+    except (EOFError, OSError):
+        return  # the batch is gone: nobody to answer
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+    index: int | None = None
+    deadline: float = 0.0
+    files_done: int = 0
+    ready: bool = False
+
+
+class ReaderPool:
+    """N reader processes with a per-file time limit; a hung or dead one is replaced.
+
+    ``concurrent.futures`` cannot kill one hung worker, so each worker here has its own pipe
+    and the parent waits on all pipes and process sentinels with the nearest deadline.
+    """
+
+    def __init__(self, workers: int, extractor: Extractor, timeout: float, max_bytes: int) -> None:
+        # spawn, not fork: the parent has DuckDB's threads running, and forking those is unsafe.
+        self._ctx = multiprocessing.get_context("spawn")
+        self._extractor = extractor
+        self._timeout = timeout
+        self._max_bytes = max_bytes
+        self._workers = [self._spawn() for _ in range(workers)]
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(
+            target=_worker_main, args=(child, self._extractor, self._max_bytes), daemon=True,
+            name="jixiao-reader",
+        )
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    @staticmethod
+    def _stop(worker: _Worker, grace: float) -> None:
+        worker.process.join(grace)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join()
+        worker.conn.close()
+
+    def _replace(self, worker: _Worker, grace: float = 0.0) -> None:
+        self._stop(worker, grace)
+        self._workers[self._workers.index(worker)] = self._spawn()
+
+    def map(self, jobs: list[FileJob]) -> Iterator[tuple[FileJob, Outcome]]:
+        """Read every job; yield (job, reading or Reject) in the order they finish."""
+        pending = deque(range(len(jobs)))
+        while True:
+            for worker in self._workers:
+                if worker.index is None and pending:
+                    worker.index = pending.popleft()
+                    worker.deadline = time.monotonic() + self._timeout
+                    job = jobs[worker.index]
+                    # A worker that died idle shows up below as a crash on this job.
+                    with contextlib.suppress(OSError):
+                        worker.conn.send((worker.index, job))
+            busy = [w for w in self._workers if w.index is not None]
+            if not busy:
+                return
+            nearest = min(w.deadline for w in busy)
+            wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
+                 timeout=max(0.0, nearest - time.monotonic()))
+            for worker in busy:
+                yield from self._collect(worker, jobs)
+
+    def _collect(self, worker: _Worker, jobs: list[FileJob]) -> Iterator[tuple[FileJob, Outcome]]:
+        assert worker.index is not None
+        job = jobs[worker.index]
+        outcome: Outcome | None = None
+        try:
+            while outcome is None and worker.conn.poll():
+                _, outcome = worker.conn.recv()
+                worker.ready = True  # the first message is ("ready", None)
+        except (EOFError, OSError):
+            pass  # the worker died mid-message: treated as a crash below
+        if outcome is not None:
+            worker.index = None
+            worker.files_done += 1
+            if worker.files_done >= MAX_FILES_PER_WORKER:
+                worker.conn.send(None)
+                self._replace(worker, grace=2.0)
+            yield job, outcome
+            return
+        if not worker.process.is_alive() or worker.conn.closed:
+            worker.process.join()
+            code = worker.process.exitcode
+            reason = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            if not worker.ready:
+                raise ReaderStartFailed(
+                    f"the reader processes cannot start ({reason}); see the error above, "
+                    "or run with --workers 0 to read in this process"
+                )
+            worker.index = None
+            self._replace(worker)
+            yield job, crash_reject(job, reason)
+        elif time.monotonic() >= worker.deadline:
+            worker.index = None
+            self._replace(worker)
+            yield job, timeout_reject(job, self._timeout)
+
+    def close(self) -> None:
+        """Stop every worker: politely, then by force."""
+        for worker in self._workers:
+            with contextlib.suppress(OSError):
+                worker.conn.send(None)
+        for worker in self._workers:
+            self._stop(worker, grace=2.0)
+
+
+def read_in_process(jobs: list[FileJob], extractor: Extractor, max_bytes: int) -> Iterator[tuple[FileJob, Outcome]]:
+    """Read every job in this process (no time limit): for debugging and small runs."""
+    for job in jobs:
+        yield job, read_one(extractor, job, max_bytes)
+
+
+class LocalEngine(ReadingEngine):
+    """Reads on this machine: ``workers`` reader processes (default one per core; 0 reads in
+    this process, without the time limit), never more than there are files."""
+
+    name = "local"
+
+    def __init__(self, settings: ReadSettings, *, workers: int | None = None) -> None:
+        self._settings = settings
+        self._workers = workers if workers is not None else (os.cpu_count() or 1)
+        self._pool: ReaderPool | None = None
+
+    def map(self, jobs: Sequence[FileJob]) -> Iterator[tuple[FileJob, Outcome]]:
+        """Read every job; yield (job, reading or Reject) in the order they finish."""
+        settings = self._settings
+        count = min(self._workers, len(jobs))
+        if count == 0:
+            return read_in_process(list(jobs), settings.extractor, settings.max_bytes)
+        self.close()
+        self._pool = ReaderPool(count, settings.extractor, settings.timeout, settings.max_bytes)
+        return self._pool.map(list(jobs))
+
+    def close(self) -> None:
+        """Stop the reader processes, if any were started."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
