@@ -67,6 +67,7 @@ class RunReport:
     changed: int = 0
     unchanged: int = 0
     known_rejects: int = 0
+    resumed: int = 0  # read by an earlier run that did not finish: loaded from its staged readings
     rejects: list[Reject] = field(default_factory=list)
     log_path: Path | None = None
     seconds: float = 0.0
@@ -303,6 +304,7 @@ def _load(
                 on_progress(done, len(jobs), str(job.path))
     finally:
         engine.close()
+    report.resumed = engine.resumed
     if engine.resumed:
         log.info("%d readings staged by an earlier run that did not finish were loaded, not read again",
                  engine.resumed)
