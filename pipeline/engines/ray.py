@@ -16,6 +16,7 @@ the next run instead of being read again. Ray is imported only here (the ``ray``
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import time
 from collections import deque
@@ -61,15 +62,14 @@ def _warm_task() -> int:
     return os.getpid()
 
 
-def _ray() -> Any:
-    try:
-        import ray
-    except ImportError:
+def _require_extra() -> None:
+    """Refuse at once, in one sentence, when the ``ray`` extra is not installed."""
+    missing = [name for name in ("ray", "pyarrow") if importlib.util.find_spec(name) is None]
+    if missing:
         raise EngineUnavailable(
-            "未安装 Ray，无法使用 --engine ray。Ray is not installed: pip install 'jixiao[ray]', "
-            "or read with --engine local"
-        ) from None
-    return ray
+            f"未安装 {'、'.join(missing)}，无法使用 --engine ray。{' and '.join(missing)} not installed: "
+            "pip install 'jixiao[ray]', or read with --engine local"
+        )
 
 
 class RayEngine(ReadingEngine):
@@ -81,6 +81,7 @@ class RayEngine(ReadingEngine):
                  num_cpus: int | None = None, object_store_bytes: int = LOCAL_OBJECT_STORE_BYTES) -> None:
         if num_cpus == 0:
             raise ValueError("a Ray cluster needs at least one CPU; --workers 0 reads with --engine local")
+        _require_extra()
         self._settings = settings
         self.stage = stage
         self._address = address
@@ -96,7 +97,8 @@ class RayEngine(ReadingEngine):
     def _connect(self) -> None:
         if self._ray is not None:
             return
-        ray = _ray()
+        import ray
+
         if not ray.is_initialized():
             options: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.WARNING}
             try:
@@ -138,68 +140,92 @@ class RayEngine(ReadingEngine):
 
     def map(self, jobs: Sequence[FileJob]) -> Iterator[tuple[FileJob, Outcome]]:
         """Read every job on the cluster; yield outcomes from the stage in the order of ``jobs``."""
-        jobs = list(jobs)
-        earlier = self.stage.earlier(jobs)
+        night = _Night(list(jobs), self.stage, self._settings)
+        earlier = self.stage.earlier(night.jobs)
         self.resumed = len(earlier)
-        staged: dict[int, StagedRef] = {i: earlier[job] for i, job in enumerate(jobs) if job in earlier}
-        todo = deque(i for i in range(len(jobs)) if i not in staged)
-        if todo:
+        night.staged = {i: earlier[job] for i, job in enumerate(night.jobs) if job in earlier}
+        night.todo = deque(i for i in range(len(night.jobs)) if i not in night.staged)
+        if night.todo:
             self._connect()
-        return self._in_order(jobs, staged, todo)
+            night.start(self._ray, self._task, self._slots)
+        return night.outcomes()
 
-    def _in_order(self, jobs: list[FileJob], staged: dict[int, StagedRef],
-                  todo: deque[int]) -> Iterator[tuple[FileJob, Outcome]]:
-        running: dict[Any, tuple[int, float]] = {}  # task -> (job index, deadline)
-        unstaged: list[tuple[int, dict[str, Any]]] = []
-        unstaged_since = 0.0
-        next_index = 0
-        while next_index < len(jobs):
-            while next_index in staged:
-                yield jobs[next_index], self.stage.read(staged.pop(next_index))
-                next_index += 1
-            if next_index >= len(jobs):
-                return
-            while todo and len(running) < self._slots:
-                index = todo.popleft()
-                job = jobs[index]
-                task = self._task.remote(self._settings.extractor, job, self._settings.max_bytes)
-                running[task] = (index, time.monotonic() + self._settings.timeout)
-            finished = self._wait(jobs, running, unstaged_since + STAGE_SECONDS if unstaged else None)
-            if finished and not unstaged:
-                unstaged_since = time.monotonic()
-            unstaged += finished
-            if unstaged and (len(unstaged) >= STAGE_EVERY or not running
-                             or time.monotonic() >= unstaged_since + STAGE_SECONDS):
-                refs = self.stage.write([row for _, row in unstaged])
-                staged.update((index, ref) for (index, _), ref in zip(unstaged, refs, strict=True))
-                unstaged = []
 
-    def _wait(self, jobs: list[FileJob], running: dict[Any, tuple[int, float]],
-              stage_at: float | None) -> list[tuple[int, dict[str, Any]]]:
-        """Wait for a task to finish, the nearest deadline or the time to stage; collect outcomes."""
-        ray = self._ray
-        if not running:
+class _Night:
+    """One ``map`` on the cluster: tasks running under their deadlines, outcomes being staged."""
+
+    def __init__(self, jobs: list[FileJob], stage: ReadingStage, settings: ReadSettings) -> None:
+        self.jobs = jobs
+        self.stage = stage
+        self.settings = settings
+        self.staged: dict[int, StagedRef] = {}  # job index -> its staged outcome
+        self.todo: deque[int] = deque()
+        self.running: dict[Any, tuple[int, float]] = {}  # task -> (job index, deadline)
+        self.unstaged: list[tuple[int, dict[str, Any]]] = []
+        self.unstaged_since = 0.0
+        self.ray: Any = None
+        self.task: Any = None
+        self.slots = 1
+
+    def start(self, ray: Any, task: Any, slots: int) -> None:
+        """Use this cluster connection and remote reader, ``slots`` tasks at a time."""
+        self.ray, self.task, self.slots = ray, task, slots
+
+    def outcomes(self) -> Iterator[tuple[FileJob, Outcome]]:
+        """Each job's outcome, read back from the stage in job order; tasks go on in between."""
+        for index, job in enumerate(self.jobs):
+            while index not in self.staged:
+                if not (self.todo or self.running or self.unstaged):
+                    raise RuntimeError(f"the outcome of {job.path} was lost between Ray and the stage")
+                self.step(block=True)
+            yield job, self.stage.read(self.staged.pop(index))
+            if self.todo or self.running or self.unstaged:
+                self.step(block=False)  # keep every slot busy while the loader loads
+
+    def step(self, *, block: bool) -> None:
+        """Submit tasks into free slots, collect finished and overdue ones, stage when due."""
+        while self.todo and len(self.running) < self.slots:
+            index = self.todo.popleft()
+            task = self.task.remote(self.settings.extractor, self.jobs[index], self.settings.max_bytes)
+            self.running[task] = (index, time.monotonic() + self.settings.timeout)
+        stage_at = self.unstaged_since + STAGE_SECONDS if self.unstaged else None
+        finished = self._collect(stage_at if block else time.monotonic())
+        if finished and not self.unstaged:
+            self.unstaged_since = time.monotonic()
+        self.unstaged += finished
+        if self.unstaged and (len(self.unstaged) >= STAGE_EVERY or not self.running
+                              or time.monotonic() >= self.unstaged_since + STAGE_SECONDS):
+            refs = self.stage.write([row for _, row in self.unstaged])
+            self.staged.update((index, ref) for (index, _), ref in zip(self.unstaged, refs, strict=True))
+            self.unstaged = []
+
+    def _collect(self, stage_at: float | None) -> list[tuple[int, dict[str, Any]]]:
+        """Wait until a task finishes, the nearest deadline or ``stage_at``; collect the outcomes."""
+        if not self.running:
             return []
-        until = min(deadline for _, deadline in running.values())
+        ray = self.ray
+        until = min(deadline for _, deadline in self.running.values())
         if stage_at is not None:
             until = min(until, stage_at)
-        ray.wait(list(running), num_returns=1, timeout=max(0.0, until - time.monotonic()))
-        ready, _ = ray.wait(list(running), num_returns=len(running), timeout=0)
+        tasks = list(self.running)
+        ray.wait(tasks, num_returns=1, timeout=max(0.0, until - time.monotonic()))
+        ready, _ = ray.wait(tasks, num_returns=len(tasks), timeout=0)
         finished = []
         for task in ready:
-            index, _ = running.pop(task)
-            finished.append((index, self._result(jobs[index], task)))
+            index, _ = self.running.pop(task)
+            finished.append((index, self._result(self.jobs[index], task)))
         now = time.monotonic()
-        for task, (index, deadline) in list(running.items()):
+        for task, (index, deadline) in list(self.running.items()):
             if now >= deadline:
                 ray.cancel(task, force=True)  # kills its worker: a hung reader cannot be asked to stop
-                del running[task]
-                finished.append((index, outcome_to_row(jobs[index], timeout_reject(jobs[index], self._settings.timeout))))
+                del self.running[task]
+                job = self.jobs[index]
+                finished.append((index, outcome_to_row(job, timeout_reject(job, self.settings.timeout))))
         return finished
 
     def _result(self, job: FileJob, task: Any) -> dict[str, Any]:
         """The staging row a finished task returned, or the reject its lost worker means."""
-        ray = self._ray
+        ray = self.ray
         try:
             row: dict[str, Any] = ray.get(task)
         except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError,
