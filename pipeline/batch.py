@@ -13,6 +13,7 @@ import os
 import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -71,6 +72,17 @@ class RunReport:
     rejects: list[Reject] = field(default_factory=list)
     log_path: Path | None = None
     seconds: float = 0.0
+    parts: dict[str, float] = field(default_factory=dict)  # seconds by part of the run, in order
+
+
+@contextmanager
+def _timed(report: RunReport, part: str) -> Iterator[None]:
+    """Add the time of a block to ``report.parts[part]``: what a night costs, and where."""
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        report.parts[part] = report.parts.get(part, 0.0) + time.monotonic() - started
 
 
 def new_run_id() -> str:
@@ -142,8 +154,8 @@ def ingest(
 
     ``engine`` reads the files (``pipeline.engines``): ``local``, ``workers`` reader processes
     (default: one per core; 0 reads in this process, without the time limit), or ``ray``, tasks
-    on the Ray cluster at ``address`` (default: a local one of ``workers`` CPUs). Raises a ``WarehouseError`` when the run cannot complete; rejects of
-    single files do not stop it. Nothing is published unless the whole run succeeds.
+    on the Ray cluster at ``address`` (default: a local one of ``workers`` CPUs). Raises a
+    ``WarehouseError`` when the run cannot complete; rejects of single files do not stop it. Nothing is published unless the whole run succeeds.
     """
     if not source_dir.is_dir():
         raise SourceDirNotFound(f"{source_dir} is not a folder; pass the folder of submissions to ingest")
@@ -178,8 +190,9 @@ def _run(
     retry_rejected: bool, on_progress: ProgressCallback | None,
 ) -> None:
     db = report.db
-    work = prepare_working_copy(db)
-    con = schema.open_for_write(work)
+    with _timed(report, "working copy"):
+        work = prepare_working_copy(db)
+        con = schema.open_for_write(work)
     try:
         con.execute(
             "insert into runs (run_id, started_at, status, source_dir, jixiao_version) values (?, ?, 'running', ?, ?)",
@@ -197,8 +210,12 @@ def _run(
         # The warehouse's own files, should it live inside the folder, are not submissions.
         own = [db, working_path(db), lock_path(db), failed_path(db), db.parent / "logs", staging_path(db)]
         own += [p.with_name(p.name + ".wal") for p in own[:3]]
-        jobs, copies = _plan(report, log, scan_dir(report.source_dir, exclude=own), loaded, refused)
-        _load(report, log, con, jobs, copies, engine, on_progress=on_progress)
+        with _timed(report, "scan"):
+            paths = scan_dir(report.source_dir, exclude=own)
+        with _timed(report, "hash"):
+            jobs, copies = _plan(report, log, paths, loaded, refused)
+        with _timed(report, "read and load"):
+            _load(report, log, con, jobs, copies, engine, on_progress=on_progress)
         report.finished_at = datetime.now()
         report.status = "completed"
         con.execute(
@@ -207,9 +224,11 @@ def _run(
             [report.finished_at, report.status, report.seen, report.new, report.changed,
              report.unchanged, len(report.rejects), report.run_id],
         )
-        failures = schema.run_checks(con)
+        with _timed(report, "checks"):
+            failures = schema.run_checks(con)
     finally:
-        con.close()
+        with _timed(report, "close"):
+            con.close()
     if failures:
         kept = keep_failed_copy(db)
         listed = ", ".join(f"{name} ({count} rows)" for name, count in failures.items())
@@ -217,10 +236,12 @@ def _run(
             f"data checks failed: {listed}; nothing was published, the failed load is kept at {kept}",
             failures,
         )
-    publish_working_copy(db)
-    engine.after_publish()
+    with _timed(report, "publish"):
+        publish_working_copy(db)
+        engine.after_publish()
     log.info("published %s: %d new, %d changed, %d unchanged, %d rejected",
              db, report.new, report.changed, report.unchanged, len(report.rejects))
+    log.info("time by part: %s", ", ".join(f"{part} {seconds:.2f} s" for part, seconds in report.parts.items()))
 
 
 def _plan(
