@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -107,15 +108,30 @@ def scan_dir(root: Path, exclude: Iterable[Path] = ()) -> list[Path]:
     """
     excluded = {p.resolve() for p in exclude}
     found: list[tuple[int, str, Path]] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(
-            d for d in dirnames if not _skipped(d) and (Path(dirpath) / d).resolve() not in excluded
-        )
-        for name in filenames:
-            path = Path(dirpath) / name
-            if _skipped(name) or path.resolve() in excluded or not path.is_file():
+    # One stat a file: a night's folder holds the whole year, so the scan must not cost more.
+    folders = [(Path(root), Path(root).resolve())]
+    while folders:
+        folder, real = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue  # as os.walk: a folder that cannot be listed is passed over
+        for entry in entries:
+            if _skipped(entry.name):
                 continue
-            found.append((path.stat().st_mtime_ns, str(path), path))
+            path = folder / entry.name
+            if (path.resolve() if entry.is_symlink() else real / entry.name) in excluded:
+                continue
+            try:
+                if entry.is_dir():
+                    if not entry.is_symlink():  # as os.walk: linked folders are not followed
+                        folders.append((path, real / entry.name))
+                    continue
+                info = entry.stat()
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                found.append((info.st_mtime_ns, str(path), path))
     return [path for _, _, path in sorted(found)]
 
 
@@ -225,7 +241,7 @@ def _run(
              report.unchanged, len(report.rejects), report.run_id],
         )
         with _timed(report, "checks"):
-            failures = schema.run_checks(con)
+            failures = schema.run_checks(con, run_id=report.run_id)
     finally:
         with _timed(report, "close"):
             con.close()

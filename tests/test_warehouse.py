@@ -232,3 +232,18 @@ def test_every_check_and_view_file_is_lowercase_and_ends_in_final() -> None:
             code = "\n".join(line.split("--")[0] for line in item.sql.splitlines())
             assert code == code.lower(), f"{kind}/{item.name}.sql has uppercase SQL"
             assert code.strip().endswith("select * from final"), f"{kind}/{item.name}.sql"
+
+
+def test_a_night_checks_spans_of_its_own_submissions_only_and_still_catches_its_own(
+        con: duckdb.DuckDBPyConnection) -> None:
+    load(con, reading_of("v1"), "v1")  # an earlier night's submission, run RUN
+    con.execute("insert into runs (run_id, started_at, status) values ('tonight', now(), 'running')")
+    Loader(con).load_reading(reading_of("other", unit_name="某某局"), sha256=sha("other"),
+                             source_path="other.txt", run_id="tonight")
+    broken = "update facts set span_start = span_start + 1 where fact_no = 1 and submission_id = ?"
+    con.execute(broken, [submission_id_for(sha("v1"))])  # the old night's rows: not tonight's to check
+    assert "spans_inside_document" in schema.run_checks(con)
+    assert schema.run_checks(con, run_id="tonight") == {}
+    con.execute(broken, [submission_id_for(sha("other"))])
+    assert schema.run_checks(con, run_id="tonight") == {"spans_inside_document": 1}
+    assert rows(con, "select count(*) from facts") == [(58,)]  # the scope was temporary

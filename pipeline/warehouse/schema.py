@@ -123,11 +123,43 @@ def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=True)
 
 
-def run_checks(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> dict[str, int]:
-    """Run every data check of sql/checks; return the failing ones with their row counts."""
+# A check whose SQL starts with this line looks at each submission's own rows only. Loaded
+# rows never change, so a night need run it over the submissions it loaded, not the warehouse.
+PER_SUBMISSION = "-- per submission"
+
+
+def _scope_to_run(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
+    """Shadow every table holding ``submission_id`` with a temporary view of one run's rows."""
+    catalog = con.execute("select current_database()").fetchone()
+    main = f'"{catalog[0] if catalog else "memory"}".main'
+    tables = [t for (t,) in con.execute(
+        "select distinct c.table_name from information_schema.columns c "
+        "join information_schema.tables t using (table_schema, table_name) "
+        "where c.column_name = 'submission_id' and t.table_type = 'BASE TABLE' and t.table_schema = 'main'"
+    ).fetchall()]
+    run = run_id.replace("'", "''")
+    night = f"select submission_id from {main}.submissions where run_id = '{run}'"
+    for table in tables:
+        con.execute(f'create or replace temp view "{table}" as '
+                    f'select * from {main}."{table}" where submission_id in ({night})')
+    return tables
+
+
+def run_checks(
+    con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR, *, run_id: str | None = None
+) -> dict[str, int]:
+    """Run every data check of sql/checks; return the failing ones with their row counts.
+
+    With ``run_id``, the checks marked per submission look at that run's submissions only.
+    """
     failures = {}
     for check in sql_files("checks", sql_dir):
-        row = con.execute(f"select count(*) from (\n{check.sql}\n)").fetchone()
+        scoped = _scope_to_run(con, run_id) if run_id and check.sql.startswith(PER_SUBMISSION) else []
+        try:
+            row = con.execute(f"select count(*) from (\n{check.sql}\n)").fetchone()
+        finally:
+            for table in scoped:
+                con.execute(f'drop view if exists temp."{table}"')
         count = int(row[0]) if row else 0
         if count:
             failures[check.name] = count

@@ -1,3 +1,4 @@
+-- per submission: a night checks the spans of the submissions it loaded (loaded rows never change)
 -- every span points at its own text in the submission's document (offsets are 0-based, end-exclusive)
 with fact_spans as (
     select 'fact' as item, f.fact_id as id, f.submission_id, f.span_start, f.span_end, f.text
