@@ -209,3 +209,17 @@ def test_ingest_cli_on_ray_refuses_mismatched_options(tmp_path: Path) -> None:
     for args in (["--engine", "ray", "--workers", "0"], ["--address", "127.0.0.1:6379"]):
         result = runner.invoke(cli, ["ingest", str(tmp_path), "--db", str(tmp_path / "w.duckdb"), *args])
         assert result.exit_code == 2 and "Traceback" not in result.output, args
+
+
+def test_an_address_where_nothing_answers_is_one_sentence_and_publishes_nothing(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    write_submission(tmp_path / "raw" / "a.txt")
+    db = tmp_path / "w" / "jixiao.duckdb"
+    result = CliRunner().invoke(cli, ["ingest", str(tmp_path / "raw"), "--db", str(db), "--engine", "ray",
+                                      "--address", "127.0.0.1:1"])
+    assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
+    assert "127.0.0.1:1" in result.output and "Traceback" not in result.output
+    assert not db.exists()

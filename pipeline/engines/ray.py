@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import socket
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -62,6 +63,20 @@ def _warm_task() -> int:
     return os.getpid()
 
 
+def _check_reachable(address: str, seconds: float = 10.0) -> None:
+    """Refuse at once when nothing answers at a ``host:port`` address (Ray itself retries for minutes)."""
+    host, _, port = address.rpartition(":")
+    if "://" in address or not host or not port.isdigit():
+        return  # "auto", ray:// and the like: Ray's to resolve
+    try:
+        socket.create_connection((host, int(port)), timeout=seconds).close()
+    except OSError as exc:
+        raise EngineUnavailable(
+            f"无法连接 Ray 集群 {address}。Nothing answers at the Ray cluster address {address} "
+            f"({exc.strerror or exc}); start it with `ray start --head` or check --address"
+        ) from None
+
+
 def _require_extra() -> None:
     """Refuse at once, in one sentence, when the ``ray`` extra is not installed."""
     missing = [name for name in ("ray", "pyarrow") if importlib.util.find_spec(name) is None]
@@ -103,6 +118,7 @@ class RayEngine(ReadingEngine):
             options: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.WARNING}
             try:
                 if self._address:
+                    _check_reachable(self._address)
                     ray.init(address=self._address, **options)
                 else:
                     ray.init(num_cpus=self._num_cpus, include_dashboard=False,
