@@ -171,7 +171,8 @@ def ingest(
     ``engine`` reads the files (``pipeline.engines``): ``local``, ``workers`` reader processes
     (default: one per core; 0 reads in this process, without the time limit), or ``ray``, tasks
     on the Ray cluster at ``address`` (default: a local one of ``workers`` CPUs). Raises a
-    ``WarehouseError`` when the run cannot complete; rejects of single files do not stop it. Nothing is published unless the whole run succeeds.
+    ``WarehouseError`` when the run cannot complete; rejects of single files do not stop it.
+    Nothing is published unless the whole run succeeds.
     """
     if not source_dir.is_dir():
         raise SourceDirNotFound(f"{source_dir} is not a folder; pass the folder of submissions to ingest")
