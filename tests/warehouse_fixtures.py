@@ -109,7 +109,7 @@ def make_reading(
 def write_submission(path: Path, **spec: Any) -> Path:
     """Write a fake submission file: a JSON spec ``fake_extract`` turns into a reading.
 
-    Spec keys are ``make_reading``'s, plus ``action``: ``"hang"``, ``"crash"``, ``"raise"``,
+    Spec keys are ``make_reading``'s, plus ``action``: ``"hang"``, ``"hang_deaf"``, ``"crash"``, ``"raise"``,
     ``"sleep:SECONDS"``, ``"reject:CODE"`` or ``"bad_span"``.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -125,6 +125,9 @@ def fake_extract(path: Path, *, sha256: str | None = None, max_bytes: int = 0) -
     spec = json.loads(Path(path).read_text(encoding="utf-8"))
     action = spec.pop("action", "")
     if action == "hang":
+        time.sleep(3600)
+    elif action == "hang_deaf":  # a hang no timer signal reaches, like a reader stuck in C code
+        signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
         time.sleep(3600)
     elif action == "crash":
         os.kill(os.getpid(), signal.SIGSEGV)

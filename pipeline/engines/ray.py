@@ -3,11 +3,13 @@
 With no address a local Ray cluster is started for the run (``ray.init(num_cpus=N)``) and shut
 down after it; with an address the run joins a running cluster (``ray start --head`` on one
 machine, ``ray start --address`` on the others), whose workers read the source files from a
-path they all see. Only as many tasks run as the cluster has CPUs, so a task starts when it is
-submitted and its per-file limit counts from then: a task past it is killed
-(``ray.cancel(force=True)``) and its file becomes a ``timeout`` reject; a task whose worker
-dies becomes an ``internal_error`` reject; the rest go on. Ray never retries a task: a file
-that crashes its reader once would crash it again.
+path they all see. Each task times its own file from the moment it starts on its worker (a
+timer in the task) and returns a ``timeout`` reject past the per-file limit; a reader stuck
+where that timer cannot reach (in C code) is killed by the driver ``BACKSTOP_SECONDS`` later
+(``ray.cancel(force=True)``), also a ``timeout``: its first item tells the driver when the
+file started. Only as many tasks run as the cluster has CPUs. A task whose worker dies becomes an
+``internal_error`` reject; the rest go on. Ray never retries a task: a file that crashes its
+reader once would crash it again.
 
 Every outcome is staged (``engines.stage``) before the loader sees it, and the loader gets
 them back from the stage in the order of the jobs, so a killed run's readings are loaded by
@@ -18,10 +20,13 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import signal
 import socket
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from pipeline.engines import (
@@ -46,11 +51,51 @@ STAGE_SECONDS = 1.0
 LOCAL_OBJECT_STORE_BYTES = 256 * 1024 * 1024
 # How long a new cluster's workers may take to start and import the readers.
 WORKER_START_SECONDS = 120.0
+# The driver kills a task this long after its file's limit, counted from when the file started
+# on its worker: a reader stuck in C code, which the task's own timer cannot interrupt.
+BACKSTOP_SECONDS = 5.0
+# A task's first item: its file has started on a worker.
+STARTED = "started"
 
 
-def _read_task(extractor: Extractor, job: FileJob, max_bytes: int) -> dict[str, Any]:
-    """In a Ray worker: read one file into its staging row (the reading as JSON, or a reject)."""
-    return outcome_to_row(job, read_one(extractor, job, max_bytes))
+class _OverTime(BaseException):
+    """The per-file limit struck inside a task (a BaseException: no reader may swallow it)."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise ``_OverTime`` in this (the task's main) thread once ``seconds`` have passed."""
+    def strike(signum: int, frame: Any) -> None:
+        raise _OverTime()
+
+    try:
+        previous = signal.signal(signal.SIGALRM, strike)
+    except ValueError:  # not the main thread: the driver's deadline alone limits the file
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _read_task(extractor: Extractor, job: FileJob, max_bytes: int,
+               timeout: float) -> Iterator[str | dict[str, Any]]:
+    """In a Ray worker: say the file has started, then yield its staging row (reading or reject).
+
+    The limit counts from here, when the file starts on its worker, however long the worker
+    took to start; a reader stuck where Python cannot interrupt it is left to the driver,
+    which knows from the first item when the file started.
+    """
+    yield STARTED
+    try:
+        with _time_limit(timeout):
+            outcome = read_one(extractor, job, max_bytes)
+    except _OverTime:
+        outcome = timeout_reject(job, timeout)
+    yield outcome_to_row(job, outcome)
 
 
 def _warm_task() -> int:
@@ -131,7 +176,7 @@ class RayEngine(ReadingEngine):
             self._owned = True
         self._ray = ray
         self._slots = max(1, int(ray.cluster_resources().get("CPU", 1)))
-        self._task = ray.remote(num_cpus=1, max_retries=0)(_read_task)
+        self._task = ray.remote(num_cpus=1, max_retries=0, num_returns="streaming")(_read_task)
         warm = ray.remote(num_cpus=1, max_retries=0)(_warm_task)
         try:
             ray.get([warm.remote() for _ in range(self._slots)], timeout=WORKER_START_SECONDS)
@@ -176,7 +221,7 @@ class _Night:
         self.settings = settings
         self.staged: dict[int, StagedRef] = {}  # job index -> its staged outcome
         self.todo: deque[int] = deque()
-        self.running: dict[Any, tuple[int, float]] = {}  # task -> (job index, deadline)
+        self.running: dict[Any, _Running] = {}
         self.unstaged: list[tuple[int, dict[str, Any]]] = []
         self.unstaged_since = 0.0
         self.ray: Any = None
@@ -202,8 +247,9 @@ class _Night:
         """Submit tasks into free slots, collect finished and overdue ones, stage when due."""
         while self.todo and len(self.running) < self.slots:
             index = self.todo.popleft()
-            task = self.task.remote(self.settings.extractor, self.jobs[index], self.settings.max_bytes)
-            self.running[task] = (index, time.monotonic() + self.settings.timeout)
+            task = self.task.remote(self.settings.extractor, self.jobs[index], self.settings.max_bytes,
+                                    self.settings.timeout)
+            self.running[task] = _Running(index, time.monotonic())
         stage_at = self.unstaged_since + STAGE_SECONDS if self.unstaged else None
         finished = self._collect(stage_at if block else time.monotonic())
         if finished and not self.unstaged:
@@ -215,12 +261,17 @@ class _Night:
             self.staged.update((index, ref) for (index, _), ref in zip(self.unstaged, refs, strict=True))
             self.unstaged = []
 
+    def _deadline(self, task: _Running) -> float:
+        if task.started is None:  # still waiting for a worker
+            return task.submitted + WORKER_START_SECONDS
+        return task.started + self.settings.timeout + BACKSTOP_SECONDS
+
     def _collect(self, stage_at: float | None) -> list[tuple[int, dict[str, Any]]]:
-        """Wait until a task finishes, the nearest deadline or ``stage_at``; collect the outcomes."""
+        """Wait until a task says something, the nearest deadline or ``stage_at``; collect outcomes."""
         if not self.running:
             return []
         ray = self.ray
-        until = min(deadline for _, deadline in self.running.values())
+        until = min(self._deadline(task) for task in self.running.values())
         if stage_at is not None:
             until = min(until, stage_at)
         tasks = list(self.running)
@@ -228,26 +279,44 @@ class _Night:
         ready, _ = ray.wait(tasks, num_returns=len(tasks), timeout=0)
         finished = []
         for task in ready:
-            index, _ = self.running.pop(task)
-            finished.append((index, self._result(self.jobs[index], task)))
-        now = time.monotonic()
-        for task, (index, deadline) in list(self.running.items()):
-            if now >= deadline:
-                ray.cancel(task, force=True)  # kills its worker: a hung reader cannot be asked to stop
+            running = self.running[task]
+            row = self._next(self.jobs[running.index], task)
+            if row is None:
+                running.started = time.monotonic()
+            else:
                 del self.running[task]
-                job = self.jobs[index]
-                finished.append((index, outcome_to_row(job, timeout_reject(job, self.settings.timeout))))
+                finished.append((running.index, row))
+        now = time.monotonic()
+        for task, running in list(self.running.items()):
+            if now >= self._deadline(running):
+                ray.cancel(task, force=True)  # kills its worker: a stuck reader cannot be asked to stop
+                del self.running[task]
+                job = self.jobs[running.index]
+                finished.append((running.index, outcome_to_row(job, timeout_reject(job, self.settings.timeout))))
         return finished
 
-    def _result(self, job: FileJob, task: Any) -> dict[str, Any]:
-        """The staging row a finished task returned, or the reject its lost worker means."""
+    def _next(self, job: FileJob, task: Any) -> dict[str, Any] | None:
+        """A ready task's next item: None when its file has just started, else its staging row
+        (or the reject a lost worker means)."""
         ray = self.ray
         try:
-            row: dict[str, Any] = ray.get(task)
+            item = ray.get(next(task))
         except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError,
                 ray.exceptions.LocalRayletDiedError) as exc:
             return outcome_to_row(job, crash_reject(job, f"Ray worker lost: {type(exc).__name__}"))
-        except ray.exceptions.RayError as exc:
+        except (ray.exceptions.RayError, StopIteration) as exc:
             return outcome_to_row(job, Reject(str(job.path), job.sha256, "internal_error",
                                               f"unexpected {type(exc).__name__} from Ray; the run went on"))
+        if item == STARTED:
+            return None
+        row: dict[str, Any] = item
         return row
+
+
+@dataclass
+class _Running:
+    """A task in flight: its job, when it was submitted and when its file started on a worker."""
+
+    index: int
+    submitted: float
+    started: float | None = None
