@@ -247,3 +247,21 @@ def test_a_night_checks_spans_of_its_own_submissions_only_and_still_catches_its_
     con.execute(broken, [submission_id_for(sha("other"))])
     assert schema.run_checks(con, run_id="tonight") == {"spans_inside_document": 1}
     assert rows(con, "select count(*) from facts") == [(58,)]  # the scope was temporary
+
+
+def test_the_working_copy_is_the_same_bytes_cloned_or_copied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import fcntl
+
+    from pipeline.warehouse.publish import clone_or_copy
+
+    source = tmp_path / "w.duckdb"
+    source.write_bytes(bytes(range(256)) * 4099)
+    clone_or_copy(source, tmp_path / "first")  # a clone on XFS or btrfs, a copy here on ext4/tmpfs
+    assert (tmp_path / "first").read_bytes() == source.read_bytes()
+
+    def no_reflinks(*args: Any) -> None:
+        raise OSError(95, "Operation not supported")
+
+    monkeypatch.setattr(fcntl, "ioctl", no_reflinks)
+    assert clone_or_copy(source, tmp_path / "second") is False
+    assert (tmp_path / "second").read_bytes() == source.read_bytes()
