@@ -226,3 +226,19 @@ def test_an_address_where_nothing_answers_is_one_sentence_and_publishes_nothing(
     assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
     assert "127.0.0.1:1" in result.stderr and "Traceback" not in result.stderr
     assert not db.exists()
+
+
+def test_the_command_starts_a_local_cluster_for_the_run_when_given_no_address(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    forms = [Path(shutil.copy(source, raw / source.name)) for source in form_sources((".txt",))[:2]]
+    db = tmp_path / "w" / "jixiao.duckdb"
+    # its own process, so that ray.init(num_cpus=1) starts a cluster of its own and shuts it down
+    result = subprocess.run([sys.executable, "-m", "pipeline", "ingest", str(raw), "--db", str(db),
+                             "--engine", "ray", "--workers", "1"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        loaded = sorted(row[0] for row in con.execute("select sha256 from submissions").fetchall())
+    assert loaded == sorted(sha256_file(p) for p in forms)
+    assert not staging_path(db).exists()
