@@ -25,7 +25,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from extractors.errors import ERROR_CODES, InternalError, JixiaoError
+from extractors.errors import ERROR_CODES, InternalError, JixiaoError, bilingual
 from pipeline import __version__
 from pipeline.extract import DEFAULT_MAX_BYTES, extract_file, sha256_file
 from pipeline.warehouse import schema
@@ -68,6 +68,10 @@ class Reject:
     sha256: str | None
     error_code: str
     message: str
+
+    def __post_init__(self) -> None:
+        # every reject reads Chinese first, however it was made (extractors.errors.bilingual)
+        object.__setattr__(self, "message", bilingual(self.error_code, self.message))
 
 
 Outcome = dict[str, Any] | Reject
