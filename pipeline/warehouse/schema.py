@@ -108,12 +108,27 @@ def open_for_write(path: Path) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     try:
+        before = schema_version(con)
         migrate(con, db_label=f"the warehouse {path}")
         create_views(con)
+        _after_migrate(con, before)
     except BaseException:
         con.close()
         raise
     return con
+
+
+def _after_migrate(con: duckdb.DuckDBPyConnection, before: int) -> None:
+    """Labels ship with the code like the views; a warehouse older than the word index gets one."""
+    from pipeline.search.index import INDEX_SINCE_VERSION, index_loaded
+    from pipeline.warehouse.labels import refresh_labels
+    from pipeline.warehouse.load import Loader
+
+    refresh_labels(con)
+    if 0 < before < INDEX_SINCE_VERSION:
+        con.execute("begin transaction")
+        index_loaded(con, Loader(con).insert_rows)
+        con.execute("commit")
 
 
 def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:

@@ -1,0 +1,100 @@
+"""Passages (task goals and outcomes, free-text fields) cut into words for the search index.
+
+The same segmentation serves the index and the query, so a word is found exactly as jieba
+cut it: ``化工园区`` is one word (the user dictionary knows it) and ``化工`` does not match it.
+Rows are built from the rows the loader writes (``reading_to_rows``) or, for a warehouse
+loaded before the index existed, from the same tables read back.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+import duckdb
+
+from pipeline.figures.lexicon import lexicon
+
+Row = dict[str, Any]
+
+# The free-text fields of contract/FIELDS.md worth searching (names and URLs are not prose).
+FREE_TEXT_KEYS = (
+    "incomplete_reason", "institutional_measures", "adjustments_note", "management_rules",
+    "other_rules", "work_measures", "social_benefit",
+)
+SEARCH_TABLES = ("search_passages", "search_words")
+INDEX_SINCE_VERSION = 3  # the migration that created the index (003_labels_and_search.sql)
+
+
+def normal_word(word: str) -> str:
+    """How a word is stored and looked up: NFKC (full-width to half-width), lower case."""
+    return unicodedata.normalize("NFKC", word).lower()
+
+
+def _is_word(word: str) -> bool:
+    return any(ch.isalnum() for ch in word)
+
+
+def text_to_words(text: str) -> list[tuple[str, int, int]]:
+    """(normal word, start, end) of each word of ``text``; punctuation and spaces skipped."""
+    return [(normal_word(w), s, e) for w, s, e in lexicon().tokenize(text) if _is_word(w)]
+
+
+def _passage(submission_id: str, part: str, task_no: int | None, text: str | None,
+             start: int | None, end: int | None) -> tuple[Row, list[Row]] | None:
+    if not text or not text.strip():
+        return None
+    passage_id = f"{submission_id}:{part if task_no is None else f'{part}-{task_no}'}"
+    words = [
+        {"passage_id": passage_id, "position": i, "word": w, "word_start": s, "word_end": e}
+        for i, (w, s, e) in enumerate(text_to_words(text))
+    ]
+    row = {"passage_id": passage_id, "submission_id": submission_id, "task_no": task_no, "part": part,
+           "text": text, "span_start": start, "span_end": end, "word_count": len(words)}
+    return row, words
+
+
+def rows_to_search_rows(rows: dict[str, list[Row]]) -> dict[str, list[Row]]:
+    """The index rows of one submission, from its ``tasks`` and ``fields`` rows."""
+    found = []
+    for task in rows.get("tasks", []):
+        for part in ("goal", "outcome"):
+            found.append(_passage(task["submission_id"], part, task["task_no"], task[part],
+                                  task[f"{part}_span_start"], task[f"{part}_span_end"]))
+    for field in rows.get("fields", []):
+        if field["key"] in FREE_TEXT_KEYS:
+            text = field.get("text") or field.get("value_text")
+            found.append(_passage(field["submission_id"], field["key"], None, text,
+                                  field["span_start"] if field.get("text") else None,
+                                  field["span_end"] if field.get("text") else None))
+    passages = [p for p in found if p is not None]
+    return {
+        "search_passages": [row for row, _ in passages],
+        "search_words": [word for _, words in passages for word in words],
+    }
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[Row]:
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description or []]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def index_loaded(con: duckdb.DuckDBPyConnection, insert: Any) -> int:
+    """Index every submission already in the warehouse that has no passages yet; how many.
+
+    For a warehouse loaded before the index existed: run once, when the migration creates it.
+    ``insert(table, rows)`` is the loader's bulk insert.
+    """
+    ids = [r[0] for r in con.execute(
+        "select submission_id from submissions anti join search_passages using (submission_id) order by 1"
+    ).fetchall()]
+    for submission_id in ids:
+        rows = {
+            "tasks": _fetch(con, "select * from tasks where submission_id = ?", [submission_id]),
+            "fields": _fetch(con, "select submission_id, key, text, value_text, span_start, span_end "
+                                  "from fields where submission_id = ?", [submission_id]),
+        }
+        for table, table_rows in rows_to_search_rows(rows).items():
+            insert(table, table_rows)
+    return len(ids)
