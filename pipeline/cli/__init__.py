@@ -35,6 +35,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Show where a fact or field came from: file, sha256, page, box, sentence.",
     ),
     "sql": ("pipeline.cli.sql", "Run a read-only query against the warehouse."),
+    "export": (
+        "pipeline.cli.export",
+        "Write the analysts' views to an Excel workbook (Chinese headers, charts), Parquet or CSV.",
+    ),
+    "search": (
+        "pipeline.cli.search",
+        "Find the goals, outcomes and free text that mention words (Chinese, cut by jieba).",
+    ),
 }
 
 

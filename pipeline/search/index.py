@@ -35,9 +35,20 @@ def _is_word(word: str) -> bool:
     return any(ch.isalnum() for ch in word)
 
 
-def text_to_words(text: str) -> list[tuple[str, int, int]]:
-    """(normal word, start, end) of each word of ``text``; punctuation and spaces skipped."""
-    return [(normal_word(w), s, e) for w, s, e in lexicon().tokenize(text) if _is_word(w)]
+def text_to_words(text: str) -> list[tuple[int, str, int, int]]:
+    """(position, normal word, start, end) of each word of ``text``.
+
+    Punctuation is not a word but takes a position, so a phrase never runs across a comma;
+    spaces take none (PDF text layers put them inside words and phrases).
+    """
+    words, position = [], 0
+    for token, start, end in lexicon().tokenize(text):
+        if _is_word(token):
+            words.append((position, normal_word(token), start, end))
+        elif token.isspace():
+            continue
+        position += 1
+    return words
 
 
 def _passage(submission_id: str, part: str, task_no: int | None, text: str | None,
@@ -47,7 +58,7 @@ def _passage(submission_id: str, part: str, task_no: int | None, text: str | Non
     passage_id = f"{submission_id}:{part if task_no is None else f'{part}-{task_no}'}"
     words = [
         {"passage_id": passage_id, "position": i, "word": w, "word_start": s, "word_end": e}
-        for i, (w, s, e) in enumerate(text_to_words(text))
+        for i, w, s, e in text_to_words(text)
     ]
     row = {"passage_id": passage_id, "submission_id": submission_id, "task_no": task_no, "part": part,
            "text": text, "span_start": start, "span_end": end, "word_count": len(words)}
