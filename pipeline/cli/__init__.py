@@ -79,7 +79,18 @@ def _available(name: str) -> bool:
 def cli(ctx: click.Context, debug: bool) -> None:
     """jixiao: read 整体绩效自评基础数据表 submissions into a DuckDB warehouse.
 
-    Start with `jixiao ingest data/raw`, then query with `jixiao sql`.
+    Start with `jixiao ingest data/raw`, then query with `jixiao sql`, hand the views to
+    Excel with `jixiao export`, find words with `jixiao search`. The warehouse is --db, else
+    $JIXIAO_DB, else data/warehouse/jixiao.duckdb.
+
+    
+    Reference (in the repository, docs/reference/):
+      fields.md     every field of the form, its key and type
+      reading.md    the JSON `jixiao extract` prints
+      facts.md      the figures read from free text
+      warehouse.md  every table and view with its columns
+      errors.md     the error codes and what to do
+      commands.md   every command and option
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
