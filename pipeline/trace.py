@@ -370,7 +370,7 @@ def trace(con: duckdb.DuckDBPyConnection, item_id: str) -> Trace:
 def _trace_field(con: duckdb.DuckDBPyConnection, submission_id: str, key: str) -> Trace:
     spec = FIELDS_BY_KEY.get(key)
     if spec is None:
-        raise UnknownId(f"{key!r} is not a field of the form; the keys are listed in contract/FIELDS.md")
+        raise UnknownId(f"{key!r} is not a field of the form; the keys are listed in docs/reference/fields.md")
     if spec.personal:
         raise PersonalField(f"{key} is personal data, kept apart in the contacts table; a trace never shows it")
     if not _has_submission(con, submission_id):

@@ -30,6 +30,7 @@ def command(files: tuple[Path, ...], max_bytes: int | None) -> None:
     \b
     Example:
       jixiao extract data/raw/2023/*.docx > readings.jsonl
+    The JSON is described in docs/reference/reading.md, the fields in docs/reference/fields.md.
     """
     from pipeline.extract import DEFAULT_MAX_BYTES, extract_file
 

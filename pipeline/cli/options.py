@@ -30,7 +30,7 @@ def db_option(help_text: str) -> Callable[[F], F]:
     option = click.option(
         "--db", "db", envvar=DB_ENVVAR, show_envvar=True, default=DEFAULT_DB, show_default=True,
         type=click.Path(dir_okay=False, path_type=Path),
-        help=f"{help_text} (or set {DB_ENVVAR} once)",
+        help=f"{help_text}; else ${DB_ENVVAR}, else the default.",
     )
     return option
 

@@ -1,0 +1,35 @@
+"""The user reference in docs/reference/ says what the code does, and every link in it resolves."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.warehouse.reference import DOCS, PAGES
+
+REPO = Path(__file__).resolve().parents[1]
+LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_generated_page_is_up_to_date(name: str) -> None:
+    committed = (DOCS / name).read_text(encoding="utf-8")
+    assert committed == PAGES[name](), (
+        f"docs/reference/{name} is out of date: run .venv/bin/python -m pipeline.warehouse.reference")
+
+
+def test_every_link_of_the_reference_and_readme_resolves() -> None:
+    pages = [*DOCS.glob("*.md"), REPO / "README.md"]
+    for page in pages:
+        for target in LINK.findall(page.read_text(encoding="utf-8")):
+            if "://" in target:
+                continue
+            assert (page.parent / target).exists(), f"{page.name} links to missing {target}"
+
+
+def test_readme_points_to_the_reference_and_no_contract_file_outside_the_repo() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "docs/reference/" in readme
+    assert "contract/" not in readme
