@@ -125,3 +125,35 @@ def test_reading_fixture_is_consistent() -> None:
     for task in reading["tasks"]:
         start, end = task["outcome_span"]
         assert reading["text"][start:end] == task["outcome"]
+
+
+def test_words_cut_in_the_reader_process_give_the_same_index() -> None:
+    import pickle
+
+    from warehouse_fixtures import fake_extract
+
+    from pipeline.search.index import (
+        FREE_TEXT_KEYS,
+        SEGMENTED,
+        Segmenting,
+        rows_to_search_rows,
+        segment_reading,
+    )
+    from pipeline.warehouse.load import reading_to_rows
+
+    reading = department_reading(A)
+    rows = reading_to_rows(reading, "s")
+    cut = segment_reading(dict(reading))
+    assert set(cut[SEGMENTED]) == {t[p] for t in reading["tasks"] for p in ("goal", "outcome")} | {
+        e.get("text") or e.get("value") for k, e in reading["fields"].items()
+        if k in FREE_TEXT_KEYS and (e.get("text") or e.get("value"))}
+    assert rows_to_search_rows(rows, cut[SEGMENTED]) == rows_to_search_rows(rows)
+    # the batch hands it to spawned reader processes: it must pickle
+    assert pickle.loads(pickle.dumps(Segmenting(fake_extract))).extractor is fake_extract
+
+
+def test_free_text_fields_are_searched_too(con: duckdb.DuckDBPyConnection) -> None:
+    hits = search(con, ["国有资产管理制度"], year=2023)
+    assert hits and all(h.task_no is None for h in hits)
+    assert {h.part for h in hits} <= {"institutional_measures", "management_rules", "other_rules", "work_measures"}
+    assert "【国有资产管理制度】" in hits[0].marked()

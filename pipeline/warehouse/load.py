@@ -14,7 +14,7 @@ import duckdb
 
 from pipeline.fields import FIELD_SPECS, FIELDS_BY_KEY
 from pipeline.privacy import CONTACT_KEYS, mask_personal
-from pipeline.search.index import rows_to_search_rows
+from pipeline.search.index import SEGMENTED, rows_to_search_rows
 
 Row = dict[str, Any]
 LoadStatus = Literal["new", "changed", "unchanged"]
@@ -207,7 +207,7 @@ class Loader:
             if version > 1:
                 con.execute(f"update submissions set is_latest = false where {same_form}", [unit_name, year])
             rows = reading_to_rows(reading, submission_id)
-            rows |= rows_to_search_rows(rows)  # the word index of `jixiao search`
+            rows |= rows_to_search_rows(rows, reading.get(SEGMENTED))  # the word index of `jixiao search`
             for table, table_rows in rows.items():
                 self.insert_rows(table, table_rows)
             self.insert_rows("submissions", [{
