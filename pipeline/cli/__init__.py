@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from extractors.errors import JixiaoError
+from extractors.errors import JixiaoError, bilingual
 
 # command name -> module under pipeline.cli; imported only when the command runs,
 # so `jixiao --help` stays fast and one command's imports never slow another.
@@ -110,7 +110,8 @@ def main(argv: list[str] | None = None) -> Any:
         if debug:
             raise
         click.echo(
-            f"jixiao: unexpected {type(exc).__name__}: {exc} (run with --debug for details)",
+            f"jixiao: internal_error: {bilingual('internal_error', f'unexpected {type(exc).__name__}: {exc}')}"
+            " (run with --debug for details)",
             err=True,
         )
         sys.exit(70)

@@ -89,7 +89,7 @@ def command(item_id: str | None, db: Path, html_path: Path | None, submission_id
       jixiao trace --submission 1940c75a4ee8aa37 --html evidence.html
     """
     if (item_id is None) == (submission_id is None):
-        raise click.UsageError("give one ID to trace, or --submission ID")
+        raise click.UsageError("请给出一个要追溯的编号，或 --submission ID。 give one ID to trace, or --submission ID")
     con = open_warehouse("trace", db, EXIT_CANNOT_TRACE)
     try:
         traces = submission_traces(con, submission_id) if submission_id else [trace(con, item_id or "")]

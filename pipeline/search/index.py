@@ -25,7 +25,6 @@ FREE_TEXT_KEYS = (
     "other_rules", "work_measures", "social_benefit",
 )
 SEARCH_TABLES = ("search_passages", "search_words")
-INDEX_SINCE_VERSION = 3  # the migration that created the index (003_labels_and_search.sql)
 SEGMENTED = "_search_words"  # a reading's texts cut in the reader process (not part of OUTPUT.md)
 
 
@@ -124,7 +123,10 @@ class Segmenting:
     extractor: Callable[..., dict[str, Any]]
 
     def __call__(self, path: Any, **options: Any) -> dict[str, Any]:
-        return segment_reading(self.extractor(path, **options))
+        reading = self.extractor(path, **options)
+        # Only once the reader has loaded jieba (the number reader does, for every form): loading
+        # it here would spend a second of the file's time limit; the loader cuts what is left.
+        return segment_reading(reading) if lexicon.cache_info().currsize else reading
 
 
 def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[Row]:
