@@ -36,13 +36,14 @@ FIGURES = {
     ("地区生产总值", "change", "%"): (0.9, 1.1),               # 同比增长0.9%: never
     ("合格率", "percent", "%"): (98.9, 98.9),                  # a level: never (the 197.8 of the issue)
     ("优良率", "change", "pp"): (0.3, 0.2),                    # 提高0.3个百分点: never
+    ("婴儿死亡率", "change", "‰"): (-0.5, -0.2),               # 下降0.5‰: never
     ("出口额", "change", "x"): (2.0, 3.0),                     # 增长2倍: never
     ("营商环境排名", "rank", "名"): (4.0, 7.0),                # never
     ("综合评分", "count", "分"): (97.0, 95.0),                 # a score: never
     ("人均可支配收入", "amount", "元"): (30000.0, 40000.0),    # per head: never
     ("补贴", "amount", None): (5.0, 6.0),                      # no unit: never
 }
-NEVER = {"%", "pp", "x", "分"}
+NEVER = {"%", "‰", "pp", "x", "分"}
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +78,7 @@ def test_sums_only_what_adds(con: duckdb.DuckDBPyConnection) -> None:
     assert rows[("新建道路", "quantity", "公里")][5] == 4.0
     assert rows[("一般公共预算收入", "change", "元")][5] == 6.0
     for key in [("地区生产总值", "change", "%"), ("合格率", "percent", "%"), ("优良率", "change", "pp"),
-                ("出口额", "change", "x"), ("营商环境排名", "rank", "名"), ("综合评分", "count", "分"),
+                ("出口额", "change", "x"), ("婴儿死亡率", "change", "‰"), ("营商环境排名", "rank", "名"), ("综合评分", "count", "分"),
                 ("人均可支配收入", "amount", "元"), ("补贴", "amount", None)]:
         departments, facts, _, _, additive, total, low, high = rows[key]
         assert (departments, facts, additive, total) == (2, 2, False, None), key
@@ -87,7 +88,7 @@ def test_sums_only_what_adds(con: duckdb.DuckDBPyConnection) -> None:
 def test_never_sums_a_percent_pp_multiple_rank_or_score(con: duckdb.DuckDBPyConnection) -> None:
     bad = con.execute("""
         select metric, kind, unit from v_metric_summary
-        where sum_value is not null and (kind in ('percent', 'rank') or unit in ('%', 'pp', 'x', '分'))
+        where sum_value is not null and (kind in ('percent', 'rank') or unit in ('%', '‰', 'pp', 'x', '分'))
     """).fetchall()
     assert bad == []
     assert {key[2] for key, row in summary(con).items() if row[4]}.isdisjoint(NEVER)

@@ -1,6 +1,6 @@
 -- year x metric x kind x unit (the standard unit: 元, %, 个 ...): how many departments report it
 -- and its spread. A sum only where adding means something: amounts, counts, quantities and changes
--- in money or counts. Never a level in %, a change in % or percentage points (pp), a multiple (x),
+-- in money or counts. Never a level in % or ‰, a change in %, ‰ or percentage points (pp), a multiple (x),
 -- a rank, a score (分), a per-head or average figure, or a figure without a unit.
 -- Exact and approximate figures (约, 多, 以上, 不到 ..., or a range 3至5亿元) are counted apart;
 -- the sum and the spread are of the exact figures only: an estimate is never added as if exact.
@@ -23,7 +23,7 @@ classified as (
         *,
         kind in ('amount', 'count', 'quantity', 'change')
         and unit_std is not null
-        and unit_std not in ('%', 'pp', 'x', '分')
+        and unit_std not in ('%', '‰', 'pp', 'x', '分')
         and not regexp_matches(metric, '^(人均|生均|户均|亩均|每|平均|均)') as additive
     from metrics
 ),
