@@ -153,7 +153,9 @@ def commands_markdown() -> str:
         "stderr, Chinese first ([errors.md](errors.md)); `--debug` before the command shows tracebacks.",
         "",
     ]
-    context = click.Context(cli, info_name="jixiao", terminal_width=100, max_content_width=100)
+    # the group's own context settings (-h), as when jixiao runs: click caches the help option
+    context = click.Context(cli, info_name="jixiao", terminal_width=100, max_content_width=100,
+                            **cli.context_settings)
     out += ["## `jixiao`", "", "```text", cli.get_help(context).rstrip(), "```", ""]
     for name in cli.list_commands(context):
         command = cli.get_command(context, name)
