@@ -157,3 +157,17 @@ def test_free_text_fields_are_searched_too(con: duckdb.DuckDBPyConnection) -> No
     assert hits and all(h.task_no is None for h in hits)
     assert {h.part for h in hits} <= {"institutional_measures", "management_rules", "other_rules", "work_measures"}
     assert "【国有资产管理制度】" in hits[0].marked()
+
+
+def test_no_personal_value_reaches_the_index() -> None:
+    from pipeline.search.index import rows_to_search_rows
+    from pipeline.warehouse.load import reading_to_rows
+
+    reading = department_reading(A)
+    contact = reading["fields"]["contact_person"]["value"]
+    phone = reading["fields"]["contact_phone"]["value"]
+    reading["tasks"][0]["outcome"] += f"（联系人{contact}，电话{phone}）"
+    index = rows_to_search_rows(reading_to_rows(reading, "s"))
+    text = " ".join(p["text"] for p in index["search_passages"]) + " ".join(w["word"] for w in index["search_words"])
+    assert contact and phone and contact not in text and phone not in text
+    assert "（联系人" in text  # the passage is kept, the values blotted out

@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 
 from pipeline.figures.lexicon import lexicon
+from pipeline.privacy import CONTACT_KEYS, mask_personal
 
 Row = dict[str, Any]
 
@@ -80,14 +81,20 @@ def rows_to_search_rows(rows: dict[str, list[Row]], segmented: Segmented | None 
     one writer does not spend its time in jieba; any other text is cut here.
     """
     found, segmented = [], segmented or {}
+    # a contact's name or phone quoted in free text is blotted out here too, as in `documents`
+    contacts = [value for row in rows.get("contacts", []) for key, value in row.items() if key in CONTACT_KEYS]
+
+    def masked(text: str | None) -> str | None:
+        return mask_personal(text, contacts) if text and contacts else text
+
     for task in rows.get("tasks", []):
         for part in ("goal", "outcome"):
-            found.append(_passage(task["submission_id"], part, task["task_no"], task[part],
+            found.append(_passage(task["submission_id"], part, task["task_no"], masked(task[part]),
                                   task[f"{part}_span_start"], task[f"{part}_span_end"], segmented))
     for field in rows.get("fields", []):
         if field["key"] in FREE_TEXT_KEYS:
             text = field.get("text") or field.get("value_text")
-            found.append(_passage(field["submission_id"], field["key"], None, text,
+            found.append(_passage(field["submission_id"], field["key"], None, masked(text),
                                   field["span_start"] if field.get("text") else None,
                                   field["span_end"] if field.get("text") else None, segmented))
     passages = [p for p in found if p is not None]
@@ -135,6 +142,12 @@ def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[
     return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 
+def _has_contacts(con: duckdb.DuckDBPyConnection) -> bool:
+    # the contacts may live in a file of their own, beside the warehouse
+    row = con.execute("select count(*) from information_schema.tables where table_name = 'contacts'").fetchone()
+    return bool(row and row[0])
+
+
 def index_loaded(con: duckdb.DuckDBPyConnection, insert: Any) -> int:
     """Index every submission already in the warehouse that has no passages yet; how many.
 
@@ -149,6 +162,8 @@ def index_loaded(con: duckdb.DuckDBPyConnection, insert: Any) -> int:
             "tasks": _fetch(con, "select * from tasks where submission_id = ?", [submission_id]),
             "fields": _fetch(con, "select submission_id, key, text, value_text, span_start, span_end "
                                   "from fields where submission_id = ?", [submission_id]),
+            "contacts": _fetch(con, "select * from contacts where submission_id = ?", [submission_id])
+            if _has_contacts(con) else [],
         }
         for table, table_rows in rows_to_search_rows(rows).items():
             insert(table, table_rows)
