@@ -33,3 +33,24 @@ def test_readme_points_to_the_reference_and_no_contract_file_outside_the_repo() 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "docs/reference/" in readme
     assert "contract/" not in readme
+
+
+def test_readme_commands_name_real_commands_and_files() -> None:
+    # the commands themselves were run on a clean clone; this keeps them from drifting
+    import glob
+    import shlex
+
+    from pipeline.cli import COMMANDS
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Using it", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    lines = [line.split("  #")[0].strip() for line in block.splitlines() if line.strip()]
+    assert lines and all(line.startswith(".venv/bin/jixiao ") for line in lines)
+    for line in lines:
+        words = shlex.split(line.split(" > ")[0])
+        assert words[1] in COMMANDS or words[1] == "--help", line
+        for word in words[2:]:
+            if word.startswith("data/"):
+                assert glob.glob(str(REPO / word)), f"{word} does not exist on a fresh clone"
+    cron = next(line for line in readme.splitlines() if line.startswith("30 1 * * *"))
+    assert "mkdir -p data/warehouse/logs &&" in cron and cron.index("mkdir") < cron.index(">> data/warehouse/logs")
