@@ -17,6 +17,7 @@ import duckdb
 
 from pipeline.figures.lexicon import lexicon
 from pipeline.privacy import CONTACT_KEYS, mask_personal
+from pipeline.warehouse.schema import has_table
 
 Row = dict[str, Any]
 
@@ -142,12 +143,6 @@ def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[
     return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 
-def _has_contacts(con: duckdb.DuckDBPyConnection) -> bool:
-    # the contacts may live in a file of their own, beside the warehouse
-    row = con.execute("select count(*) from information_schema.tables where table_name = 'contacts'").fetchone()
-    return bool(row and row[0])
-
-
 def index_loaded(con: duckdb.DuckDBPyConnection, insert: Any) -> int:
     """Index every submission already in the warehouse that has no passages yet; how many.
 
@@ -163,7 +158,7 @@ def index_loaded(con: duckdb.DuckDBPyConnection, insert: Any) -> int:
             "fields": _fetch(con, "select submission_id, key, text, value_text, span_start, span_end "
                                   "from fields where submission_id = ?", [submission_id]),
             "contacts": _fetch(con, "select * from contacts where submission_id = ?", [submission_id])
-            if _has_contacts(con) else [],
+            if has_table(con, "contacts") else [],  # they may live in a file of their own
         }
         for table, table_rows in rows_to_search_rows(rows).items():
             insert(table, table_rows)

@@ -108,7 +108,7 @@ def open_for_write(path: Path) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     try:
-        indexed = _has_table(con, "search_passages")
+        indexed = has_table(con, "search_passages")
         migrate(con, db_label=f"the warehouse {path}")
         create_views(con)
         _after_migrate(con, indexed)
@@ -118,7 +118,8 @@ def open_for_write(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the database has a table (or view) of that name."""
     row = con.execute("select count(*) from information_schema.tables where table_name = ?", [name]).fetchone()
     return bool(row and row[0])
 
