@@ -33,6 +33,7 @@ from pipeline.engines import (
 )
 from pipeline.engines.stage import staging_path
 from pipeline.extract import DEFAULT_MAX_BYTES, extract_file, sha256_file
+from pipeline.search.index import Segmenting
 from pipeline.warehouse import schema
 from pipeline.warehouse.errors import ChecksFailed, SourceDirNotFound
 from pipeline.warehouse.load import Loader
@@ -189,7 +190,9 @@ def ingest(
                      report.run_id, source_dir, db, __version__, engine,
                      f" at {address}" if address else "",
                      "one per core" if workers is None else workers, timeout)
-            reader = open_engine(engine, ReadSettings(extractor, timeout, max_bytes), workers=workers,
+            # readers cut the search words, the one writer does not
+            settings = ReadSettings(Segmenting(extractor), timeout, max_bytes)
+            reader = open_engine(engine, settings, workers=workers,
                                  address=address, staging=staging_path(db), run_id=report.run_id)
             _run(report, log, reader, retry_rejected=retry_rejected, on_progress=on_progress)
     except Exception as exc:

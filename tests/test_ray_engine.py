@@ -39,7 +39,7 @@ COMPARED = {
     "submissions": "submission_id, sha256, source_path, format, pages, unit_name, year, form_code, "
                    "version, is_latest, schema",
     "fields": "*", "contacts": "*", "tasks": "*", "facts": "*", "documents": "*", "checks": "*",
-    "warnings": "*",
+    "warnings": "*", "search_passages": "*", "search_words": "*",
     "rejects": "source_path, sha256, error_code, message, jixiao_version",
 }
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from extractors.errors import ERROR_CODES, InternalError, JixiaoError
+from extractors.errors import ERROR_CODES, InternalError, JixiaoError, bilingual
 
 Extractor = Callable[..., dict[str, Any]]
 ENGINES = ("local", "ray")
@@ -37,6 +37,10 @@ class Reject:
     sha256: str | None
     error_code: str
     message: str
+
+    def __post_init__(self) -> None:
+        # every reject reads Chinese first, however it was made (extractors.errors.bilingual)
+        object.__setattr__(self, "message", bilingual(self.error_code, self.message))
 
 
 Outcome = dict[str, Any] | Reject
