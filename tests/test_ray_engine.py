@@ -131,8 +131,9 @@ def test_a_hung_reader_on_ray_is_a_timeout_and_a_crashed_one_an_internal_error(
     assert time.monotonic() - started < 60  # the hung reader was not waited for (it sleeps an hour)
     assert sorted((r.path, r.error_code) for r in report.rejects) == sorted((str(p), c) for p, c in bad.items())
     messages = {Path(r.path).name: r.message for r in report.rejects}
-    assert messages["hang.txt"] == messages["deaf.txt"] == "reading took longer than the 4 s limit per file"
-    assert messages["crash.txt"].startswith("the reader crashed on this file")
+    assert messages["hang.txt"] == messages["deaf.txt"]
+    assert messages["hang.txt"].endswith(" reading took longer than the 4 s limit per file")
+    assert "the reader crashed on this file" in messages["crash.txt"]
     assert report.new == len(good)
     with duckdb.connect(str(db), read_only=True) as con:
         assert sorted(r[0] for r in con.execute("select source_path from submissions").fetchall()) == sorted(

@@ -117,7 +117,7 @@ def _check_reachable(address: str, seconds: float = 10.0) -> None:
         socket.create_connection((host, int(port)), timeout=seconds).close()
     except OSError as exc:
         raise EngineUnavailable(
-            f"无法连接 Ray 集群 {address}。Nothing answers at the Ray cluster address {address} "
+            f"nothing answers at the Ray cluster address {address} "
             f"({exc.strerror or exc}); start it with `ray start --head` or check --address"
         ) from None
 
@@ -127,7 +127,7 @@ def _require_extra() -> None:
     missing = [name for name in ("ray", "pyarrow") if importlib.util.find_spec(name) is None]
     if missing:
         raise EngineUnavailable(
-            f"未安装 {'、'.join(missing)}，无法使用 --engine ray。{' and '.join(missing)} not installed: "
+            f"{' and '.join(missing)} not installed: "
             "pip install 'jixiao[ray]', or read with --engine local"
         )
 
@@ -171,7 +171,7 @@ class RayEngine(ReadingEngine):
             except (ConnectionError, RuntimeError, ValueError) as exc:
                 where = f"the Ray cluster at {self._address}" if self._address else "a local Ray cluster"
                 raise EngineUnavailable(
-                    f"无法连接 Ray 集群。Could not start or join {where}: {exc}"
+                    f"could not start or join {where}: {exc}"
                 ) from None
             self._owned = True
         self._ray = ray
@@ -182,7 +182,7 @@ class RayEngine(ReadingEngine):
             ray.get([warm.remote() for _ in range(self._slots)], timeout=WORKER_START_SECONDS)
         except Exception as exc:
             raise ReaderStartFailed(
-                f"Ray 的读取进程无法启动。The Ray workers cannot start ({type(exc).__name__}: {exc}); "
+                f"the Ray workers cannot start ({type(exc).__name__}: {exc}); "
                 "is jixiao installed on every node?"
             ) from None
 

@@ -66,3 +66,4 @@ class EngineUnavailable(WarehouseError):
     """The engine asked for cannot read: Ray is not installed, or its cluster cannot be reached."""
 
     error_code = "engine_unavailable"
+    sentence_zh = "无法使用 Ray 引擎：未安装 ray 扩展，或连接不到 Ray 集群。"
