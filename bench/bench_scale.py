@@ -105,13 +105,20 @@ def generate_warehouse(db: Path, old: list[tuple[Path, str, str]]) -> None:
                 "values (?, now(), now(), 'completed', 'generated', 'bench')", [run_id])
     Loader(con).load_reading(extract_file(EXAMPLE, sha256=sha), sha256=sha, source_path=str(EXAMPLE),
                              run_id=run_id)
+    # every table of a submission's rows: by submission_id, or by passage_id (submission_id:part)
     tables = [t for (t,) in con.execute(
-        "select distinct table_name from information_schema.columns where column_name = 'submission_id' "
-        "and table_name <> 'submissions' and table_schema = 'main' and table_name in "
-        "(select table_name from information_schema.tables where table_type = 'BASE TABLE')").fetchall()]
+        "select distinct table_name from information_schema.columns where column_name in "
+        "('submission_id', 'passage_id') and table_name <> 'submissions' and table_schema = 'main' and "
+        "table_name in (select table_name from information_schema.tables where table_type = 'BASE TABLE') "
+        "order by 1").fetchall()]
     columns = {t: [c for (c,) in con.execute(
         "select column_name from information_schema.columns where table_name = ? order by ordinal_position",
         [t]).fetchall()] for t in [*tables, "submissions"]}
+
+    def of_template(table: str, alias: str) -> str:
+        if "submission_id" in columns[table]:
+            return f"{alias}.submission_id = ?"
+        return f"starts_with({alias}.passage_id, ? || ':')"
 
     def select_list(table: str) -> str:
         replaced = {
@@ -120,6 +127,7 @@ def generate_warehouse(db: Path, old: list[tuple[Path, str, str]]) -> None:
             # a text of its own per submission (as big as a real one), every span still inside it
             "text": "t.text || chr(10) || g.unit" if table == "documents" else "t.text",
             "value_text": "case when t.key = 'unit_name' then g.unit else t.value_text end",
+            "passage_id": "g.sid || substr(t.passage_id, 17)",
         }
         return ", ".join(f'{replaced.get(c, "t." + c)} as "{c}"' for c in columns[table])
 
@@ -131,13 +139,13 @@ def generate_warehouse(db: Path, old: list[tuple[Path, str, str]]) -> None:
         con.execute("begin transaction")
         for table in [*tables, "submissions"]:
             con.execute(f'insert into {table} ({", ".join(chr(34) + c + chr(34) for c in columns[table])}) '
-                        f"select {select_list(table)} from {table} t, gen g where t.submission_id = ?",
+                        f"select {select_list(table)} from {table} t, gen g where {of_template(table, 't')}",
                         [template])
         con.execute("commit")
         con.unregister("gen")
     # the template itself is not one of the folder's files: drop it, so every row is an old file's
     for table in [*tables, "submissions"]:
-        con.execute(f"delete from {table} where submission_id = ?", [template])
+        con.execute(f"delete from {table} where {of_template(table, table)}", [template])
     con.execute("checkpoint")
     con.close()
 
