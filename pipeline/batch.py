@@ -27,7 +27,7 @@ from typing import Any
 
 from extractors.errors import ERROR_CODES, InternalError, JixiaoError
 from pipeline import __version__
-from pipeline.extract import DEFAULT_MAX_BYTES, extract_file, sha256_file
+from pipeline.extract import DEFAULT_MAX_BYTES, ReadingKey, extract_file, reading_key, sha256_file
 from pipeline.warehouse import schema
 from pipeline.warehouse.errors import ChecksFailed, ReaderStartFailed, SourceDirNotFound
 from pipeline.warehouse.load import Loader
@@ -40,6 +40,7 @@ from pipeline.warehouse.publish import (
     publish_working_copy,
     working_path,
 )
+from pipeline.warehouse.rejects import Refusal, earlier_refusals, nights_refused, record_rejects
 
 Extractor = Callable[..., dict[str, Any]]
 ProgressCallback = Callable[[int, int, str], None]
@@ -87,8 +88,9 @@ class RunReport:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
-    known_rejects: int = 0
+    known_rejects: int = 0  # of the rejects, those refused on an earlier night and unchanged
     rejects: list[Reject] = field(default_factory=list)
+    nights: dict[str, int] = field(default_factory=dict)  # per rejected path: nights refused so far
     log_path: Path | None = None
     seconds: float = 0.0
 
@@ -364,15 +366,10 @@ def _run(
             "insert into runs (run_id, started_at, status, source_dir, jixiao_version) values (?, ?, 'running', ?, ?)",
             [report.run_id, report.started_at, str(report.source_dir), __version__],
         )
-        loaded = {row[0] for row in con.execute("select sha256 from submissions").fetchall()}
-        # Bytes this reader refused before are refused again: skip them until they change.
-        # A timeout or a crash may be the machine's fault, not the file's: those are retried.
-        refused = set() if retry_rejected else {
-            row[0] for row in con.execute(
-                "select distinct sha256 from rejects where sha256 is not null and jixiao_version = ? "
-                "and error_code not in ('timeout', 'internal_error')", [__version__]
-            ).fetchall()
-        }
+        loaded = {reading_key(Path(path), sha256)
+                  for path, sha256 in con.execute("select source_path, sha256 from submissions").fetchall()}
+        # What this reader refused before is refused again, with the same reason, until it changes.
+        refused = {} if retry_rejected else earlier_refusals(con, __version__)
         # The warehouse's own files, should it live inside the folder, are not submissions.
         own = [db, working_path(db), lock_path(db), failed_path(db), db.parent / "logs"]
         own += [p.with_name(p.name + ".wal") for p in own[:3]]
@@ -387,6 +384,7 @@ def _run(
             [report.finished_at, report.status, report.seen, report.new, report.changed,
              report.unchanged, len(report.rejects), report.run_id],
         )
+        report.nights = nights_refused(con)
         failures = schema.run_checks(con)
     finally:
         con.close()
@@ -403,35 +401,40 @@ def _run(
 
 
 def _plan(
-    report: RunReport, log: logging.Logger, paths: list[Path], loaded: set[str], refused: set[str]
-) -> tuple[list[FileJob], dict[str, list[Path]]]:
-    """Hash every file; keep those whose bytes are neither loaded nor refused before.
+    report: RunReport, log: logging.Logger, paths: list[Path], loaded: set[ReadingKey],
+    refused: dict[ReadingKey, Refusal],
+) -> tuple[list[FileJob], dict[ReadingKey, list[Path]]]:
+    """Hash every file; keep those whose reading key is neither loaded nor refused before.
 
-    Returns the files to read and, by sha256, the other paths holding the same bytes: those
-    are read once and share the outcome of the first.
+    A file refused before and unchanged is a reject of this run too, with the reason it got
+    then. Returns the files to read and, by reading key, the other paths holding the same
+    bytes under the same extension: those are read once and share the outcome of the first.
     """
     jobs: list[FileJob] = []
-    copies: dict[str, list[Path]] = {}
+    copies: dict[ReadingKey, list[Path]] = {}
     for path in paths:
         report.seen += 1
+        path = path.resolve()
         try:
             sha256 = sha256_file(path)
         except OSError as exc:
             report.rejects.append(Reject(str(path), None, "internal_error", f"could not read the file: {exc.strerror}"))
             continue
-        if sha256 in loaded:
+        key = reading_key(path, sha256)
+        if key in loaded:
             report.unchanged += 1  # the same bytes are one submission, whatever the path
-        elif sha256 in copies:
-            copies[sha256].append(path.resolve())
-        elif sha256 in refused:
-            report.unchanged += 1
+        elif key in copies:
+            copies[key].append(path)
+        elif key in refused:
             report.known_rejects += 1
+            report.rejects.append(Reject(str(path), sha256, refused[key].error_code, refused[key].message))
             log.info("refused before, not read again: %s (%s)", path, sha256[:12])
         else:
-            copies[sha256] = []
-            jobs.append(FileJob(path.resolve(), sha256))
-    log.info("%d files seen, %d to read, %d unchanged", report.seen, len(jobs), report.unchanged)
-    return jobs, {sha: paths for sha, paths in copies.items() if paths}
+            copies[key] = []
+            jobs.append(FileJob(path, sha256))
+    log.info("%d files seen, %d to read, %d unchanged, %d refused before", report.seen, len(jobs),
+             report.unchanged, report.known_rejects)
+    return jobs, {key: paths for key, paths in copies.items() if paths}
 
 
 def in_job_order(jobs: list[FileJob], outcomes: Iterable[tuple[FileJob, Outcome]]) -> Iterator[tuple[FileJob, Outcome]]:
@@ -452,7 +455,7 @@ def in_job_order(jobs: list[FileJob], outcomes: Iterable[tuple[FileJob, Outcome]
 
 
 def _load(
-    report: RunReport, log: logging.Logger, con: Any, jobs: list[FileJob], copies: dict[str, list[Path]],
+    report: RunReport, log: logging.Logger, con: Any, jobs: list[FileJob], copies: dict[ReadingKey, list[Path]],
     *, workers: int | None,
     timeout: float, extractor: Extractor, max_bytes: int, on_progress: ProgressCallback | None,
 ) -> None:
@@ -463,9 +466,10 @@ def _load(
     outcomes = pool.map(jobs) if pool else read_in_process(jobs, extractor, max_bytes)
     try:
         for done, (job, outcome) in enumerate(in_job_order(jobs, outcomes), 1):
+            same = copies.get(reading_key(job.path, job.sha256), [])
             if not isinstance(outcome, Reject):
                 try:
-                    result = loader.load_reading(outcome, sha256=job.sha256, source_path=str(job.path),
+                    result = loader.load_reading(outcome, sha256=_read_sha256(outcome, job), source_path=str(job.path),
                                                  run_id=report.run_id)
                 except Exception as exc:  # one unloadable reading must not stop the night
                     outcome = Reject(str(job.path), job.sha256, "internal_error",
@@ -476,19 +480,23 @@ def _load(
                              result.submission_id, result.version)
             if isinstance(outcome, Reject):
                 # Every path of refused bytes gets its own reject: each is a file a clerk must fix.
-                for path in [job.path, *copies.get(job.sha256, [])]:
+                for path in [job.path, *same]:
                     reject = Reject(str(path), job.sha256, outcome.error_code, outcome.message)
                     report.rejects.append(reject)
                     log.warning("rejected %s (%s): %s: %s", path, job.sha256[:12], reject.error_code, reject.message)
             else:
-                report.unchanged += len(copies.get(job.sha256, []))
+                report.unchanged += len(same)
             if on_progress:
                 on_progress(done, len(jobs), str(job.path))
     finally:
         if pool:
             pool.close()
-    if report.rejects:
-        con.executemany(
-            "insert into rejects (run_id, source_path, sha256, error_code, message, jixiao_version) values (?, ?, ?, ?, ?, ?)",
-            [[report.run_id, r.path, r.sha256, r.error_code, r.message, __version__] for r in report.rejects],
-        )
+    record_rejects(con, report.run_id, __version__,
+                   [(r.path, r.sha256, r.error_code, r.message) for r in report.rejects])
+
+
+def _read_sha256(reading: dict[str, Any], job: FileJob) -> str:
+    """The sha256 of the bytes the reading was made from (a file rewritten since the scan has new ones)."""
+    source = reading.get("source")
+    digest = source.get("sha256") if isinstance(source, dict) else None
+    return digest if isinstance(digest, str) and digest else job.sha256

@@ -27,18 +27,24 @@ def report_lines(report: RunReport) -> list[str]:
     ]
     if report.known_rejects:
         lines.append(
-            f"  (of the unchanged, {report.known_rejects} refused in an earlier run; "
-            "--retry-rejected reads them again)"
+            f"  (of the rejected, {report.known_rejects} refused on an earlier night and unchanged, "
+            "not read again; --retry-rejected reads them again)"
         )
     if report.rejects:
         by_code = Counter(r.error_code for r in report.rejects)
         lines.append("  rejected by reason: " + ", ".join(f"{code} {n}" for code, n in by_code.most_common()))
+        lines.append("  still broken (v_open_rejects):")
         for reject in report.rejects[:REJECTS_SHOWN]:
-            lines.append(f"    {reject.path}: {reject.error_code}: {reject.message}")
+            lines.append(f"    {reject.path}: {reject.error_code}: {reject.message}{_nights(report, reject.path)}")
         if len(report.rejects) > REJECTS_SHOWN:
             lines.append(f"    … and {len(report.rejects) - REJECTS_SHOWN} more, listed in the log")
     lines.append(f"  log: {report.log_path}")
     return lines
+
+
+def _nights(report: RunReport, path: str) -> str:
+    nights = report.nights.get(path, 1)
+    return f" (拒收 {nights} 晚 refused {nights} nights)" if nights > 1 else " (new tonight)"
 
 
 class _Progress:
