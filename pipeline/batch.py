@@ -29,15 +29,25 @@ from extractors.errors import ERROR_CODES, InternalError, JixiaoError
 from pipeline import __version__
 from pipeline.extract import DEFAULT_MAX_BYTES, ReadingKey, extract_file, reading_key, sha256_file
 from pipeline.warehouse import schema
-from pipeline.warehouse.errors import ChecksFailed, ReaderStartFailed, SourceDirNotFound
+from pipeline.warehouse.contacts import contacts_path, contacts_working_path, take_contacts_to_move
+from pipeline.warehouse.errors import (
+    ChecksFailed,
+    IngestAlreadyRunning,
+    ReaderStartFailed,
+    SourceDirNotFound,
+)
+from pipeline.warehouse.faults import run_failure
 from pipeline.warehouse.load import Loader
+from pipeline.warehouse.night import open_working_copy, publish_with_contacts
 from pipeline.warehouse.publish import (
+    discard_working_copies,
     failed_path,
+    heal_interrupted_publish,
     ingest_lock,
     keep_failed_copy,
     lock_path,
     prepare_working_copy,
-    publish_working_copy,
+    publishing_path,
     working_path,
 )
 from pipeline.warehouse.rejects import Refusal, earlier_refusals, nights_refused, record_rejects
@@ -46,6 +56,8 @@ Extractor = Callable[..., dict[str, Any]]
 ProgressCallback = Callable[[int, int, str], None]
 
 DEFAULT_TIMEOUT = 60.0
+# Seconds a new reader process may take to start before its first file's time begins.
+READER_START_GRACE = 60.0
 # A worker is replaced after this many files, so a slow leak in a reader cannot grow all night.
 MAX_FILES_PER_WORKER = 500
 # Editors' lock and temp files, OS litter: never submissions.
@@ -227,7 +239,9 @@ class ReaderPool:
             for worker in self._workers:
                 if worker.index is None and pending:
                     worker.index = pending.popleft()
-                    worker.deadline = time.monotonic() + self._timeout
+                    # a reader still starting (imports, on a loaded machine) gets its start-up time on top
+                    start = 0.0 if worker.ready else READER_START_GRACE
+                    worker.deadline = time.monotonic() + self._timeout + start
                     job = jobs[worker.index]
                     # A worker that died idle shows up below as a crash on this job.
                     with contextlib.suppress(OSError):
@@ -248,7 +262,10 @@ class ReaderPool:
         try:
             while outcome is None and worker.conn.poll():
                 _, outcome = worker.conn.recv()
-                worker.ready = True  # the first message is ("ready", None)
+                if not worker.ready:  # the first message is ("ready", None)
+                    worker.ready = True
+                    # the file's time starts now, not while a loaded machine was starting the reader
+                    worker.deadline = time.monotonic() + self._timeout
         except (EOFError, OSError):
             pass  # the worker died mid-message: treated as a crash below
         if outcome is not None:
@@ -299,10 +316,17 @@ def _run_logger(log_path: Path) -> logging.Logger:
     logger = logging.getLogger(f"jixiao.ingest.{log_path.stem}")
     logger.setLevel(logging.INFO)
     logger.propagate = False
-    handler = logging.FileHandler(log_path, encoding="utf-8")
+    handler = _QuietFileHandler(log_path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     logger.addHandler(handler)
     return logger
+
+
+class _QuietFileHandler(logging.FileHandler):
+    """A run log that fails silently: a full disk must end the run in one sentence, not tracebacks."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        pass
 
 
 def _close_logger(logger: logging.Logger) -> None:
@@ -346,7 +370,12 @@ def ingest(
                  max_bytes=max_bytes, retry_rejected=retry_rejected, on_progress=on_progress)
     except Exception as exc:
         report.status = "failed"
-        log.error("run %s failed: %s", report.run_id, getattr(exc, "message", exc))
+        failure = run_failure(exc, db)
+        log.error("run %s failed: %s", report.run_id, getattr(failure, "message", failure))
+        if not isinstance(exc, IngestAlreadyRunning):  # another run's copies are not ours to remove
+            discard_working_copies(db)
+        if failure is not exc:
+            raise failure from exc
         raise
     finally:
         report.seconds = time.monotonic() - clock
@@ -359,9 +388,13 @@ def _run(
     extractor: Extractor, max_bytes: int, retry_rejected: bool, on_progress: ProgressCallback | None,
 ) -> None:
     db = report.db
+    healed = heal_interrupted_publish(db)
+    if healed is not None:
+        log.warning("finished publishing night %s, which a crash interrupted between its two files", healed)
     work = prepare_working_copy(db)
-    con = schema.open_for_write(work)
+    con = open_working_copy(db, work)
     try:
+        moved = take_contacts_to_move(con)  # an old warehouse's own contacts, leaving it tonight
         con.execute(
             "insert into runs (run_id, started_at, status, source_dir, jixiao_version) values (?, ?, 'running', ?, ?)",
             [report.run_id, report.started_at, str(report.source_dir), __version__],
@@ -371,11 +404,12 @@ def _run(
         # What this reader refused before is refused again, with the same reason, until it changes.
         refused = {} if retry_rejected else earlier_refusals(con, __version__)
         # The warehouse's own files, should it live inside the folder, are not submissions.
-        own = [db, working_path(db), lock_path(db), failed_path(db), db.parent / "logs"]
-        own += [p.with_name(p.name + ".wal") for p in own[:3]]
+        own = [db, working_path(db), contacts_path(db), contacts_working_path(db), lock_path(db),
+               failed_path(db), publishing_path(db), db.parent / "logs"]
+        own += [p.with_name(p.name + ".wal") for p in own[:4]]
         jobs, copies = _plan(report, log, scan_dir(report.source_dir, exclude=own), loaded, refused)
-        _load(report, log, con, jobs, copies, workers=workers, timeout=timeout, extractor=extractor,
-              max_bytes=max_bytes, on_progress=on_progress)
+        contacts = _load(report, log, con, jobs, copies, workers=workers, timeout=timeout, extractor=extractor,
+                         max_bytes=max_bytes, on_progress=on_progress)
         report.finished_at = datetime.now()
         report.status = "completed"
         con.execute(
@@ -395,7 +429,7 @@ def _run(
             f"data checks failed: {listed}; nothing was published, the failed load is kept at {kept}",
             failures,
         )
-    publish_working_copy(db)
+    publish_with_contacts(db, report.run_id, [*moved, *contacts], compact=bool(moved))
     log.info("published %s: %d new, %d changed, %d unchanged, %d rejected",
              db, report.new, report.changed, report.unchanged, len(report.rejects))
 
@@ -458,8 +492,11 @@ def _load(
     report: RunReport, log: logging.Logger, con: Any, jobs: list[FileJob], copies: dict[ReadingKey, list[Path]],
     *, workers: int | None,
     timeout: float, extractor: Extractor, max_bytes: int, on_progress: ProgressCallback | None,
-) -> None:
-    """Read the jobs and load each reading in its own transaction; refusals become rejects."""
+) -> list[tuple[Any, ...]]:
+    """Read the jobs and load each reading in its own transaction; refusals become rejects.
+
+    Returns the night's contacts rows, for the publish step to write into the contacts file.
+    """
     loader = Loader(con)
     count = min(workers if workers is not None else (os.cpu_count() or 1), len(jobs))
     pool = ReaderPool(count, extractor, timeout, max_bytes) if count > 0 else None
@@ -493,6 +530,7 @@ def _load(
             pool.close()
     record_rejects(con, report.run_id, __version__,
                    [(r.path, r.sha256, r.error_code, r.message) for r in report.rejects])
+    return loader.contacts
 
 
 def _read_sha256(reading: dict[str, Any], job: FileJob) -> str:

@@ -25,7 +25,7 @@ from extractors._typing import BBox, Span
 from extractors.errors import JixiaoError
 from pipeline.extract import sha256_file
 from pipeline.fields import FIELDS_BY_KEY
-from pipeline.privacy import mask_personal, mask_text, personal_ranges
+from pipeline.privacy import mask_text, masked_ranges
 
 FileState = Literal["matches", "changed", "missing"]
 ItemKind = Literal["fact", "field"]
@@ -232,17 +232,11 @@ def document_text(con: duckdb.DuckDBPyConnection, submission_id: str) -> str:
 
 
 def masked_document(con: duckdb.DuckDBPyConnection, submission_id: str) -> str:
-    """The document text with the contact person, phone and email blotted out (same offsets)."""
-    return mask_personal(document_text(con, submission_id), personal_values(con, submission_id))
+    """The document text with the contact person, phone and email blotted out (same offsets).
 
-
-def personal_values(con: duckdb.DuckDBPyConnection, submission_id: str) -> list[str | None]:
-    """The contact person, phone and email of a submission: read only to blot them out of what is shown."""
-    row = con.execute(
-        "select contact_person, contact_phone, contact_email from contacts where submission_id = ?",
-        [submission_id],
-    ).fetchone()
-    return list(row) if row else []
+    The loader stored it so; a trace never needs the contacts file, which stays the operator's.
+    """
+    return document_text(con, submission_id)
 
 
 def _fact_context(document: str, sentence: str | None, span: Span) -> tuple[int, int]:
@@ -281,7 +275,7 @@ class _Context:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, submission_id: str) -> None:
         self.text = document_text(con, submission_id)
-        self.personal = personal_ranges(self.text, personal_values(con, submission_id))
+        self.personal = masked_ranges(self.text)
         self.goals: dict[int, str | None] = dict(con.execute(
             "select task_no, any_value(goal) from tasks where submission_id = ? group by task_no",
             [submission_id]).fetchall())
@@ -366,7 +360,7 @@ def _trace_field(con: duckdb.DuckDBPyConnection, submission_id: str, key: str) -
     if spec is None:
         raise UnknownId(f"{key!r} is not a field of the form; the keys are listed in contract/FIELDS.md")
     if spec.personal:
-        raise PersonalField(f"{key} is personal data, kept apart in the contacts table; a trace never shows it")
+        raise PersonalField(f"{key} is personal data, kept apart in the contacts file; a trace never shows it")
     if not _has_submission(con, submission_id):
         raise UnknownId(f"there is no submission {submission_id!r} in the warehouse; take one from submissions")
     rows = _rows(con, _FIELD_SQL.format(where="f.submission_id = ? and f.key = ?"), [submission_id, key])

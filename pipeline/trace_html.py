@@ -19,9 +19,9 @@ from typing import Any
 
 import duckdb
 
-from extractors._typing import BBox
+from extractors._typing import BBox, Span
 from extractors.document import Document
-from pipeline.privacy import MASK_CHAR, mask_personal, personal_ranges
+from pipeline.privacy import MASK_CHAR, mask_text, masked_ranges
 from pipeline.trace import (
     MARK_CLOSE,
     MARK_OPEN,
@@ -29,7 +29,6 @@ from pipeline.trace import (
     Trace,
     document_text,
     masked_document,
-    personal_values,
     submission_source,
     submission_traces,
 )
@@ -94,11 +93,11 @@ def page_image(
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def reread_pdf(source: SourceFile, stored_text: str, personal: Iterable[str | None]) -> Document | None:
+def reread_pdf(source: SourceFile, stored_text: str) -> Document | None:
     """The PDF read again, when it still matches and today's reader gives the text loaded.
 
     The stored text has the personal values blotted out; the new reading is compared
-    after the same masking.
+    after blotting out the same places.
 
     Only then do the stored spans mean the same characters, so its character boxes can place
     a field loaded without its box, and the personal data to paint over.
@@ -108,13 +107,13 @@ def reread_pdf(source: SourceFile, stored_text: str, personal: Iterable[str | No
     from pipeline.extract import read_document
 
     document = read_document(Path(source.path), sha256=source.sha256)
-    return document if mask_personal(document.text, personal) == stored_text else None
+    return document if mask_text(document.text, masked_ranges(stored_text)) == stored_text else None
 
 
-def personal_boxes(document: Document, values: Iterable[str | None]) -> dict[int, list[BBox]]:
-    """Per page, the box of every character of the contact person, phone and email."""
+def personal_boxes(document: Document, ranges: Iterable[Span]) -> dict[int, list[BBox]]:
+    """Per page, the box of every character of the contact person, phone and email (``ranges``)."""
     boxes: dict[int, list[BBox]] = {}
-    for start, end in personal_ranges(document.text, values):
+    for start, end in ranges:
         for box in (document.char_boxes or [])[start:end]:
             if box is not None:
                 boxes.setdefault(box.page, []).append(box.bbox)
@@ -259,7 +258,7 @@ def _facts_table(traces: list[Trace]) -> str:
 
 def _figures(
     source: SourceFile, pages: dict[int, list[PageBox]], reread: Document | None,
-    values: list[str | None], zoom: PageBox | None = None, note: str = "",
+    personal: list[Span], zoom: PageBox | None = None, note: str = "",
 ) -> str:
     """The PDF pages with their boxes, personal data painted over; nothing for other formats."""
     if source.format != "pdf":
@@ -270,7 +269,7 @@ def _figures(
     if reread is None:
         return ('<p class="warn">This jixiao reads the file differently from the one that loaded it, so the '
                 "personal data on its pages cannot be located to be painted over: the pages are not shown.</p>")
-    redact = personal_boxes(reread, values)
+    redact = personal_boxes(reread, personal)
     figures = [f'<p class="note">{escape(note)}</p>'] if note else []
     if zoom is not None:
         page_no = next(n for n, boxes in pages.items() if zoom in boxes)
@@ -345,7 +344,7 @@ window.addEventListener('hashchange',function(){show(decodeURIComponent(location
 
 PRIVACY = ("个人信息已隐去 Personal data withheld: the contact person, phone and email are replaced wherever "
            "they occur in the document text and painted over on the PDF pages; the warehouse keeps them only "
-           "in the contacts table.")
+           "in their own contacts file, which this page never reads.")
 
 
 def _page(title: str, header: str, body: str, focus_anchor: str, with_pages: bool) -> str:
@@ -363,8 +362,8 @@ def trace_to_html(con: duckdb.DuckDBPyConnection, trace: Trace) -> str:
     """The page for one traced fact or field: its submission's text with the figure focused."""
     stored = document_text(con, trace.submission_id)
     others = submission_traces(con, trace.submission_id)
-    personal = personal_values(con, trace.submission_id)
-    reread = reread_pdf(trace.source, stored, personal)
+    personal = masked_ranges(stored)
+    reread = reread_pdf(trace.source, stored)
     focus_bbox, note = trace.bbox, ""
     if trace.item == "field" and trace.bbox is None and trace.page is not None and trace.span is not None:
         # loaded before fields kept their box (schema 2): find it by reading the file again
@@ -390,8 +389,9 @@ def submission_to_html(con: duckdb.DuckDBPyConnection, submission_id: str) -> st
     traces = submission_traces(con, submission_id)
     source = traces[0].source if traces else submission_source(con, submission_id)
     first = traces[0] if traces else None
-    personal = personal_values(con, submission_id)
-    reread = reread_pdf(source, document_text(con, submission_id), personal)
+    stored = document_text(con, submission_id)
+    personal = masked_ranges(stored)
+    reread = reread_pdf(source, stored)
     figures = _figures(source, _boxes(traces, None, None), reread, personal)
     department = f"{first.unit_name} {first.year or ''}" if first else submission_id
     header = (f"<h1>证据包 Evidence pack · {escape(department)} "

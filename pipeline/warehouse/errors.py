@@ -53,3 +53,15 @@ class ChecksFailed(WarehouseError):
     def __init__(self, message: str, failures: dict[str, int]) -> None:
         super().__init__(message)
         self.failures = failures
+
+
+class WarehouseDamaged(WarehouseError):
+    """The published warehouse (or its contacts file) cannot be read: it is left as it is."""
+
+    error_code = "warehouse_damaged"
+
+
+class DiskFull(WarehouseError):
+    """The disk holding the warehouse filled up during the run: nothing was published."""
+
+    error_code = "disk_full"

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.warehouse.errors import WarehouseNotFound, WarehouseTooNew
+from pipeline.warehouse.publish import running_ingest
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 
@@ -123,6 +124,12 @@ def open_for_write(path: Path) -> duckdb.DuckDBPyConnection:
 def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     """Open a published warehouse for reading; it is never locked by a running ingest."""
     if not path.is_file():
+        running = running_ingest(path)
+        if running is not None:
+            raise WarehouseNotFound(
+                f"仓库 {path} 的第一晚尚在载入中，完成后即可查询。 / There is no warehouse at {path} yet: "
+                f"{running} is loading its first night; query again when it has finished"
+            )
         raise WarehouseNotFound(f"there is no warehouse at {path}; run `jixiao ingest` first or pass --db")
     return duckdb.connect(str(path), read_only=True)
 
