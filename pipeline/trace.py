@@ -13,9 +13,10 @@ the views, which show latest submissions) can still be traced; the columns read 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -120,12 +121,25 @@ class Trace:
     run_id: str
     ingested_at: datetime | None
     fact_no: int | None = None  # the fact's position in its submission
+    value_max: float | None = None  # a range's upper end (``value`` is its lower end)
+    approx: str | None = None  # about / over / under (FACTS.md), None when exact
 
-    def shown_value(self, number: Callable[[Any], str]) -> str:
-        """The value with its unit, and the standard value after it when the unit differs."""
-        shown = number(self.value) + (self.unit or "")
+    def shown_value(self) -> str:
+        """The value line: the figure as printed, what it was read as (qualifier, range), the standard value.
+
+        ``约100多亿元 → 100亿元以上 (= 10,000,000,000 元)``; numbers in plain decimals with
+        thousands separators, never in scientific notation; the same in the CLI and the page.
+        """
+        if isinstance(self.value, bool):
+            return "是 yes" if self.value else "否 no"
+        if not isinstance(self.value, int | float):
+            return "blank" if self.value is None else str(self.value)
+        read = qualified(self.value, self.value_max, self.unit or "", self.approx)
+        shown = read if self.text is None or _compact(self.text) == _compact(read) else f"{self.text} → {read}"
         if self.value_std is not None and self.unit_std and self.unit_std != self.unit:
-            shown += f" (= {number(self.value_std)} {self.unit_std})"
+            upper = _scaled(self.value_std, self.value, self.value_max)
+            std = plain_number(self.value_std) + (f"–{plain_number(upper)}" if upper is not None else "")
+            shown += f" (= {std} {self.unit_std})"
         return shown
 
     @property
@@ -149,6 +163,37 @@ class Trace:
                 f"the span {list(self.span or ())} of {self.id} slices {self.found!r}, not "
                 f"{self.text!r}: the warehouse's offsets are wrong"))
         return found
+
+
+# How a qualifier reads around a figure: 约 before, 以上 / 以下 after.
+_BEFORE = {"about": "约"}
+_AFTER = {"over": "以上", "under": "以下"}
+
+
+def plain_number(value: float | int | Decimal) -> str:
+    """A number as a plain decimal with thousands separators: 10,000,000,000 and 0.0025, never 1e+10."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    digits = (value if isinstance(value, Decimal) else Decimal(repr(value))).normalize()
+    text = f"{digits:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def qualified(value: float | int, value_max: float | int | None, unit: str, approx: str | None) -> str:
+    """The figure as read, in words: ``100亿元以上``, ``约12.5%``, ``3至5亿元``."""
+    figure = plain_number(value) + (f"至{plain_number(value_max)}" if value_max is not None else "") + unit
+    return _BEFORE.get(approx or "", "") + figure + _AFTER.get(approx or "", "")
+
+
+def _scaled(std: float, value: float | int, value_max: float | int | None) -> Decimal | None:
+    """A range's upper end in the standard unit: the same factor as its lower end, computed exactly."""
+    if value_max is None or not value:
+        return None
+    return Decimal(repr(std)) * Decimal(repr(value_max)) / Decimal(repr(value))
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split()).replace(",", "").replace("，", "")
 
 
 def source_problems(source: SourceFile) -> list[TraceError]:
@@ -206,7 +251,7 @@ _SUBMISSION_COLUMNS = ("unit_name", "year", "version", "source_path", "sha256", 
 _FACT_SQL = (
     "select "
     + ", ".join(f"s.{c}" if c in _SUBMISSION_COLUMNS else f"f.{c}" for c in FACT_COLUMNS)
-    + ", s.pages, s.is_latest, f.fact_no "
+    + ", s.pages, s.is_latest, f.fact_no, f.value_max, f.approx "
     "from facts as f join submissions as s on s.submission_id = f.submission_id "
     "where {where} order by f.submission_id, f.fact_no"
 )
@@ -305,6 +350,7 @@ def _fact_trace(row: dict[str, Any], ctx: _Context, sources: _SourceCache) -> Tr
         section=None, unit_name=row["unit_name"], year=row["year"], version=row["version"],
         is_latest=row["is_latest"], source=sources.source(row["source_path"], row["sha256"], row["format"], row["pages"]),
         run_id=row["run_id"], ingested_at=row["ingested_at"], fact_no=row["fact_no"],
+        value_max=row["value_max"], approx=row["approx"],
     )
 
 

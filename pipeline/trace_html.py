@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
@@ -131,18 +130,8 @@ def _zoom(bbox: BBox, page_width: float = 595.0) -> BBox:
 
 # --- the page -----------------------------------------------------------------------------------
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "是 yes" if value else "否 no"
-    if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".") if not value.is_integer() else f"{value:,.0f}"
-    return str(value)
-
-
 def _value(trace: Trace) -> str:
-    return trace.shown_value(_fmt)
+    return trace.shown_value()  # the CLI's value line, word for word
 
 
 def _marked_html(trace: Trace) -> str:
