@@ -25,6 +25,8 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from extractors.errors import ERROR_CODES, InternalError, JixiaoError
 from pipeline import __version__
 from pipeline.extract import DEFAULT_MAX_BYTES, ReadingKey, extract_file, reading_key, sha256_file
@@ -36,7 +38,8 @@ from pipeline.warehouse.errors import (
     ReaderStartFailed,
     SourceDirNotFound,
 )
-from pipeline.warehouse.faults import run_failure
+from pipeline.warehouse.faults import is_disk_full, run_failure
+from pipeline.warehouse.killpoints import reached
 from pipeline.warehouse.load import Loader
 from pipeline.warehouse.night import open_working_copy, publish_with_contacts
 from pipeline.warehouse.publish import (
@@ -509,10 +512,13 @@ def _load(
                     result = loader.load_reading(outcome, sha256=_read_sha256(outcome, job), source_path=str(job.path),
                                                  run_id=report.run_id)
                 except Exception as exc:  # one unloadable reading must not stop the night
+                    if is_disk_full(exc) or isinstance(exc, duckdb.FatalException):
+                        raise  # ... but a full disk or a broken warehouse stops every reading after it
                     outcome = Reject(str(job.path), job.sha256, "internal_error",
                                      f"the reading could not be loaded: {InternalError.from_exception(exc).message}")
                 else:
                     setattr(report, result.status, getattr(report, result.status) + 1)
+                    reached("first_reading_loaded")
                     log.info("%s %s (%s) as %s version %d", result.status, job.path, job.sha256[:12],
                              result.submission_id, result.version)
             if isinstance(outcome, Reject):
@@ -530,6 +536,7 @@ def _load(
             pool.close()
     record_rejects(con, report.run_id, __version__,
                    [(r.path, r.sha256, r.error_code, r.message) for r in report.rejects])
+    reached("all_loaded")
     return loader.contacts
 
 

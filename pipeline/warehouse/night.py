@@ -16,6 +16,7 @@ import duckdb
 from pipeline.warehouse import schema
 from pipeline.warehouse.contacts import contacts_night, contacts_path, write_contacts_working_copy
 from pipeline.warehouse.faults import damaged, is_disk_full, run_failure
+from pipeline.warehouse.killpoints import reached
 from pipeline.warehouse.publish import compact_working_copy, publish_night
 
 
@@ -32,12 +33,14 @@ def open_working_copy(db: Path, work: Path) -> duckdb.DuckDBPyConnection:
             raise
         raise damaged(contacts_path(db), exc) from exc
     try:
-        return schema.open_for_write(work)
+        con = schema.open_for_write(work)
     except duckdb.Error as exc:
         if is_disk_full(exc) or not db.exists() or run_failure(exc, db) is exc:
             raise  # not the file's fault: the run's failure says what it is
         work.unlink(missing_ok=True)
         raise damaged(db, exc) from exc
+    reached("working_copy_ready")
+    return con
 
 
 def publish_with_contacts(db: Path, run_id: str, contacts: Sequence[Sequence[Any]], *, compact: bool = False) -> None:
@@ -48,4 +51,5 @@ def publish_with_contacts(db: Path, run_id: str, contacts: Sequence[Sequence[Any
     if compact:
         compact_working_copy(db)
     write_contacts_working_copy(db, contacts, run_id)
+    reached("contacts_written")
     publish_night(db, run_id)

@@ -34,6 +34,7 @@ import duckdb
 
 from pipeline.warehouse.contacts import contacts_path, contacts_working_path
 from pipeline.warehouse.errors import IngestAlreadyRunning
+from pipeline.warehouse.killpoints import reached
 
 
 def lock_path(db: Path) -> Path:
@@ -156,6 +157,7 @@ def publish_night(db: Path, run_id: str) -> None:
     marker.write_text(json.dumps({"run_id": run_id}), encoding="utf-8")
     _fsync(marker)
     _fsync(db.parent)  # from here on the night is published: a crash is healed forward
+    reached("marker_written")
     _swap_in(db)
 
 
@@ -164,10 +166,12 @@ def _swap_in(db: Path) -> None:
     contacts_work = contacts_working_path(db)
     if contacts_work.exists():
         os.replace(contacts_work, contacts_path(db))
+        reached("contacts_swapped")
     if working_path(db).exists():
         os.replace(working_path(db), db)
         _wal(db).unlink(missing_ok=True)
     _fsync(db.parent)
+    reached("warehouse_swapped")
     publishing_path(db).unlink(missing_ok=True)
     _fsync(db.parent)
 
