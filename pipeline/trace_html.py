@@ -31,11 +31,13 @@ from pipeline.trace import (
     submission_source,
     submission_traces,
 )
+from pipeline.trace_fonts import FONT_FAMILY, font_face
 
 RESOLUTION = 110  # dpi: an A4 page becomes ~910 x 1290 px, sharp enough for 9 pt CJK text
 BOX_PAD = 1.5  # points around a figure's box, so the stroke does not cover its glyphs
 
-FONT_STACK = ('"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", '
+# The page's own subset first (``trace_fonts``): it renders the same on a machine without CJK fonts.
+FONT_STACK = (f'"{FONT_FAMILY}", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", '
               '"Microsoft YaHei", "PingFang SC", sans-serif')
 
 
@@ -293,7 +295,7 @@ body {{ margin: 0; font-family: {FONT_STACK}; font-size: 15px; line-height: 1.6;
 header {{ padding: 14px 24px 6px; background: #fff; border-bottom: 1px solid #ddd; }}
 h1 {{ font-size: 20px; margin: 0 0 8px; }}
 h2 {{ font-size: 16px; margin: 18px 0 6px; }}
-code {{ font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; word-break: break-all; }}
+code {{ font-family: "DejaVu Sans Mono", Menlo, Consolas, "{FONT_FAMILY}", monospace; font-size: 12.5px; word-break: break-all; }}
 table.meta {{ border-collapse: collapse; width: 100%; }}
 table.meta th {{ text-align: left; vertical-align: top; white-space: nowrap; color: #555; font-weight: normal; padding: 3px 14px 3px 0; width: 12em; }}
 table.meta td {{ padding: 3px 0; }}
@@ -337,14 +339,20 @@ PRIVACY = ("个人信息已隐去 Personal data withheld: the contact person, ph
 
 
 def _page(title: str, header: str, body: str, focus_anchor: str, with_pages: bool) -> str:
-    return (
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-        f"<title>{escape(title)}</title><style>{CSS}</style></head>"
+    content = (
         f"<body data-focus=\"{escape(focus_anchor)}\"><header>{header}</header>"
         f"<main class=\"{'' if with_pages else 'nopages'}\">{body}</main>"
         f"<footer>{escape(PRIVACY)} Made by <code>jixiao trace</code>.</footer>"
         f"<script>{SCRIPT}</script></body></html>\n"
     )
+    fonts = font_face(title + _TAG.sub("", content))
+    return (
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+        f"<title>{escape(title)}</title><style>{fonts}{CSS}</style></head>{content}"
+    )
+
+
+_TAG = re.compile(r"<[^>]*>")
 
 
 def trace_to_html(con: duckdb.DuckDBPyConnection, trace: Trace) -> str:
