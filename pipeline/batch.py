@@ -27,9 +27,10 @@ from typing import Any
 
 import duckdb
 
-from extractors.errors import ERROR_CODES, InternalError, JixiaoError
+from extractors.errors import ERROR_CODES, InternalError, JixiaoError, bilingual
 from pipeline import __version__
 from pipeline.extract import DEFAULT_MAX_BYTES, ReadingKey, extract_file, reading_key, sha256_file
+from pipeline.search.index import Segmenting
 from pipeline.warehouse import schema
 from pipeline.warehouse.contacts import contacts_path, contacts_working_path, take_contacts_to_move
 from pipeline.warehouse.errors import (
@@ -84,6 +85,10 @@ class Reject:
     sha256: str | None
     error_code: str
     message: str
+
+    def __post_init__(self) -> None:
+        # every reject reads Chinese first, however it was made (extractors.errors.bilingual)
+        object.__setattr__(self, "message", bilingual(self.error_code, self.message))
 
 
 Outcome = dict[str, Any] | Reject
@@ -500,6 +505,7 @@ def _load(
 
     Returns the night's contacts rows, for the publish step to write into the contacts file.
     """
+    extractor = Segmenting(extractor)  # readers cut the search words, the one writer does not
     loader = Loader(con)
     count = min(workers if workers is not None else (os.cpu_count() or 1), len(jobs))
     pool = ReaderPool(count, extractor, timeout, max_bytes) if count > 0 else None

@@ -57,7 +57,7 @@ def test_two_nights_with_the_same_three_broken_files_count_and_list_three(tmp_pa
     messages = query(db, "select source_path, count(distinct message), count(*) from rejects group by 1")
     assert sorted(messages) == sorted((str(p), 1, 2) for p in broken)
     lines = report_lines(second)
-    assert "  rejected          3" in lines
+    assert any(line.split()[-2:] == ["rejected", "3"] for line in lines)
     assert sum("refused 2 nights" in line for line in lines) == 3
 
 

@@ -52,7 +52,7 @@ def test_fresh_warehouse_has_every_contract_table_and_view(con: duckdb.DuckDBPyC
     assert {"submissions", "fields", "tasks", "facts", "documents", "checks", "warnings",
             "runs", "rejects"} <= names
     assert "contacts" not in names  # personal data lives in its own file
-    assert rows(con, "select count(*) from contacts_to_move") == [(0,)]  # an old warehouse's, until its next night
+    assert "contacts_to_move" not in names  # only an old warehouse has one, until its next night
     assert {"v_departments", "v_metrics", "v_metric_summary", "v_sangong", "v_disclosure",
             "v_check_failures", "v_fact_trace", "v_open_rejects"} <= names
     assert schema.schema_version(con) == schema.latest_version() >= 1

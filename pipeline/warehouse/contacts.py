@@ -90,6 +90,17 @@ def take_contacts_to_move(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...
     return [tuple(row) for row in rows]
 
 
+def drop_empty_contacts_to_move(con: duckdb.DuckDBPyConnection) -> None:
+    """Migration 004 leaves an empty ``contacts_to_move`` in a new warehouse: nothing to move, drop it."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_name = ?", [LEGACY_TABLE]
+    ).fetchone()
+    if exists and exists[0]:
+        rows = con.execute(f"select count(*) from {LEGACY_TABLE}").fetchone()
+        if rows and not rows[0]:
+            con.execute(f"drop table {LEGACY_TABLE}")
+
+
 def write_contacts_working_copy(db: Path, rows: Sequence[Sequence[Any]], run_id: str) -> Path:
     """The next contacts file: the published one plus this night's rows, private from its first byte.
 

@@ -14,6 +14,7 @@ import duckdb
 
 from pipeline.fields import FIELD_SPECS, FIELDS_BY_KEY
 from pipeline.privacy import CONTACT_KEYS, mask_personal
+from pipeline.search.index import SEGMENTED, rows_to_search_rows
 from pipeline.warehouse.contacts import CONTACT_COLUMNS
 
 Row = dict[str, Any]
@@ -211,10 +212,11 @@ class Loader:
             version = (int(row[0]) if row else 0) + 1
             if version > 1:
                 con.execute(f"update submissions set is_latest = false where {same_form}", [unit_name, year])
-            rows_by_table = reading_to_rows(reading, submission_id)
-            personal = [tuple(row[c] for c in CONTACT_COLUMNS) for row in rows_by_table.pop("contacts")]
-            for table, rows in rows_by_table.items():
-                self.insert_rows(table, rows)
+            rows = reading_to_rows(reading, submission_id)
+            rows |= rows_to_search_rows(rows, reading.get(SEGMENTED))  # the word index of `jixiao search`
+            personal = [tuple(row[c] for c in CONTACT_COLUMNS) for row in rows.pop("contacts")]
+            for table, table_rows in rows.items():
+                self.insert_rows(table, table_rows)
             self.insert_rows("submissions", [{
                 "submission_id": submission_id, "sha256": sha256, "source_path": source_path,
                 "format": source.get("format"), "pages": source.get("pages"),

@@ -7,6 +7,7 @@ with owned as (
     union all select 'facts', submission_id from facts
     union all select 'checks', submission_id from checks
     union all select 'warnings', submission_id from warnings
+    union all select 'search_passages', submission_id from search_passages
 ),
 
 orphans as (
@@ -19,6 +20,12 @@ missing_document as (
     select 'no document' as tbl, s.submission_id
     from submissions as s
     anti join documents as d on d.submission_id = s.submission_id
+),
+
+wordless as (
+    select 'search word without passage' as tbl, w.passage_id
+    from search_words as w
+    anti join search_passages as p on p.passage_id = w.passage_id
 ),
 
 runless as (
@@ -35,6 +42,7 @@ final as (
     select * from orphans
     union all select * from missing_document
     union all select * from runless
+    union all select * from wordless
 )
 
 select * from final

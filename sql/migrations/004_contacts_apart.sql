@@ -3,4 +3,4 @@
 -- transaction, so the rows of an old warehouse wait here under another name; the night's
 -- publish step moves them into the contacts file and rebuilds the warehouse without them
 -- (pipeline/warehouse/contacts.py).
-alter table contacts rename to contacts_to_move;
+alter table if exists contacts rename to contacts_to_move;
