@@ -30,6 +30,7 @@ class Fact:
     sentence: str
     sentence_start: int
     value_max: Decimal | None = None
+    value_max_std: Decimal | None = None
     previous: Decimal | None = None
     total: Decimal | None = None
 
@@ -52,6 +53,8 @@ class Fact:
             number = getattr(self, key)
             if number is not None:
                 out[key] = written_number(number)
+        if self.value_max_std is not None:
+            out["value_max_std"] = std_number(self.value_max_std, self.unit_std)
         return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from pipeline.figures.candidate import Figure
@@ -19,6 +20,7 @@ from pipeline.figures.fact import Fact
 from pipeline.figures.groups import GROUPS, names_a_group
 from pipeline.figures.lexicon import Lexicon, lexicon
 from pipeline.figures.metric import Token, after_phrase, before_phrase, noun_follows
+from pipeline.figures.normal import NormalText, normalise
 from pipeline.figures.numerals import PLACES_CN, NumeralError, parse_number, scale_of
 from pipeline.figures.patterns import (
     APPROX_AFTER,
@@ -101,6 +103,12 @@ class _Sentences:
         self.ends = ends
         self._tokens: dict[int, list[Token]] = {}
         self._bounds: dict[int, tuple[set[int], set[int]]] = {}
+        self.doubts: list[tuple[int, int, str]] = []  # figures left out: span and why
+
+    def doubt(self, start: int, end: int, why: str) -> None:
+        """Leave a figure out, and say so (FACTS.md: a gap, never a wrong number)."""
+        if (start, end, why) not in self.doubts:
+            self.doubts.append((start, end, why))
 
     def span(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.ends, pos)
@@ -138,20 +146,51 @@ class _Sentences:
         return False
 
 
+@dataclass(frozen=True)
+class FigureReading:
+    """The facts of a text, and the figures left out with doubt, in plain words."""
+
+    facts: list[Fact]
+    warnings: list[str]
+
+
 def text_to_facts(text: str) -> list[Fact]:
     """Every figure stated in ``text``, as facts in order of their start (FACTS.md)."""
+    return read_figures(text).facts
+
+
+def read_figures(text: str) -> FigureReading:
+    """The facts of ``text`` and a warning for each figure left out because it is unclear.
+
+    The text is normalised once (:mod:`pipeline.figures.normal`); the figures are read on
+    the normal text and their spans mapped back, so ``text[fact.start:fact.end] ==
+    fact.text`` on the text as given, printed spaces inside.
+    """
     if not text or not any(ch.isdigit() or ch in _CN_START for ch in text):
-        return []
+        return FigureReading([], [])
+    normal = normalise(text)
     lex = lexicon()
-    sentences = _Sentences(text, lex)
+    sentences = _Sentences(normal.text, lex)
+    figures = _read(normal.text, sentences)
+    facts = [_to_fact(normal, f) for f in figures]
+    warnings = [_warning(normal, start, end, why) for start, end, why in sentences.doubts]
+    return FigureReading(facts, warnings)
+
+
+def _read(text: str, sentences: _Sentences) -> list[Figure]:
     excluded = [m.span() for m in EXCLUDED.finditer(text)]
     figures = _find_figures(text, sentences, excluded)
     fold_levels_and_fields(text, figures)
     merge_ranges(text, figures)
     figures = [f for f in figures if not f.dropped]
     inherit_listed_kinds(text, figures)
-    _assign_metrics(text, figures, sentences, lex)
-    return [_to_fact(text, f) for f in figures]
+    _assign_metrics(text, figures, sentences, sentences.lex)
+    return figures
+
+
+def _warning(normal: NormalText, start: int, end: int, why: str) -> str:
+    lo, hi = normal.to_original(start, end)
+    return f"数字未读取（{why}）：“{normal.original[lo:hi]}” [{lo}, {hi}]"
 
 
 _CN_START = set("零〇一二两三四五六七八九壹贰貮叁肆伍陆柒捌玖十拾百佰千仟")
@@ -461,7 +500,7 @@ def _assign_metrics(text: str, figures: list[Figure], sentences: _Sentences, lex
         previous = f
 
 
-def _to_fact(text: str, f: Figure) -> Fact:
+def _to_fact(normal: NormalText, f: Figure) -> Fact:
     unit = f.unit
     sign = Decimal(-1) if f.negative else Decimal(1)
     value = f.value * sign
@@ -469,7 +508,9 @@ def _to_fact(text: str, f: Figure) -> Fact:
     unit_written = None
     if unit is not None:
         unit_written = "%" if unit.base in ("%", "％") else unit.written
-    lo, hi = f.sentence
+    start, end = normal.to_original(f.start, f.end)
+    lo, hi = normal.to_original(*f.sentence)
+    value_max = f.value_max * sign if f.value_max is not None else None
     return Fact(
         metric=f.metric,
         kind=f.kind,
@@ -480,12 +521,15 @@ def _to_fact(text: str, f: Figure) -> Fact:
         unit_std=unit.std if unit else None,
         approx=f.approx,
         basis=f.basis if f.kind == "change" else None,
-        text=text[f.start : f.end],
-        start=f.start,
-        end=f.end,
-        sentence=text[lo:hi],
+        text=normal.original[start:end],
+        start=start,
+        end=end,
+        sentence=normal.original[lo:hi],
         sentence_start=lo,
-        value_max=f.value_max * sign if f.value_max is not None else None,
+        value_max=value_max,
+        value_max_std=(
+            None if value_max is None else value_max if factor == 1 else _exact(value_max * factor)
+        ),
         previous=f.previous,
         total=f.total,
     )
