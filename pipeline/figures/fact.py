@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from pipeline.figures.units import MONEY_STD
+
 # unit_std values that are money: value_std leaves as float, like the warehouse's 元 columns
-MONEY_UNITS = frozenset(
-    {"元", "美元", "欧元", "港元", "港币", "日元", "英镑", "澳元", "韩元", "卢布"}
-)
+MONEY_UNITS = MONEY_STD
 
 
 @dataclass(frozen=True)

@@ -176,6 +176,9 @@ def before_phrase(
         elif text[i] in CLAUSE_BREAK and not depth:
             cut = i + 1
             break
+    if cut > lo and text[cut - 1] in "：:" and not text[cut:hi].strip():
+        # 支出：615.08万元: a label and a colon name what the figure after them measures
+        return before_phrase(text, tokens, lo, cut - 1, lex, after_count=after_count)
     window = [t for t in tokens if t[1] >= cut and t[2] <= hi]
     # the basis words of a change (同比, 较上年) name no metric
     basis_at = [m.start() for m in BASIS.finditer(text, cut, hi)]
@@ -258,6 +261,21 @@ def after_phrase(
         if verb is not None:
             phrase = verb + phrase
     return phrase
+
+
+def split_guess(tokens: list[Token], end: int, lex: Lexicon) -> list[Token]:
+    """The words with a guessed word across a figure's ``end`` cut there (`56间村卫生站`).
+
+    jieba's HMM joins characters it does not know (`间村`); the figure's unit ends the
+    first part, so what is counted starts at ``end`` (`村卫生站`).
+    """
+    for i, (word, lo, hi) in enumerate(tokens):
+        if lo < end < hi and not lex.tokenizer.FREQ.get(word):
+            cut = end - lo
+            return [*tokens[:i], (word[:cut], lo, end), (word[cut:], end, hi), *tokens[i + 1 :]]
+        if lo >= end:
+            break
+    return tokens
 
 
 def noun_follows(text: str, tokens: list[Token], end: int, lex: Lexicon) -> bool:

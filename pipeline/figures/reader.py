@@ -16,12 +16,13 @@ from decimal import Decimal
 from pipeline.figures.candidate import Figure
 from pipeline.figures.change import inherited_basis, read_change
 from pipeline.figures.combine import fold_levels_and_fields, inherit_listed_kinds, merge_ranges
+from pipeline.figures.estimates import read_numeral
 from pipeline.figures.fact import Fact
 from pipeline.figures.groups import GROUPS, names_a_group
 from pipeline.figures.lexicon import Lexicon, lexicon
-from pipeline.figures.metric import Token, after_phrase, before_phrase, noun_follows
+from pipeline.figures.metric import Token, after_phrase, before_phrase, noun_follows, split_guess
 from pipeline.figures.normal import NormalText, normalise
-from pipeline.figures.numerals import PLACES_CN, NumeralError, parse_number, scale_of
+from pipeline.figures.numerals import PLACES_CN, NumeralError, scale_of
 from pipeline.figures.patterns import (
     APPROX_AFTER,
     APPROX_BEFORE,
@@ -46,12 +47,12 @@ from pipeline.figures.units import (
     LIMIT_UNITS,
     PERCENT,
     POINTS,
-    TEMPERATURE_UNITS,
     TIMES,
     YEARS,
     Unit,
     read_unit,
 )
+from pipeline.figures.written import MINUS, bare_money, coins_after, sign_before
 
 KIND_OF_UNIT = {"amount": "amount", "percent": "percent", POINTS: "change", TIMES: "change",
                 COUNT: "count", "quantity": "quantity"}  # fmt: skip
@@ -86,7 +87,7 @@ _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CLAUSE_REST = re.compile(r"[^，,。；;！？!?\n]*")
 _ANY_DIGIT = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千][个家名人项所座处件条]")
-_NOT_A_FIGURE_BEFORE = set("．.+-－/_#@:：") | set(
+_NOT_A_FIGURE_BEFORE = set("．.+-－/_#@") | set(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 )
 
@@ -193,7 +194,7 @@ def _warning(normal: NormalText, start: int, end: int, why: str) -> str:
     return f"数字未读取（{why}）：“{normal.original[lo:hi]}” [{lo}, {hi}]"
 
 
-_CN_START = set("零〇一二两三四五六七八九壹贰貮叁肆伍陆柒捌玖十拾百佰千仟")
+_CN_START = set("零〇一二两三四五六七八九壹贰貮叁肆伍陆柒捌玖十拾百佰千仟几数")
 
 
 def _find_figures(
@@ -218,7 +219,7 @@ def _find_figures(
             pos = m.start() + 1 if inner else m.end()
             continue
         figures.append(figure)
-        pos = m.end()
+        pos = max(m.end(), figure.end)
 
 
 def _shorter_unit(text: str, m: re.Match[str]) -> re.Match[str] | None:
@@ -252,11 +253,15 @@ def _read_match(
     if not di and LISTED_ORDINAL.search(text, max(0, m.start() - 24), m.start()):
         return None  # 第1、2批, 第一、二期: ordinals listed after one 第
     before = text[m.start() - 1] if m.start() else ""
-    below_zero = _below_zero(text, m)
-    if below_zero == 1:
-        before = ""  # the minus sign of a temperature (-3.5℃)
-    # PM2.5, G205, 每万人口, 每百平方公里: part of a name or a denominator
+    sign, temperature = sign_before(text, m)
+    if sign and before == "负" and not sentences.is_word_start(m.start() - 1):
+        sign = 0  # 减负2,456.8万元, 担负: 负 ends a word, it is no sign
+    if sign:
+        before = ""  # the minus of -13.4% or -3.5℃, the 负 of 负2.6%
+    # PM2.5, G205, 每万人口, 每百平方公里: part of a name or a denominator; 8:30 a time
     if before in _NOT_A_FIGURE_BEFORE or before.isdigit() or before == "每":
+        return None
+    if before in "：:" and before and m.start() > 1 and text[m.start() - 2].isdigit():
         return None
     after = text[m.end()] if m.end() < len(text) else ""
     if (after and after in "+＋") or (
@@ -266,7 +271,13 @@ def _read_match(
     chinese = not raw[0].isdigit() and not ("０" <= raw[0] <= "９")
     scale, per = m.group("scale") or "", m.group("per") or ""
     shared = None
-    if not base and not m.group("pn") and not di:
+    bare = None
+    coins = coins_after(text, m)
+    if not base and m.group("bare"):
+        bare = bare_money(m.group("bare"), _clause_before(text, m.start() - sign))
+        if bare is None:
+            return None  # 人口3.5万: 万 without a unit names no money unless a money word does
+    elif not base and not m.group("pn") and not di:
         shared = _shared_unit(text, m, sentences, excluded)
         if shared is None:
             return None
@@ -280,34 +291,49 @@ def _read_match(
             m.group("pre") or di
         ):
             return None
-        end_unit = m.end("base") if base and not shared else m.end("n1")
+        end_unit = m.end("base") if base and not shared else m.end("bare" if bare else "n1")
         word = text[num_start:end_unit]
         if word in IDIOMS or (raw == "一" and after == "一"):
             return None
-        if not m.group("pn") and not sentences.is_unit_end(end_unit, num_start):
+        # 圆 after a numeral is money whatever jieba makes of 圆整
+        unit_end = coins or base == "圆" or sentences.is_unit_end(end_unit, num_start)
+        if not m.group("pn") and not unit_end:
             return None
     elif (
         base
         and not shared
+        and not coins
+        and base != "圆"
         and not sentences.is_unit_end(m.end("base"), num_start)
         and base[-1] not in "%％"
     ):
         return None
     try:
-        value = parse_number(raw)
-        value_max = parse_number(m.group("n2")) if m.group("n2") else None
+        value, value_max, estimate = read_numeral(raw)
+        if m.group("n2"):
+            high, high_max, _ = read_numeral(m.group("n2"))
+            if value_max is not None or high_max is not None:
+                sentences.doubt(m.start(), m.end(), "区间的一端是估数")
+                return None
+            value_max = high
     except NumeralError:
+        if base or bare:
+            sentences.doubt(m.start(), m.end(), "数字写法不明")
         return None
-    unit = read_unit(scale, base, per) if base else None
+    unit = read_unit(scale, base, per) if base else bare
     if m.group("pn"):
         unit = read_unit("", "%")
+    end = m.end()
+    if coins is not None:
+        value, end = value + coins[0], coins[1]
+        unit = read_unit("", "元")
     if unit is not None and unit.scale and unit.kind in (PERCENT, POINTS, TIMES):
         return None  # 1万% is no way of writing a share
     if value_max is not None and m.group("s1") and unit is not None:
         # 1万-5万元: both ends in the unit of the second
         value = value * scale_of(m.group("s1")) / scale_of(unit.scale)
-    approx = _approx(m)
-    clause = _clause_before(text, m.start())
+    approx = _approx(m, estimate)
+    clause = _clause_before(text, m.start() - sign)
     if base == YEARS and not _years_span(text, m, raw, value, approx, clause):
         return None  # 2023年, 九年义务教育, 国企改革三年行动: a year or a name
     start = bound_start = m.start()
@@ -315,11 +341,20 @@ def _read_match(
     if bound is not None:
         approx = "over" if approx in (None, "about") else approx
         bound_start = m.start() - len(clause) + bound.start()
-    if below_zero:
-        value, start = -value, start - below_zero
-        if value_max is not None and (m.group("sep") or "")[-1:] in _MINUS:
+    signed = bool(sign) and not temperature
+    if temperature:
+        value, start = -value, start - sign
+        if value_max is not None and (m.group("sep") or "")[-1:] in MINUS:
             value_max = -value_max  # -5℃至-1℃
-    figure = Figure(start, m.end(), num_start, value, unit, approx, value_max=value_max)
+    elif signed:
+        start -= sign
+        if value_max is not None or (unit is not None and unit.kind == COUNT):
+            sentences.doubt(start, end, "负号用于区间或计数")
+            return None
+    if value_max is not None and value_max <= value:
+        sentences.doubt(start, end, "区间上限不大于下限")
+        return None  # 从5000到1.2万元 read as 5000 to 1.2 万元: no range
+    figure = Figure(start, end, num_start, value, unit, approx, value_max=value_max)
     figure.sentence = sentences.span(m.start())
     if di:
         if base not in (None, "名", "位") or (base is None and not RANK_WORDS.search(clause)):
@@ -347,6 +382,7 @@ def _read_match(
         return None  # 十五字方针, 16字工作法: the length of a motto names it
     if not figure.kind:
         read_change(text, figure, clause)
+    figure.negative = figure.negative or signed  # 增长-5.1%; 下降-13.4% repeats the fall
     figure.start = min(figure.start, bound_start)
     if not figure.kind and base in LIMIT_UNITS and not approx and RATE_NAMED.match(text, m.end()):
         return None  # 森林火灾24小时扑灭率达100%: the limit is part of the rate's name
@@ -406,8 +442,6 @@ _PHASE_DONE = re.compile(
     r"(?:完成|完工|建成|竣工|开工|动工|投用|投产|通车|交付|封顶|开业|启用|验收|进场|贯通)"
 )
 
-_MINUS = "-－−"
-
 
 def _is_phase(text: str, m: re.Match[str], sentences: _Sentences) -> bool:
     """`二期工程`, `滨江大道二期完成主体工程`: a numeral + 期 naming a phase of a project."""
@@ -425,24 +459,10 @@ def _is_phase(text: str, m: re.Match[str], sentences: _Sentences) -> bool:
     return bool(_CJK.match(before)) and _PHASE_DONE.match(text, end) is not None
 
 
-def _below_zero(text: str, m: re.Match[str]) -> int:
-    """Length of the sign before a temperature below zero (`-3.5℃`, `零下5℃`), else 0."""
-    if m.group("base") not in TEMPERATURE_UNITS or m.group("di") or m.group("pre"):
-        return 0
-    at = m.start()
-    if text[max(0, at - 2) : at] == "零下":
-        return 2
-    if at and text[at - 1] in _MINUS:
-        sign_before = text[at - 2] if at > 1 else ""
-        # not a range or a code (5-3℃ is read as one range; A-3℃ is a name)
-        if not (sign_before.isalnum() and (sign_before.isascii() or sign_before.isdigit())):
-            return 1
-    return 0
-
-
-def _approx(m: re.Match[str]) -> str | None:
+def _approx(m: re.Match[str], estimate: str | None = None) -> str | None:
     found = [APPROX_BEFORE.get(m.group("pre") or ""), APPROX_AFTER.get(m.group("post") or "")]
-    if m.group("more") or m.group("more2"):
+    found.append(estimate)  # 三五百万元, 十几个: about; 上百人: over
+    if m.group("more") or m.group("more2") or m.group("more3"):
         found.append("over")
     # 约100多亿元 is over: a bound says more than an estimate
     for approx in ("over", "under", "about"):
@@ -475,7 +495,7 @@ def _threshold(text: str, m: re.Match[str], sentences: _Sentences) -> bool:
 def _assign_metrics(text: str, figures: list[Figure], sentences: _Sentences, lex: Lexicon) -> None:
     previous: Figure | None = None
     for i, f in enumerate(figures):
-        tokens = sentences.tokens(f.start)
+        tokens = split_guess(sentences.tokens(f.start), f.end, lex)
         same = previous is not None and previous.sentence == f.sentence
         lo = previous.end if same and previous is not None else f.sentence[0]
         anchor = f.anchor if f.anchor >= 0 else f.start

@@ -16,9 +16,42 @@ AMOUNT, PERCENT, POINTS, TIMES, COUNT, QUANTITY = (
 )  # fmt: skip
 
 # base unit -> (class, unit_std, factor into unit_std)
-_CURRENCIES = {"美元", "欧元", "港元", "港币", "日元", "英镑", "澳元", "韩元", "卢布"}
+# other currencies keep their own unit_std, without an exchange rate (FACTS.md)
+_CURRENCIES = set(
+    [
+        "美元",
+        "欧元",
+        "港元",
+        "港币",
+        "日元",
+        "英镑",
+        "澳元",
+        "韩元",
+        "卢布",
+        "澳门元",
+        "澳门币",
+        "新台币",
+        "台币",
+        "泰铢",
+        "瑞士法郎",
+        "加元",
+        "加拿大元",
+        "新加坡元",
+        "新西兰元",
+        "林吉特",
+        "越南盾",
+        "印尼盾",
+        "卢比",
+        "比索",
+        "兰特",
+        "里拉",
+        "雷亚尔",
+        "迪拉姆",
+    ]
+)
 BASE_UNITS: dict[str, tuple[str, str, Decimal]] = {
     "元": (AMOUNT, "元", Decimal(1)),
+    "圆": (AMOUNT, "元", Decimal(1)),  # the 元 of 大写 amounts (叁佰贰拾伍萬圆整)
     **{c: (AMOUNT, c, Decimal(1)) for c in _CURRENCIES},
     "%": (PERCENT, "%", Decimal(1)),
     "％": (PERCENT, "%", Decimal(1)),
@@ -75,6 +108,7 @@ QUANTITY_UNITS = _words(
     担 市斤 芯公里 皮长公里 孔公里 车公里
     立方米每秒 立方米每小时 米每秒 千米每小时 公里每小时 m³/s m/s km/h
     bps kbps Kbps Mbps Gbps Tbps Mb/s Gb/s KB MB GB TB PB
+    m cm mm m2 m3 kW kWh MW MWh kV
     """
 )
 # 担 a weight (50 kg) of tobacco and grain; 芯公里/皮长公里 the fibre and sheath length of
@@ -117,10 +151,15 @@ class Unit:
 def read_unit(scale: str, base: str, per: str = "") -> Unit:
     """The unit made of ``scale`` (may be ''), ``base`` (a key of BASE_UNITS) and ``per`` ('/日')."""
     written = scale + base
+    if base == "圆":
+        written = scale + "元"  # 萬圆 is written 万元 (萬 is normalised to 万 before)
     if written in BASE_UNITS:  # 千米, 千瓦 are units of their own, not 千 x 米
         scale, base = "", written
     kind, std, factor = BASE_UNITS[base]
     return Unit(written + per, scale, base, kind, std + per, factor * scale_of(scale))
+
+
+MONEY_STD = frozenset(std for kind, std, _ in BASE_UNITS.values() if kind == AMOUNT)
 
 
 def unit_pattern() -> str:
