@@ -28,6 +28,7 @@ from pipeline.figures.patterns import (
     APPROX_BEFORE,
     BOUND_ACROSS_VERB,
     CLAUSE_BREAK,
+    CN_ONE,
     DATE_AFTER_YEAR,
     EXCLUDED,
     FIGURE,
@@ -194,7 +195,7 @@ def _warning(normal: NormalText, start: int, end: int, why: str) -> str:
     return f"数字未读取（{why}）：“{normal.original[lo:hi]}” [{lo}, {hi}]"
 
 
-_CN_START = set("零〇一二两三四五六七八九壹贰貮叁肆伍陆柒捌玖十拾百佰千仟几数")
+_CN_START = set("零〇一二两三四五六七八九壹贰貮叁肆伍陆柒捌玖十拾百佰千仟几数上")
 
 
 def _find_figures(
@@ -206,7 +207,11 @@ def _find_figures(
         m = FIGURE.search(text, pos)
         if m is None:
             return figures
+        doubts = len(sentences.doubts)
         figure = _read_match(text, m, sentences, excluded)
+        if len(sentences.doubts) > doubts:
+            pos = m.end()  # 五三个: a figure in doubt hides no other (三个) inside it
+            continue
         if figure is None and len(m.group("base") or "") > 1:
             shorter = _shorter_unit(text, m)
             if shorter is not None:
@@ -316,6 +321,9 @@ def _read_match(
                 sentences.doubt(m.start(), m.end(), "区间的一端是估数")
                 return None
             value_max = high
+            if _place_on_one_end(raw, m.group("n2")):
+                sentences.doubt(m.start(), m.end(), "区间两端的位数不明")
+                return None
     except NumeralError:
         if base or bare:
             sentences.doubt(m.start(), m.end(), "数字写法不明")
@@ -334,6 +342,8 @@ def _read_match(
         value = value * scale_of(m.group("s1")) / scale_of(unit.scale)
     approx = _approx(m, estimate)
     clause = _clause_before(text, m.start() - sign)
+    if base == YEARS and (estimate and value_max == value * 10 or estimate == "over"):
+        return None  # 几十年来, 数十年如一日, 上百年: a manner of speaking, not a duration
     if base == YEARS and not _years_span(text, m, raw, value, approx, clause):
         return None  # 2023年, 九年义务教育, 国企改革三年行动: a year or a name
     start = bound_start = m.start()
@@ -457,6 +467,11 @@ def _is_phase(text: str, m: re.Match[str], sentences: _Sentences) -> bool:
     # the phase of a project named right before it, then what it did
     before = text[m.start() - 1] if m.start() else ""
     return bool(_CJK.match(before)) and _PHASE_DONE.match(text, end) is not None
+
+
+def _place_on_one_end(low: str, high: str) -> bool:
+    """`三至五百`: 3 to 500, or 300 to 500? A bare Chinese digit before a place word is unclear."""
+    return len(low) == 1 and low in CN_ONE and len(high) > 1 and high[-1] in PLACES_CN
 
 
 def _approx(m: re.Match[str], estimate: str | None = None) -> str | None:
