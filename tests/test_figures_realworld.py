@@ -315,3 +315,61 @@ def test_a_warning_quotes_the_original_characters() -> None:
 def test_values_are_decimals_read_exactly() -> None:
     fact = text_to_facts("36元4角5分")[0]
     assert fact.value == Decimal("36.45")
+
+
+# ---------------------------------------------------------------- rules found by heldout4
+# (general rules, tested here on sentences of their own, not the set's)
+
+
+def test_a_daxie_numeral_starts_a_number_whatever_jieba_joins() -> None:
+    assert core(only("每户奖补叁拾万元整")) == ("amount", 30, None, "万元", 300000.0, "元", None)
+    # one 大写-looking character inside a word is no numeral: 队伍, 陆续
+    assert core(only("组建救援队伍七八支")) == ("count", 7, 8, "支", 7, "支", "about")
+
+
+def test_yi_kuai_with_jiao_and_fen_is_money_not_an_idiom() -> None:
+    fact = only("每斤一块三毛五分钱")
+    assert (fact["kind"], fact["value"], fact["text"]) == ("amount", 1.35, "一块三毛五分钱")
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "unit_std"),
+    [("筹集公租房1,260套（间）", "套（间）", "套（间）"), ("免疫畜禽126.8万头(只)", "万头(只)", "头（只）"),
+     ("馆藏图书42.6万册（件）", "万册（件）", "册（件）")],
+)  # fmt: skip
+def test_any_measure_word_with_an_alternative_in_brackets(
+    text: str, unit: str, unit_std: str
+) -> None:
+    fact = only(text)
+    assert (fact["kind"], fact["unit"], fact["unit_std"]) == ("count", unit, unit_std)
+
+
+@pytest.mark.parametrize(
+    ("text", "printed"), [("小学生均720元/年", "720元"), ("人均18.6万元/人", "18.6万元")]
+)
+def test_money_per_head_is_the_amount_alone(text: str, printed: str) -> None:
+    fact = only(text)
+    assert (fact["kind"], fact["text"], fact["unit_std"]) == ("amount", printed, "元")
+
+
+def test_a_rate_per_litre() -> None:
+    fact = only("出水浓度控制在30至40毫克/升")
+    assert (fact["unit"], fact["value"], fact["value_max"]) == ("毫克/升", 30, 40)
+
+
+def test_a_word_of_letters_before_a_figure_with_a_unit() -> None:
+    assert only("减排VOCs412.6吨")["value"] == 412.6
+    assert facts("PM2.5") == [] and facts("G205国道") == []
+
+
+def test_a_qualifier_that_ends_a_word_is_no_qualifier() -> None:
+    assert only("项目签约3个")["approx"] is None
+    assert only("占比约35%")["approx"] == "about"  # jieba's guess 比约 is no word
+
+
+def test_a_tab_parts_table_cells() -> None:
+    assert [f["value"] for f in facts("序号\t项目\t金额\n2\t本年收入\t1,206.75 万元")] == [1206.75]
+
+
+def test_a_size_class_in_a_rule_is_no_figure() -> None:
+    assert facts("单笔5万元（含）以上支出须经集体研究") == []

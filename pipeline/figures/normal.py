@@ -110,6 +110,8 @@ def _dropped(text: str) -> set[int]:
         if lo == 0 or hi == len(text):
             continue  # leading and trailing space: kept, it joins nothing
         left, right = text[lo - 1], text[hi]
+        if "\t" in m.group():
+            continue  # a tab parts the cells of a flattened table row
         if _keeps_space(text, left, right, hi, "\n" in m.group() or "\r" in m.group()):
             continue
         drop.update(range(lo, hi))

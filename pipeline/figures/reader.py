@@ -43,6 +43,7 @@ from pipeline.figures.patterns import (
     YEARS_SPAN_BEFORE,
 )
 from pipeline.figures.units import (
+    AMOUNT,
     BASE_UNITS,
     COUNT,
     LIMIT_UNITS,
@@ -85,6 +86,9 @@ IDIOMS = frozenset(
     ]
 )
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+# three letters or more (not after a digit) before a figure with a unit: VOCs, COD, GDP
+_LETTERS_NAME = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{3,}$")
+DAXIE = "壹贰貮叁肆伍陆柒捌玖拾佰仟"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CLAUSE_REST = re.compile(r"[^，,。；;！？!?\n]*")
 _ANY_DIGIT = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千][个家名人项所座处件条]")
@@ -131,6 +135,11 @@ class _Sentences:
     def is_word_end(self, pos: int, inside: int) -> bool:
         self.tokens(inside)
         return pos in self._bounds[self.span(inside)[0]][1]
+
+    def ends_word(self, start: int, end: int) -> bool:
+        """A dictionary word runs from before ``start`` to ``end`` (签约 of 签约3个, 最近)."""
+        freq = self.lex.tokenizer.FREQ
+        return any(lo < start and hi == end and freq.get(w) for w, lo, hi in self.tokens(start))
 
     def is_unit_end(self, pos: int, inside: int) -> bool:
         """A word ends at ``pos``, or only a word jieba guessed runs across it.
@@ -207,6 +216,14 @@ def _find_figures(
         m = FIGURE.search(text, pos)
         if m is None:
             return figures
+        pre = m.group("pre") or ""
+        if len(pre) == 1 and sentences.ends_word(m.start("pre"), m.end("pre")):
+            # 签约3个, 最近3年: the qualifier is the end of a word, no qualifier
+            unqualified = FIGURE.match(text, m.end("pre"))
+            if unqualified is None:
+                pos = m.end("pre")
+                continue
+            m = unqualified
         doubts = len(sentences.doubts)
         figure = _read_match(text, m, sentences, excluded)
         if len(sentences.doubts) > doubts:
@@ -220,7 +237,8 @@ def _find_figures(
             # a Chinese numeral rejected at a word boundary may hide a figure inside it
             # (统一部署 → 一部); a rejected Arabic or qualified figure hides none
             raw = m.group("n1") or ""
-            inner = raw and not raw[0].isdigit() and not m.group("pre")
+            # nor does a 大写 numeral (叁拾万元整 holds no 拾万元)
+            inner = raw and not raw[0].isdigit() and not m.group("pre") and not _daxie(raw)
             pos = m.start() + 1 if inner else m.end()
             continue
         figures.append(figure)
@@ -264,6 +282,8 @@ def _read_match(
     if sign:
         before = ""  # the minus of -13.4% or -3.5℃, the 负 of 负2.6%
     # PM2.5, G205, 每万人口, 每百平方公里: part of a name or a denominator; 8:30 a time
+    if _LETTERS_NAME.search(text, 0, m.start()) and base:
+        before = ""  # 减排VOCs412.6吨, COD30毫克/升: a word of letters names what is measured
     if before in _NOT_A_FIGURE_BEFORE or before.isdigit() or before == "每":
         return None
     if before in "：:" and before and m.start() > 1 and text[m.start() - 2].isdigit():
@@ -292,13 +312,15 @@ def _read_match(
             shared.written[len(shared.scale + shared.base) :],
         )
     if chinese:
-        if not sentences.is_word_start(m.start() if m.group("pn") else num_start) and not (
-            m.group("pre") or di
+        if (
+            not sentences.is_word_start(m.start() if m.group("pn") else num_start)
+            and not (m.group("pre") or di)
+            and not _daxie(raw)  # 奖补叁拾万元: jieba may join 补叁; 叁拾 starts a number
         ):
             return None
         end_unit = m.end("base") if base and not shared else m.end("bare" if bare else "n1")
         word = text[num_start:end_unit]
-        if word in IDIOMS or (raw == "一" and after == "一"):
+        if (word in IDIOMS and not coins) or (raw == "一" and after == "一"):
             return None
         # 圆 after a numeral is money whatever jieba makes of 圆整
         unit_end = coins or base == "圆" or sentences.is_unit_end(end_unit, num_start)
@@ -328,10 +350,16 @@ def _read_match(
         if base or bare:
             sentences.doubt(m.start(), m.end(), "数字写法不明")
         return None
-    unit = read_unit(scale, base, per) if base else bare
+    alt = m.group("alt") or ""
+    if base and BASE_UNITS[base][0] != COUNT:
+        alt = ""
+    unit = read_unit(scale, base, per, alt) if base else bare
+    end = m.end()
+    if unit is not None and unit.kind == AMOUNT and per and not shared:
+        # 生均720元/年, 18.6万元/人: the figure is the amount, what it is per names the metric
+        unit, end = read_unit(scale, base), m.end("base")
     if m.group("pn"):
         unit = read_unit("", "%")
-    end = m.end()
     if coins is not None:
         value, end = value + coins[0], coins[1]
         unit = read_unit("", "元")
@@ -469,6 +497,11 @@ def _is_phase(text: str, m: re.Match[str], sentences: _Sentences) -> bool:
     return bool(_CJK.match(before)) and _PHASE_DONE.match(text, end) is not None
 
 
+def _daxie(raw: str) -> bool:
+    """Two 大写 characters or more and nothing else (叁拾, 贰仟肆佰): a number, not 队伍 or 陆续."""
+    return len(raw) > 1 and all(ch in DAXIE or ch in "零万亿" for ch in raw)
+
+
 def _place_on_one_end(low: str, high: str) -> bool:
     """`三至五百`: 3 to 500, or 300 to 500? A bare Chinese digit before a place word is unclear."""
     return len(low) == 1 and low in CN_ONE and len(high) > 1 and high[-1] in PLACES_CN
@@ -493,11 +526,16 @@ def _clause_before(text: str, pos: int) -> str:
     return text[lo:pos]
 
 
+_SIZE_CLASS = re.compile(r"(?:单笔|单项|单次|单个|单宗|单台|单件|每笔|每项)$")
+
+
 def _threshold(text: str, m: re.Match[str], sentences: _Sentences) -> bool:
     """`超10亿元项目`, `60岁以上老年人`: a bound inside a category name is no figure."""
     after = text[m.end() : m.end() + 1]
     if after == "的":
         return True
+    if _SIZE_CLASS.search(text, 0, m.start()) and _CJK.match(after):
+        return True  # 单笔5万元以上支出须经集体研究: the size class a rule covers
     if not after or not _CJK.match(after):
         return False
     if not noun_follows(text, sentences.tokens(m.start()), m.end(), sentences.lex):

@@ -76,7 +76,7 @@ MEASURE_WORDS = _words(
     首 集 分 片 块 眼 口 根 盘 包 箱 袋 剂 针 剂次 家次 项次 管 标箱 路 卷 幅
     页 字 则 段 趟 顶 瓶 盒 桶 罐 工日 点位 列 副 樘 把 双
     台件 台套 件套
-    票 款 拍 台班 台时 机时 人份 头份 羽份
+    票 款 拍 台班 台时 机时 人份 头份 羽份 画幅
     """
 )
 # 票 a declaration or waybill (报关单12.6万票), 款 a product line (新品78款), 拍 a scanned
@@ -148,8 +148,16 @@ class Unit:
     factor: Decimal  # value_std = value * factor
 
 
-def read_unit(scale: str, base: str, per: str = "") -> Unit:
-    """The unit made of ``scale`` (may be ''), ``base`` (a key of BASE_UNITS) and ``per`` ('/日')."""
+def read_unit(scale: str, base: str, per: str = "", alt: str = "") -> Unit:
+    """The unit of ``scale`` (may be ''), ``base`` (a key of BASE_UNITS) and ``per`` ('/日').
+
+    ``alt`` is an alternative measure word in brackets (`（间）` of `套（间）`), kept as
+    written; its unit_std has full-width brackets.
+    """
+    if alt:
+        kind, std, factor = BASE_UNITS[base]
+        std = f"{std}（{alt[1:-1]}）"
+        return Unit(scale + base + alt + per, scale, base, kind, std + per, factor * scale_of(scale))
     written = scale + base
     if base == "圆":
         written = scale + "元"  # 萬圆 is written 万元 (萬 is normalised to 万 before)
