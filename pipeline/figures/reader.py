@@ -136,6 +136,13 @@ class _Sentences:
         self.tokens(inside)
         return pos in self._bounds[self.span(inside)[0]][1]
 
+    def is_number_start(self, pos: int) -> bool:
+        """A word starts at ``pos``, or only a word jieba guessed runs across it (`达二` of 达二万亩)."""
+        if self.is_word_start(pos):
+            return True
+        freq = self.lex.tokenizer.FREQ
+        return not any(lo < pos < hi and freq.get(w) for w, lo, hi in self.tokens(pos))
+
     def ends_word(self, start: int, end: int) -> bool:
         """A dictionary word runs from before ``start`` to ``end`` (签约 of 签约3个, 最近)."""
         freq = self.lex.tokenizer.FREQ
@@ -313,7 +320,7 @@ def _read_match(
         )
     if chinese:
         if (
-            not sentences.is_word_start(m.start() if m.group("pn") else num_start)
+            not sentences.is_number_start(m.start() if m.group("pn") else num_start)
             and not (m.group("pre") or di)
             and not _daxie(raw)  # 奖补叁拾万元: jieba may join 补叁; 叁拾 starts a number
         ):
