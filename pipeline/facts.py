@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from extractors.document import Document
-from pipeline.figures import text_to_facts
+from pipeline.figures import read_figures
 from pipeline.form import FACT_FIELDS, Form
 
 
@@ -31,11 +31,21 @@ def fact_id(sha256: str, start: int, end: int, kind: str) -> str:
     return hashlib.sha256(f"{sha256}:{start}:{end}:{kind}".encode()).hexdigest()[:20]
 
 
-def form_to_facts(document: Document, form: Form) -> list[dict[str, Any]]:
-    """Every fact of the form's free text, as OUTPUT.md dicts with spans into the document."""
+def form_to_facts(
+    document: Document, form: Form, warnings: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Every fact of the form's free text, as OUTPUT.md dicts with spans into the document.
+
+    A figure left out because it could not be read with confidence is appended to
+    ``warnings`` (when given), its span moved into the document text.
+    """
     facts: list[dict[str, Any]] = []
     for task_no, start, end in free_text_regions(form):
-        for fact in text_to_facts(document.text[start:end]):
+        reading = read_figures(document.text[start:end])
+        if warnings is not None:
+            where = f"任务{task_no}：" if task_no is not None else ""
+            warnings.extend(d.message(start, where) for d in reading.doubts)
+        for fact in reading.facts:
             begin, finish = start + fact.start, start + fact.end
             item: dict[str, Any] = {
                 "id": fact_id(document.source.sha256, begin, finish, fact.kind),

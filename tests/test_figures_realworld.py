@@ -373,3 +373,40 @@ def test_a_tab_parts_table_cells() -> None:
 
 def test_a_size_class_in_a_rule_is_no_figure() -> None:
     assert facts("单笔5万元（含）以上支出须经集体研究") == []
+
+
+# ---------------------------------------------------------------- warnings reach the user
+
+
+def test_jixiao_figures_prints_the_warnings() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from pipeline.cli.figures import command
+
+    result = CliRunner().invoke(command, ["补助标准从5000到1.2万元不等，投资三五百万元"])
+    line = json.loads(result.output)
+    assert [f["text"] for f in line["facts"]] == ["三五百万元"]
+    assert line["facts"][0]["value_max_std"] == 5000000.0
+    assert len(line["warnings"]) == 1 and "“5000到1.2万元”" in line["warnings"][0]
+
+
+def test_the_reading_names_a_figure_left_out(tmp_path: Any) -> None:
+    from pathlib import Path
+
+    from pipeline.extract import extract_file
+
+    source = Path(__file__).parent / "fixtures" / "forms" / "dhq_mzj_2023.utf8.txt"
+    text = source.read_text(encoding="utf-8")
+    head = "全年发放城乡低保金2,865.3万元，"
+    assert head in text
+    dirty = text.replace(head, head + "临时救助标准从5000到1.2万 元不等，", 1)
+    path = tmp_path / "form.txt"
+    path.write_text(dirty, encoding="utf-8")
+    reading = extract_file(path)
+    left_out = [w for w in reading["warnings"] if "数字未读取" in w]
+    assert len(left_out) == 1 and left_out[0].startswith("任务1：")
+    start = int(left_out[0].split("[")[1].split(",")[0])
+    assert reading["text"][start:].startswith("5000到1.2万 元")
+    assert not any("5000" in f["text"] for f in reading["facts"])

@@ -58,6 +58,35 @@ class Fact:
         return out
 
 
+# why a figure was left out: (Chinese, English)
+WHY = {
+    "estimate_end": ("区间的一端是估数", "one end of a range is an estimate"),
+    "place_unclear": ("区间两端的位数不明", "the ends of a range differ in place, as in 三至五百"),
+    "numeral": ("数字写法不明", "the numeral reads no way, as in 五三个"),
+    "signed": ("负号用于区间或计数", "a minus sign on a range or a count"),
+    "range_order": ("区间上限不大于下限", "the top of a range is not above its bottom"),
+}
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """A figure the reader left out because it could not read it with confidence."""
+
+    start: int
+    end: int
+    text: str  # the characters as printed
+    why: str  # a key of WHY
+
+    def message(self, offset: int = 0, where: str = "") -> str:
+        """The warning: Chinese, then English; offsets shifted by ``offset`` (into a document)."""
+        zh, en = WHY[self.why]
+        span = f"[{self.start + offset}, {self.end + offset}]"
+        return (
+            f"{where}数字未读取（{zh}）：“{self.text}” {span}；"
+            f"figure left out ({en}): “{self.text}” {span}"
+        )
+
+
 def written_number(value: Decimal) -> int | float:
     """int when written without a decimal part (80), else float (541.30 → 541.3)."""
     exponent = value.as_tuple().exponent

@@ -17,7 +17,7 @@ from pipeline.figures.candidate import Figure
 from pipeline.figures.change import inherited_basis, read_change
 from pipeline.figures.combine import fold_levels_and_fields, inherit_listed_kinds, merge_ranges
 from pipeline.figures.estimates import read_numeral
-from pipeline.figures.fact import Fact
+from pipeline.figures.fact import Doubt, Fact
 from pipeline.figures.groups import GROUPS, names_a_group
 from pipeline.figures.lexicon import Lexicon, lexicon
 from pipeline.figures.metric import Token, after_phrase, before_phrase, noun_follows, split_guess
@@ -166,10 +166,15 @@ class _Sentences:
 
 @dataclass(frozen=True)
 class FigureReading:
-    """The facts of a text, and the figures left out with doubt, in plain words."""
+    """The facts of a text, and the figures left out because the reader was unsure."""
 
     facts: list[Fact]
-    warnings: list[str]
+    doubts: list[Doubt]
+
+    @property
+    def warnings(self) -> list[str]:
+        """One plain message per figure left out (Chinese, then English)."""
+        return [d.message() for d in self.doubts]
 
 
 def text_to_facts(text: str) -> list[Fact]:
@@ -191,8 +196,8 @@ def read_figures(text: str) -> FigureReading:
     sentences = _Sentences(normal.text, lex)
     figures = _read(normal.text, sentences)
     facts = [_to_fact(normal, f) for f in figures]
-    warnings = [_warning(normal, start, end, why) for start, end, why in sentences.doubts]
-    return FigureReading(facts, warnings)
+    doubts = [_doubt(normal, start, end, why) for start, end, why in sentences.doubts]
+    return FigureReading(facts, doubts)
 
 
 def _read(text: str, sentences: _Sentences) -> list[Figure]:
@@ -206,9 +211,9 @@ def _read(text: str, sentences: _Sentences) -> list[Figure]:
     return figures
 
 
-def _warning(normal: NormalText, start: int, end: int, why: str) -> str:
+def _doubt(normal: NormalText, start: int, end: int, why: str) -> Doubt:
     lo, hi = normal.to_original(start, end)
-    return f"数字未读取（{why}）：“{normal.original[lo:hi]}” [{lo}, {hi}]"
+    return Doubt(lo, hi, normal.original[lo:hi], why)
 
 
 _CN_START = set("零〇一二两三四五六七八九壹贰貮叁肆伍陆柒捌玖十拾百佰千仟几数上")
@@ -347,15 +352,15 @@ def _read_match(
         if m.group("n2"):
             high, high_max, _ = read_numeral(m.group("n2"))
             if value_max is not None or high_max is not None:
-                sentences.doubt(m.start(), m.end(), "区间的一端是估数")
+                sentences.doubt(m.start(), m.end(), "estimate_end")
                 return None
             value_max = high
             if _place_on_one_end(raw, m.group("n2")):
-                sentences.doubt(m.start(), m.end(), "区间两端的位数不明")
+                sentences.doubt(m.start(), m.end(), "place_unclear")
                 return None
     except NumeralError:
         if base or bare:
-            sentences.doubt(m.start(), m.end(), "数字写法不明")
+            sentences.doubt(m.start(), m.end(), "numeral")
         return None
     alt = m.group("alt") or ""
     if base and BASE_UNITS[base][0] != COUNT:
@@ -394,10 +399,10 @@ def _read_match(
     elif signed:
         start -= sign
         if value_max is not None or (unit is not None and unit.kind == COUNT):
-            sentences.doubt(start, end, "负号用于区间或计数")
+            sentences.doubt(start, end, "signed")
             return None
     if value_max is not None and value_max <= value:
-        sentences.doubt(start, end, "区间上限不大于下限")
+        sentences.doubt(start, end, "range_order")
         return None  # 从5000到1.2万元 read as 5000 to 1.2 万元: no range
     figure = Figure(start, end, num_start, value, unit, approx, value_max=value_max)
     figure.sentence = sentences.span(m.start())
