@@ -294,7 +294,9 @@ def _read_match(
     if sign:
         before = ""  # the minus of -13.4% or -3.5℃, the 负 of 负2.6%
     # PM2.5, G205, 每万人口, 每百平方公里: part of a name or a denominator; 8:30 a time
-    if _LETTERS_NAME.search(text, 0, m.start()) and base:
+    if base and before.isascii() and before.isalpha() and _LETTERS_NAME.search(
+        text, max(0, m.start() - 12), m.start()
+    ):
         before = ""  # 减排VOCs412.6吨, COD30毫克/升: a word of letters names what is measured
     if before in _NOT_A_FIGURE_BEFORE or before.isdigit() or before == "每":
         return None
@@ -546,7 +548,7 @@ def _threshold(text: str, m: re.Match[str], sentences: _Sentences) -> bool:
     after = text[m.end() : m.end() + 1]
     if after == "的":
         return True
-    if _SIZE_CLASS.search(text, 0, m.start()) and _CJK.match(after):
+    if _CJK.match(after) and _SIZE_CLASS.search(text, max(0, m.start() - 2), m.start()):
         return True  # 单笔5万元以上支出须经集体研究: the size class a rule covers
     if not after or not _CJK.match(after):
         return False
