@@ -13,6 +13,7 @@ from typing import Any
 from extractors.document import Document
 from pipeline.figures import read_figures
 from pipeline.form import FACT_FIELDS, Form
+from pipeline.privacy import CONTACT_KEYS, mask_personal
 
 
 def free_text_regions(form: Form) -> Iterator[tuple[int | None, int, int]]:
@@ -24,6 +25,11 @@ def free_text_regions(form: Form) -> Iterator[tuple[int | None, int, int]]:
         reading = form.fields.get(key)
         if reading is not None:
             yield None, reading.start, reading.end
+
+
+def _text(form: Form, key: str) -> str | None:
+    reading = form.fields.get(key)
+    return str(reading.value) if reading is not None and reading.value is not None else None
 
 
 def fact_id(sha256: str, start: int, end: int, kind: str) -> str:
@@ -40,11 +46,15 @@ def form_to_facts(
     ``warnings`` (when given), its span moved into the document text.
     """
     facts: list[dict[str, Any]] = []
+    contacts = [_text(form, key) for key in CONTACT_KEYS]
     for task_no, start, end in free_text_regions(form):
         reading = read_figures(document.text[start:end])
         if warnings is not None:
             where = f"任务{task_no}：" if task_no is not None else ""
-            warnings.extend(d.message(start, where) for d in reading.doubts)
+            # personal data never reaches warnings, not even inside a quoted figure
+            warnings.extend(
+                mask_personal(d.message(start, where), contacts) for d in reading.doubts
+            )
         for fact in reading.facts:
             begin, finish = start + fact.start, start + fact.end
             item: dict[str, Any] = {
