@@ -9,7 +9,8 @@ those, at random but reproducibly (the random generator is seeded by the record'
 - a space between a number and the unit or word after it (`512.30 万元`, `5.2 %`);
 - a space before a number that follows a Chinese character (`编制数 63人`);
 - ASCII `, : ; ( )` for `，：；（）`;
-- a line break between two Chinese characters (`绩效目\\n标`), also inside a figure's text.
+- a line break or a stray space between two Chinese characters (`绩效目\\n标`, `离 退休`),
+  also inside a figure's text.
 
 The gold facts are moved with their characters: ``start`` shifts by what was inserted
 before it, ``text`` keeps what was inserted inside it, so ``sentence[start:start+len(text)]
@@ -33,6 +34,7 @@ P_UNIT_SPACE = 0.6  # a space between a number and what follows it
 P_NUMBER_SPACE = 0.5  # a space between a Chinese character and a number
 P_ASCII = 0.8  # an ASCII punctuation mark for a full-width one
 P_BREAK = 0.03  # a line break between two Chinese characters
+P_STRAY = 0.03  # a stray space between two Chinese characters
 
 
 def _digit(ch: str) -> bool:
@@ -52,8 +54,12 @@ def noisy_text(text: str, rng: random.Random) -> tuple[str, list[int]]:
         elif i and _digit(ch) and _CJK.match(before):
             if rng.random() < P_NUMBER_SPACE:
                 out.append(" ")
-        elif i and _CJK.match(ch) and _CJK.match(before) and rng.random() < P_BREAK:
-            out.append("\n")
+        elif i and _CJK.match(ch) and _CJK.match(before):
+            roll = rng.random()
+            if roll < P_BREAK:
+                out.append("\n")
+            elif roll < P_BREAK + P_STRAY:
+                out.append(" ")
         where.append(len(out))
         if ch in _TO_ASCII and rng.random() < P_ASCII:
             out.append(_TO_ASCII[ch])
