@@ -410,3 +410,37 @@ def test_the_reading_names_a_figure_left_out(tmp_path: Any) -> None:
     start = int(left_out[0].split("[")[1].split(",")[0])
     assert reading["text"][start:].startswith("5000到1.2万 元")
     assert not any("5000" in f["text"] for f in reading["facts"])
+
+
+# ---------------------------------------------------------------- bullets, coins, signs, levels
+
+
+def test_a_dash_bulleting_a_line_is_no_minus() -> None:
+    fact = only("- 5个乡镇完成改造")
+    assert (fact["kind"], fact["value"], fact["text"]) == ("count", 5, "5个")
+
+
+def test_a_minute_after_yuan_is_no_fen() -> None:
+    assert [(f["value"], f["unit"]) for f in facts("每人36元5分钟")] == [(36, "元"), (5, "分钟")]
+
+
+@pytest.mark.parametrize(
+    ("text", "printed", "value", "basis"),
+    [("工业增加值同比-5.1%", "同比-5.1%", -5.1, "yoy"), ("营收同比+5.1%", "同比+5.1%", 5.1, "yoy"),
+     ("环比-0.8%", "环比-0.8%", -0.8, "mom")],
+)  # fmt: skip
+def test_a_basis_and_a_sign_make_a_change(
+    text: str, printed: str, value: float, basis: str
+) -> None:
+    fact = only(text)
+    assert (fact["kind"], fact["text"], fact["value"], fact["basis"]) == (
+        "change", printed, value, basis,
+    )  # fmt: skip
+
+
+def test_from_a_to_b_without_a_verb_is_a_level_reached_unless_a_range_is_said() -> None:
+    fact = only("满意度由85%到92%")
+    assert (fact["kind"], fact["value"], fact["previous"], fact["text"]) == ("percent", 92, 85, "92%")
+    fact = only("补助从5000元到1.2万元")
+    assert (fact["value"], fact["unit"], fact["previous"]) == (1.2, "万元", 0.5)
+    assert core(only("投资从3到5亿元不等"))[:3] == ("amount", 3, 5)

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from pipeline.figures.candidate import Figure
@@ -19,6 +20,9 @@ from pipeline.figures.patterns import (
     RANK_TOTAL,
 )
 
+# what says that 从A到B is a range of values, not a change from A to B
+RANGE_AFTER = re.compile(r"的?(?:不等|之间|范围|区间)")
+
 # kinds whose two ends may repeat the unit (% and ℃ are read as ranges by FIGURE itself)
 _RANGE_KINDS = ("amount", "count", "quantity", "percent")
 
@@ -31,7 +35,8 @@ def fold_levels_and_fields(text: str, figures: list[Figure]) -> None:
         gap = text[a.end : b.start]
         if (
             FROM_TO_GAP.match(gap)
-            and not RANGE_GAP.match(gap)  # 从5000元到1.2万元 without a verb: a range
+            # 从5000元到1.2万元不等: a range, not a level reached
+            and not (RANGE_GAP.match(gap) and RANGE_AFTER.match(text, b.end))
             and FROM_BEFORE.search(text[max(a.sentence[0], a.start - 8) : a.start])
             and (a.unit is None) == (b.unit is None)
             and (a.unit is None or b.unit is None or a.unit.std == b.unit.std)

@@ -44,6 +44,7 @@ _TOUCHED = re.compile(
     "[" + re.escape("".join(_SUBST)) + _SPACE + "]|[（(]含[）)]"
 )  # anything normalisation may change; text without it is already normal
 _SENTENCE_END = set("。！？!?；;")
+_BULLETS = frozenset("-－−—•·*")
 _LIST_NUMBER = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})[、.．]|[（(]\d{1,2}[）)]")
 
 
@@ -109,17 +110,19 @@ def _dropped(text: str) -> set[int]:
         lo, hi = m.start(), m.end()
         if lo == 0 or hi == len(text):
             continue  # leading and trailing space: kept, it joins nothing
-        left, right = text[lo - 1], text[hi]
         if "\t" in m.group():
             continue  # a tab parts the cells of a flattened table row
-        if _keeps_space(text, left, right, hi, "\n" in m.group() or "\r" in m.group()):
+        if _keeps_space(text, lo, hi, "\n" in m.group() or "\r" in m.group()):
             continue
         drop.update(range(lo, hi))
     return drop
 
 
-def _keeps_space(text: str, left: str, right: str, right_at: int, line_break: bool) -> bool:
-    """Whether the whitespace between ``left`` and ``right`` separates two words."""
+def _keeps_space(text: str, lo: int, hi: int, line_break: bool) -> bool:
+    """Whether the whitespace ``text[lo:hi]`` separates two words."""
+    left, right, right_at = text[lo - 1], text[hi], hi
+    if left in _BULLETS and (lo == 1 or text[lo - 2] in "\n\r"):
+        return True  # "- 5个乡镇" opening a line: a bullet, not a minus sign
     if _ascii_word(left) and _ascii_word(right):
         # 2023 12, GDP 5.2%: two ASCII words stay apart; a number and its ASCII unit join
         return not (_digit(left) and (right.isalpha() or right == "%"))

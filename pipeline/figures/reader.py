@@ -14,8 +14,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pipeline.figures.candidate import Figure
-from pipeline.figures.change import inherited_basis, read_change
-from pipeline.figures.combine import fold_levels_and_fields, inherit_listed_kinds, merge_ranges
+from pipeline.figures.change import inherited_basis, read_change, read_signed_change
+from pipeline.figures.combine import (
+    RANGE_AFTER,
+    fold_levels_and_fields,
+    inherit_listed_kinds,
+    merge_ranges,
+)
 from pipeline.figures.estimates import read_numeral
 from pipeline.figures.fact import Doubt, Fact
 from pipeline.figures.groups import GROUPS, names_a_group
@@ -32,6 +37,7 @@ from pipeline.figures.patterns import (
     DATE_AFTER_YEAR,
     EXCLUDED,
     FIGURE,
+    FROM_BEFORE,
     LISTED_ORDINAL,
     RANK_WORDS,
     RATE_NAMED,
@@ -54,7 +60,14 @@ from pipeline.figures.units import (
     Unit,
     read_unit,
 )
-from pipeline.figures.written import MINUS, bare_money, coins_after, sign_before
+from pipeline.figures.written import (
+    BELOW_ZERO,
+    MINUS,
+    NEGATIVE,
+    bare_money,
+    coins_after,
+    sign_before,
+)
 
 KIND_OF_UNIT = {"amount": "amount", "percent": "percent", POINTS: "change", TIMES: "change",
                 COUNT: "count", "quantity": "quantity"}  # fmt: skip
@@ -142,6 +155,11 @@ class _Sentences:
             return True
         freq = self.lex.tokenizer.FREQ
         return not any(lo < pos < hi and freq.get(w) for w, lo, hi in self.tokens(pos))
+
+    def starts_long_word(self, pos: int) -> bool:
+        """A dictionary word of two characters or more starts at ``pos`` (分钟, 角色)."""
+        freq = self.lex.tokenizer.FREQ
+        return any(lo == pos and hi - lo > 1 and freq.get(w) for w, lo, hi in self.tokens(pos))
 
     def ends_word(self, start: int, end: int) -> bool:
         """A dictionary word runs from before ``start`` to ``end`` (签约 of 签约3个, 最近)."""
@@ -288,9 +306,10 @@ def _read_match(
     if not di and LISTED_ORDINAL.search(text, max(0, m.start() - 24), m.start()):
         return None  # 第1、2批, 第一、二期: ordinals listed after one 第
     before = text[m.start() - 1] if m.start() else ""
-    sign, temperature = sign_before(text, m)
+    sign, sign_kind = sign_before(text, m)
     if sign and before == "负" and not sentences.is_word_start(m.start() - 1):
-        sign = 0  # 减负2,456.8万元, 担负: 负 ends a word, it is no sign
+        sign, sign_kind = 0, ""  # 减负2,456.8万元, 担负: 负 ends a word, it is no sign
+    temperature = sign_kind == BELOW_ZERO
     if sign:
         before = ""  # the minus of -13.4% or -3.5℃, the 负 of 负2.6%
     # PM2.5, G205, 每万人口, 每百平方公里: part of a name or a denominator; 8:30 a time
@@ -311,7 +330,7 @@ def _read_match(
     scale, per = m.group("scale") or "", m.group("per") or ""
     shared = None
     bare = None
-    coins = coins_after(text, m)
+    coins = coins_after(text, m, sentences.starts_long_word)
     if not base and m.group("bare"):
         bare = bare_money(m.group("bare"), _clause_before(text, m.start() - sign))
         if bare is None:
@@ -393,16 +412,23 @@ def _read_match(
     if bound is not None:
         approx = "over" if approx in (None, "about") else approx
         bound_start = m.start() - len(clause) + bound.start()
-    signed = bool(sign) and not temperature
+    signed = sign_kind == NEGATIVE
     if temperature:
         value, start = -value, start - sign
         if value_max is not None and (m.group("sep") or "")[-1:] in MINUS:
             value_max = -value_max  # -5℃至-1℃
-    elif signed:
+    elif sign:
         start -= sign
-        if value_max is not None or (unit is not None and unit.kind == COUNT):
+        if signed and (value_max is not None or (unit is not None and unit.kind == COUNT)):
             sentences.doubt(start, end, "signed")
             return None
+    if _from_to(text, m, clause):
+        # 满意度由85%到92%: the level reached, from a starting level, as 由85%提高至92%
+        later = FIGURE.match(text, m.start("n2"))
+        figure = _read_match(text, later, sentences, excluded) if later else None
+        if figure is not None:
+            figure.previous, figure.anchor = value, m.start()
+        return figure
     if value_max is not None and value_max <= value:
         sentences.doubt(start, end, "range_order")
         return None  # 从5000到1.2万元 read as 5000 to 1.2 万元: no range
@@ -434,6 +460,8 @@ def _read_match(
         return None  # 十五字方针, 16字工作法: the length of a motto names it
     if not figure.kind:
         read_change(text, figure, clause)
+    if not figure.kind and sign:
+        read_signed_change(figure, clause)  # 同比-5.1%: a basis and a sign make a change
     figure.negative = figure.negative or signed  # 增长-5.1%; 下降-13.4% repeats the fall
     figure.start = min(figure.start, bound_start)
     if not figure.kind and base in LIMIT_UNITS and not approx and RATE_NAMED.match(text, m.end()):
@@ -509,6 +537,13 @@ def _is_phase(text: str, m: re.Match[str], sentences: _Sentences) -> bool:
     # the phase of a project named right before it, then what it did
     before = text[m.start() - 1] if m.start() else ""
     return bool(_CJK.match(before)) and _PHASE_DONE.match(text, end) is not None
+
+
+def _from_to(text: str, m: re.Match[str], clause: str) -> bool:
+    """`由85%到92%`: a range match that states a level reached (not `从3到5亿元不等`)."""
+    if not m.group("n2") or (m.group("sep") or "") not in ("至", "到"):
+        return False
+    return bool(FROM_BEFORE.search(clause[-8:])) and not RANGE_AFTER.match(text, m.end())
 
 
 def _daxie(raw: str) -> bool:
