@@ -444,3 +444,14 @@ def test_from_a_to_b_without_a_verb_is_a_level_reached_unless_a_range_is_said() 
     fact = only("补助从5000元到1.2万元")
     assert (fact["value"], fact["unit"], fact["previous"]) == (1.2, "万元", 0.5)
     assert core(only("投资从3到5亿元不等"))[:3] == ("amount", 3, 5)
+
+
+def test_a_number_split_by_a_space_is_a_doubt() -> None:
+    reading = read_figures("参保人数 12 345 人")
+    assert reading.facts == []
+    assert "“12 345 人”" in reading.warnings[0]
+
+
+def test_an_inclusive_mark_printed_with_spaces() -> None:
+    fact = only("资金 300 万元( 含 )以上")
+    assert (fact["value"], fact["approx"], fact["text"]) == (300, "over", "300 万元( 含 )以上")

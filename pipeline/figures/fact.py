@@ -65,6 +65,7 @@ WHY = {
     "numeral": ("数字写法不明", "the numeral reads no way, as in 五三个"),
     "signed": ("负号用于区间或计数", "a minus sign on a range or a count"),
     "range_order": ("区间上限不大于下限", "the top of a range is not above its bottom"),
+    "digit_group": ("数字被空格隔开，可能是千位分隔", "a number split by a space, maybe 12 345"),
 }
 
 

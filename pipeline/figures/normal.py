@@ -30,7 +30,7 @@ from dataclasses import dataclass
 # deletable whitespace: ASCII space, tab, CR, LF, no-break space, ideographic space, thin spaces
 _SPACE = " \t\r\n\u00a0\u3000\u2002\u2003\u2009\u200b"
 _SPACE_RUN = re.compile(f"[{_SPACE}]+")
-_INCLUSIVE = re.compile(r"[（(]含[）)]")
+_INCLUSIVE = re.compile(r"[（(][ \u3000]*含[ \u3000]*[）)]")
 # ASCII brackets stay: the reader reads both, and a unit keeps its brackets as written (件(套))
 _TO_FULL = {",": "，", ":": "：", ";": "；"}
 _BETWEEN_DIGITS = frozenset(",:")

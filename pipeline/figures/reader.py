@@ -99,6 +99,7 @@ IDIOMS = frozenset(
     ]
 )
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+_DIGIT_GROUP = re.compile(r"[0-9]{3}(?:\.[0-9]+)?")
 # three letters or more (not after a digit) before a figure with a unit: VOCs, COD, GDP
 _LETTERS_NAME = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{3,}$")
 DAXIE = "壹贰貮叁肆伍陆柒捌玖拾佰仟"
@@ -317,6 +318,13 @@ def _read_match(
         text, max(0, m.start() - 12), m.start()
     ):
         before = ""  # 减排VOCs412.6吨, COD30毫克/升: a word of letters names what is measured
+    split = before in " \u3000" and m.start() > 1 and text[m.start() - 2].isdigit()
+    if split and _DIGIT_GROUP.fullmatch(raw):
+        head = m.start() - 1
+        while head > 0 and (text[head - 1].isdigit() or text[head - 1] in " \u3000,.，"):
+            head -= 1
+        sentences.doubt(head, m.end(), "digit_group")  # 12 345人: 345, or 12345?
+        return None
     if before in _NOT_A_FIGURE_BEFORE or before.isdigit() or before == "每":
         return None
     if before in "：:" and before and m.start() > 1 and text[m.start() - 2].isdigit():
