@@ -298,6 +298,7 @@ def test_a_level_reached_keeps_the_earlier_level_in_the_later_unit() -> None:
         ("补助标准从5000到1.2万元不等", "区间上限不大于下限"),  # 5000 to 1.2 万元: which unit?
         ("三至五百万元", "区间两端的位数不明"),  # 3 to 500, or 300 to 500?
         ("五三个", "数字写法不明"),  # two digits that make no estimate
+        ("补贴千八百元", "数字写法不明"),  # about a thousand, not 1800
         ("净增-5家", "负号用于区间或计数"),
     ],
 )  # fmt: skip

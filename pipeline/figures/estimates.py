@@ -37,6 +37,9 @@ def read_numeral(raw: str) -> Span:
     """
     if raw[0] in "数几上" or raw.endswith("几"):
         return _vague(raw)
+    if raw[0] in "百千佰仟" and len(raw) > 1:
+        # 千八百元, 百八十人: about a thousand, about a hundred (一千八百 is 1800)
+        raise NumeralError(f"a place word without its digit: {raw!r}")
     estimate = _estimate(raw)
     if estimate is not None:
         return estimate[0], estimate[1], "about"
