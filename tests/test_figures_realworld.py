@@ -456,3 +456,18 @@ def test_a_number_split_by_a_space_is_a_doubt() -> None:
 def test_an_inclusive_mark_printed_with_spaces() -> None:
     fact = only("资金 300 万元( 含 )以上")
     assert (fact["value"], fact["approx"], fact["text"]) == (300, "over", "300 万元( 含 )以上")
+
+
+@pytest.mark.parametrize(
+    ("text", "printed"),
+    [("合同金额￥12,345.00元", "￥12,345.00元"), ("合同金额:¥ 12,345.00", "¥ 12,345.00")],
+)
+def test_the_yuan_sign_is_money(text: str, printed: str) -> None:
+    fact = only(text)
+    assert (fact["kind"], fact["value"], fact["unit_std"], fact["text"], fact["metric"]) == (
+        "amount", 12345.0, "元", printed, "合同金额",
+    )  # fmt: skip
+
+
+def test_a_hotline_at_the_start_is_still_no_figure() -> None:
+    assert facts("12345政务服务便民热线全年畅通") == []

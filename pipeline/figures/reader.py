@@ -64,6 +64,7 @@ from pipeline.figures.written import (
     BELOW_ZERO,
     MINUS,
     NEGATIVE,
+    POSITIVE,
     bare_money,
     coins_after,
     sign_before,
@@ -310,6 +311,8 @@ def _read_match(
     sign, sign_kind = sign_before(text, m)
     if sign and before == "负" and not sentences.is_word_start(m.start() - 1):
         sign, sign_kind = 0, ""  # 减负2,456.8万元, 担负: 负 ends a word, it is no sign
+    if not sign and before and before in "￥¥" and not (m.group("pre") or di):
+        sign, sign_kind = 1, "yuan"  # ￥12,345.00: the yuan sign is the unit, and in the text
     temperature = sign_kind == BELOW_ZERO
     if sign:
         before = ""  # the minus of -13.4% or -3.5℃, the 负 of 负2.6%
@@ -339,7 +342,9 @@ def _read_match(
     shared = None
     bare = None
     coins = coins_after(text, m, sentences.starts_long_word)
-    if not base and m.group("bare"):
+    if not base and sign_kind == "yuan":
+        bare = read_unit("", "元") if not m.group("bare") else bare_money(m.group("bare"), "资金")
+    elif not base and m.group("bare"):
         bare = bare_money(m.group("bare"), _clause_before(text, m.start() - sign))
         if bare is None:
             return None  # 人口3.5万: 万 without a unit names no money unless a money word does
@@ -468,7 +473,7 @@ def _read_match(
         return None  # 十五字方针, 16字工作法: the length of a motto names it
     if not figure.kind:
         read_change(text, figure, clause)
-    if not figure.kind and sign:
+    if not figure.kind and sign_kind in (NEGATIVE, POSITIVE):
         read_signed_change(figure, clause)  # 同比-5.1%: a basis and a sign make a change
     figure.negative = figure.negative or signed  # 增长-5.1%; 下降-13.4% repeats the fall
     figure.start = min(figure.start, bound_start)
