@@ -71,6 +71,7 @@ def test_what_normalisation_does() -> None:
     normal = normalise("预算总额 512.30 万元,同比增长 5.2 %;离\n退休 12人，8:30开门，1,234元")
     assert normal.text == "预算总额512.30万元，同比增长5.2%；离退休12人，8:30开门，1,234元"
     assert normalise("3万元（含）至5万元").text == "3万元至5万元"
+    assert normalise("500万元（含本数）以上，5万元( 不含 )以下").text == "500万元以上，5万元以下"
     assert normalise("１２．５ｋｍ，萬").text == "12．5km，万"
 
 

@@ -19,7 +19,7 @@ plain list of offsets:
 - ASCII `, : ;` become `，：；`, except a comma or colon between digits (`1,234`,
   `8:30`); full-width digits, letters and `％` become ASCII; 萬 and 億 become 万 and 亿;
 - an inclusive marker inside a range or bound is deleted (`3万元（含）至5万元`,
-  `500万元(含)以上`).
+  `500万元(含)以上`, `（含本数）`, `（不含）`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 # deletable whitespace: ASCII space, tab, CR, LF, no-break space, ideographic space, thin spaces
 _SPACE = " \t\r\n\u00a0\u3000\u2002\u2003\u2009\u200b"
 _SPACE_RUN = re.compile(f"[{_SPACE}]+")
-_INCLUSIVE = re.compile(r"[（(][ \u3000]*含[ \u3000]*[）)]")
+_INCLUSIVE = re.compile(r"[（(][ \u3000]*(?:不含|含)(?:本数)?[ \u3000]*[）)]")
 # ASCII brackets stay: the reader reads both, and a unit keeps its brackets as written (件(套))
 _TO_FULL = {",": "，", ":": "：", ";": "；"}
 _BETWEEN_DIGITS = frozenset(",:")
@@ -41,7 +41,7 @@ _WIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)})  # ａ-�
 _WIDTH.update({"％": "%", "萬": "万", "億": "亿"})
 _SUBST = {**_WIDTH, **_TO_FULL}
 _TOUCHED = re.compile(
-    "[" + re.escape("".join(_SUBST)) + _SPACE + "]|[（(]含[）)]"
+    "[" + re.escape("".join(_SUBST)) + _SPACE + "]|" + _INCLUSIVE.pattern
 )  # anything normalisation may change; text without it is already normal
 _SENTENCE_END = set("。！？!?；;")
 _BULLETS = frozenset("-－−—•·*")
