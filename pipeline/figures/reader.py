@@ -307,31 +307,11 @@ def _read_match(
         return None
     if not di and LISTED_ORDINAL.search(text, max(0, m.start() - 24), m.start()):
         return None  # 第1、2批, 第一、二期: ordinals listed after one 第
-    before = text[m.start() - 1] if m.start() else ""
-    sign, sign_kind = sign_before(text, m)
-    if sign and before == "负" and not sentences.is_word_start(m.start() - 1):
-        sign, sign_kind = 0, ""  # 减负2,456.8万元, 担负: 负 ends a word, it is no sign
-    if not sign and before and before in "￥¥" and not (m.group("pre") or di):
-        sign, sign_kind = 1, "yuan"  # ￥12,345.00: the yuan sign is the unit, and in the text
+    mark = _mark_before(text, m, sentences)
+    if mark is None:
+        return None
+    sign, sign_kind = mark
     temperature = sign_kind == BELOW_ZERO
-    if sign:
-        before = ""  # the minus of -13.4% or -3.5℃, the 负 of 负2.6%
-    # PM2.5, G205, 每万人口, 每百平方公里: part of a name or a denominator; 8:30 a time
-    if base and before.isascii() and before.isalpha() and _LETTERS_NAME.search(
-        text, max(0, m.start() - 12), m.start()
-    ):
-        before = ""  # 减排VOCs412.6吨, COD30毫克/升: a word of letters names what is measured
-    split = before in " \u3000" and m.start() > 1 and text[m.start() - 2].isdigit()
-    if split and _DIGIT_GROUP.fullmatch(raw):
-        head = m.start() - 1
-        while head > 0 and (text[head - 1].isdigit() or text[head - 1] in " \u3000,.，"):
-            head -= 1
-        sentences.doubt(head, m.end(), "digit_group")  # 12 345人: 345, or 12345?
-        return None
-    if before in _NOT_A_FIGURE_BEFORE or before.isdigit() or before == "每":
-        return None
-    if before in "：:" and before and m.start() > 1 and text[m.start() - 2].isdigit():
-        return None
     after = text[m.end()] if m.end() < len(text) else ""
     if (after and after in "+＋") or (
         _ASCII_ALNUM.match(after) and (not base or _ASCII_ALNUM.match(text[m.end() - 1]))
@@ -381,21 +361,10 @@ def _read_match(
         and base[-1] not in "%％"
     ):
         return None
-    try:
-        value, value_max, estimate = read_numeral(raw)
-        if m.group("n2"):
-            high, high_max, _ = read_numeral(m.group("n2"))
-            if value_max is not None or high_max is not None:
-                sentences.doubt(m.start(), m.end(), "estimate_end")
-                return None
-            value_max = high
-            if _place_on_one_end(raw, m.group("n2")):
-                sentences.doubt(m.start(), m.end(), "place_unclear")
-                return None
-    except NumeralError:
-        if base or bare:
-            sentences.doubt(m.start(), m.end(), "numeral")
+    numbers = _numbers(m, raw, bool(base or bare), sentences)
+    if numbers is None:
         return None
+    value, value_max, estimate = numbers
     alt = m.group("alt") or ""
     if base and BASE_UNITS[base][0] != COUNT:
         alt = ""
@@ -489,6 +458,63 @@ def _read_match(
 
 
 _ROUND_THE_CLOCK = ("小时", "个小时")
+
+
+def _mark_before(text: str, m: re.Match[str], sentences: _Sentences) -> tuple[int, str] | None:
+    """The sign or ￥ before the number as ``(length, what)``; None when what stands before
+    the number makes it no figure (a code, a denominator, a time, a split number)."""
+    base, raw, di = m.group("base"), m.group("pn") or m.group("n1"), m.group("di")
+    before = text[m.start() - 1] if m.start() else ""
+    sign, sign_kind = sign_before(text, m)
+    if sign and before == "负" and not sentences.is_word_start(m.start() - 1):
+        sign, sign_kind = 0, ""  # 减负2,456.8万元, 担负: 负 ends a word, it is no sign
+    if not sign and before and before in "￥¥" and not (m.group("pre") or di):
+        sign, sign_kind = 1, "yuan"  # ￥12,345.00: the yuan sign is the unit, and in the text
+    if sign:
+        before = ""  # the minus of -13.4% or -3.5℃, the 负 of 负2.6%
+    # PM2.5, G205, 每万人口, 每百平方公里: part of a name or a denominator; 8:30 a time
+    if base and before.isascii() and before.isalpha() and _LETTERS_NAME.search(
+        text, max(0, m.start() - 12), m.start()
+    ):
+        before = ""  # 减排VOCs412.6吨, COD30毫克/升: a word of letters names what is measured
+    split = before in " \u3000" and m.start() > 1 and text[m.start() - 2].isdigit()
+    if split and _DIGIT_GROUP.fullmatch(raw):
+        head = m.start() - 1
+        while head > 0 and (text[head - 1].isdigit() or text[head - 1] in " \u3000,.，"):
+            head -= 1
+        sentences.doubt(head, m.end(), "digit_group")  # 12 345人: 345, or 12345?
+        return None
+    if before in _NOT_A_FIGURE_BEFORE or before.isdigit() or before == "每":
+        return None
+    if before in "：:" and before and m.start() > 1 and text[m.start() - 2].isdigit():
+        return None
+    return sign, sign_kind
+
+
+def _numbers(
+    m: re.Match[str], raw: str, has_unit: bool, sentences: _Sentences
+) -> tuple[Decimal, Decimal | None, str | None] | None:
+    """``(value, value_max, estimate)`` of the figure's numeral (and range end), or None.
+
+    A range with an estimate at one end, a range whose ends differ in place (`三至五百`)
+    and a numeral that reads no way are left out; those with a unit are named as doubts.
+    """
+    try:
+        value, value_max, estimate = read_numeral(raw)
+        if not m.group("n2"):
+            return value, value_max, estimate
+        high, high_max, _ = read_numeral(m.group("n2"))
+    except NumeralError:
+        if has_unit:
+            sentences.doubt(m.start(), m.end(), "numeral")
+        return None
+    if value_max is not None or high_max is not None:
+        sentences.doubt(m.start(), m.end(), "estimate_end")
+        return None
+    if _place_on_one_end(raw, m.group("n2")):
+        sentences.doubt(m.start(), m.end(), "place_unclear")
+        return None
+    return value, high, estimate
 
 
 def _shared_unit(
