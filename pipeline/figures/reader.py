@@ -8,7 +8,6 @@ into the figure they qualify, and each fact gets its metric phrase.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,7 +24,7 @@ from pipeline.figures.estimates import read_numeral
 from pipeline.figures.fact import Doubt, Fact
 from pipeline.figures.groups import GROUPS, names_a_group
 from pipeline.figures.lexicon import Lexicon, lexicon
-from pipeline.figures.metric import Token, after_phrase, before_phrase, noun_follows, split_guess
+from pipeline.figures.metric import after_phrase, before_phrase, noun_follows, split_guess
 from pipeline.figures.normal import NormalText, normalise
 from pipeline.figures.numerals import PLACES_CN, NumeralError, scale_of
 from pipeline.figures.patterns import (
@@ -41,13 +40,13 @@ from pipeline.figures.patterns import (
     LISTED_ORDINAL,
     RANK_WORDS,
     RATE_NAMED,
-    SENTENCE_BREAK,
     SERVICE_NAMED,
     SHARED_UNIT,
     THRESHOLD_AFTER,
     YEARS_SPAN_AFTER,
     YEARS_SPAN_BEFORE,
 )
+from pipeline.figures.sentences import Sentences
 from pipeline.figures.units import (
     AMOUNT,
     BASE_UNITS,
@@ -112,78 +111,6 @@ _NOT_A_FIGURE_BEFORE = set("．.+-－/_#@") | set(
 )
 
 
-class _Sentences:
-    """Sentence spans of a text and their jieba words, tokenized on demand."""
-
-    def __init__(self, text: str, lex: Lexicon) -> None:
-        self.text = text
-        self.lex = lex
-        ends = [m.end() for m in SENTENCE_BREAK.finditer(text)]
-        if not ends or ends[-1] != len(text):
-            ends.append(len(text))
-        self.ends = ends
-        self._tokens: dict[int, list[Token]] = {}
-        self._bounds: dict[int, tuple[set[int], set[int]]] = {}
-        self.doubts: list[tuple[int, int, str]] = []  # figures left out: span and why
-
-    def doubt(self, start: int, end: int, why: str) -> None:
-        """Leave a figure out, and say so (FACTS.md: a gap, never a wrong number)."""
-        if (start, end, why) not in self.doubts:
-            self.doubts.append((start, end, why))
-
-    def span(self, pos: int) -> tuple[int, int]:
-        i = bisect.bisect_right(self.ends, pos)
-        i = min(i, len(self.ends) - 1)
-        return (self.ends[i - 1] if i else 0), self.ends[i]
-
-    def tokens(self, pos: int) -> list[Token]:
-        lo, hi = self.span(pos)
-        if lo not in self._tokens:
-            self._tokens[lo] = self.lex.tokenize(self.text[lo:hi], lo)
-            self._bounds[lo] = ({t[1] for t in self._tokens[lo]}, {t[2] for t in self._tokens[lo]})
-        return self._tokens[lo]
-
-    def is_word_start(self, pos: int) -> bool:
-        self.tokens(pos)
-        return pos in self._bounds[self.span(pos)[0]][0]
-
-    def is_word_end(self, pos: int, inside: int) -> bool:
-        self.tokens(inside)
-        return pos in self._bounds[self.span(inside)[0]][1]
-
-    def is_number_start(self, pos: int) -> bool:
-        """A word starts at ``pos``, or only a word jieba guessed runs across it (`达二` of 达二万亩)."""
-        if self.is_word_start(pos):
-            return True
-        freq = self.lex.tokenizer.FREQ
-        return not any(lo < pos < hi and freq.get(w) for w, lo, hi in self.tokens(pos))
-
-    def starts_long_word(self, pos: int) -> bool:
-        """A dictionary word of two characters or more starts at ``pos`` (分钟, 角色)."""
-        freq = self.lex.tokenizer.FREQ
-        return any(lo == pos and hi - lo > 1 and freq.get(w) for w, lo, hi in self.tokens(pos))
-
-    def ends_word(self, start: int, end: int) -> bool:
-        """A dictionary word runs from before ``start`` to ``end`` (签约 of 签约3个, 最近)."""
-        freq = self.lex.tokenizer.FREQ
-        return any(lo < start and hi == end and freq.get(w) for w, lo, hi in self.tokens(start))
-
-    def is_unit_end(self, pos: int, inside: int) -> bool:
-        """A word ends at ``pos``, or only a word jieba guessed runs across it.
-
-        jieba's HMM joins single characters it does not know into a word
-        (`92个立档单位` → `个立`); such a guess is no evidence that the measure
-        word belongs to the next word, as a dictionary word is (`80周岁`).
-        """
-        if self.is_word_end(pos, inside):
-            return True
-        freq = self.lex.tokenizer.FREQ
-        for word, start, end in self.tokens(inside):
-            if start < pos < end:
-                return not freq.get(word)
-        return False
-
-
 @dataclass(frozen=True)
 class FigureReading:
     """The facts of a text, and the figures left out because the reader was unsure."""
@@ -213,14 +140,14 @@ def read_figures(text: str) -> FigureReading:
         return FigureReading([], [])
     normal = normalise(text)
     lex = lexicon()
-    sentences = _Sentences(normal.text, lex)
+    sentences = Sentences(normal.text, lex)
     figures = _read(normal.text, sentences)
     facts = [_to_fact(normal, f) for f in figures]
     doubts = [_doubt(normal, start, end, why) for start, end, why in sentences.doubts]
     return FigureReading(facts, doubts)
 
 
-def _read(text: str, sentences: _Sentences) -> list[Figure]:
+def _read(text: str, sentences: Sentences) -> list[Figure]:
     excluded = [m.span() for m in EXCLUDED.finditer(text)]
     figures = _find_figures(text, sentences, excluded)
     fold_levels_and_fields(text, figures)
@@ -240,7 +167,7 @@ _CN_START = set("零〇一二两三四五六七八九壹贰貮叁肆伍陆柒捌
 
 
 def _find_figures(
-    text: str, sentences: _Sentences, excluded: list[tuple[int, int]]
+    text: str, sentences: Sentences, excluded: list[tuple[int, int]]
 ) -> list[Figure]:
     figures: list[Figure] = []
     pos = 0
@@ -296,7 +223,7 @@ def _inside(span: tuple[int, int], excluded: list[tuple[int, int]]) -> bool:
 
 
 def _read_match(
-    text: str, m: re.Match[str], sentences: _Sentences, excluded: list[tuple[int, int]]
+    text: str, m: re.Match[str], sentences: Sentences, excluded: list[tuple[int, int]]
 ) -> Figure | None:
     """A candidate figure from one regex match, or None when it is no fact."""
     raw = m.group("pn") or m.group("n1")
@@ -460,7 +387,7 @@ def _read_match(
 _ROUND_THE_CLOCK = ("小时", "个小时")
 
 
-def _mark_before(text: str, m: re.Match[str], sentences: _Sentences) -> tuple[int, str] | None:
+def _mark_before(text: str, m: re.Match[str], sentences: Sentences) -> tuple[int, str] | None:
     """The sign or ￥ before the number as ``(length, what)``; None when what stands before
     the number makes it no figure (a code, a denominator, a time, a split number)."""
     base, raw, di = m.group("base"), m.group("pn") or m.group("n1"), m.group("di")
@@ -492,7 +419,7 @@ def _mark_before(text: str, m: re.Match[str], sentences: _Sentences) -> tuple[in
 
 
 def _numbers(
-    m: re.Match[str], raw: str, has_unit: bool, sentences: _Sentences
+    m: re.Match[str], raw: str, has_unit: bool, sentences: Sentences
 ) -> tuple[Decimal, Decimal | None, str | None] | None:
     """``(value, value_max, estimate)`` of the figure's numeral (and range end), or None.
 
@@ -518,7 +445,7 @@ def _numbers(
 
 
 def _shared_unit(
-    text: str, m: re.Match[str], sentences: _Sentences, excluded: list[tuple[int, int]]
+    text: str, m: re.Match[str], sentences: Sentences, excluded: list[tuple[int, int]]
 ) -> Unit | None:
     """The unit a bare number shares with the last of a list after it (`2.4和3.1个百分点`).
 
@@ -562,7 +489,7 @@ _PHASE_DONE = re.compile(
 )
 
 
-def _is_phase(text: str, m: re.Match[str], sentences: _Sentences) -> bool:
+def _is_phase(text: str, m: re.Match[str], sentences: Sentences) -> bool:
     """`二期工程`, `滨江大道二期完成主体工程`: a numeral + 期 naming a phase of a project."""
     if m.group("pre") or m.group("scale") or m.group("n2"):
         return False
@@ -617,7 +544,7 @@ def _clause_before(text: str, pos: int) -> str:
 _SIZE_CLASS = re.compile(r"(?:单笔|单项|单次|单个|单宗|单台|单件|每笔|每项)$")
 
 
-def _threshold(text: str, m: re.Match[str], sentences: _Sentences) -> bool:
+def _threshold(text: str, m: re.Match[str], sentences: Sentences) -> bool:
     """`超10亿元项目`, `60岁以上老年人`: a bound inside a category name is no figure."""
     after = text[m.end() : m.end() + 1]
     if after == "的":
@@ -633,7 +560,7 @@ def _threshold(text: str, m: re.Match[str], sentences: _Sentences) -> bool:
     return bool(rest and _ANY_DIGIT.search(rest.group()))
 
 
-def _assign_metrics(text: str, figures: list[Figure], sentences: _Sentences, lex: Lexicon) -> None:
+def _assign_metrics(text: str, figures: list[Figure], sentences: Sentences, lex: Lexicon) -> None:
     previous: Figure | None = None
     for i, f in enumerate(figures):
         tokens = split_guess(sentences.tokens(f.start), f.end, lex)
