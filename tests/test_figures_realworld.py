@@ -471,3 +471,12 @@ def test_the_yuan_sign_is_money(text: str, printed: str) -> None:
 
 def test_a_hotline_at_the_start_is_still_no_figure() -> None:
     assert facts("12345政务服务便民热线全年畅通") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "metric"),
+    [("（3）三公经费支出 7.35 万元", "三公经费支出"), ("(2)项目支出182.91万元", "项目支出"),
+     ("（一）基本支出432.17万元", "基本支出")],
+)  # fmt: skip
+def test_a_list_number_is_no_part_of_the_metric(text: str, metric: str) -> None:
+    assert only(text)["metric"] == metric

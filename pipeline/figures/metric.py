@@ -98,6 +98,8 @@ _THRESHOLD_HEAD = re.compile(
     r"(?:[至到\-－—~～](?:[0-9０-９]+(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十百]+))?$"
 )
 _THRESHOLD_UNIT = ("周岁", "岁")
+# a list number opening a flattened table row or a list item names nothing
+_LIST_NUMBER = re.compile(r"^(?:[（(][0-9一二三四五六七八九十]{1,3}[）)]|[0-9]{1,2}[.．](?![0-9]))")
 
 
 def _strip_link(phrase: str) -> str:
@@ -197,6 +199,7 @@ def before_phrase(
         if number is not None:
             phrase = text[number.start() : head] + phrase
     phrase = _strip_link(phrase)
+    phrase = _LIST_NUMBER.sub("", phrase, count=1)  # （3）三公经费支出 → 三公经费支出
     doer = _DOER.match(phrase)
     if doer is None and after_count and cut == lo:
         doer = _COUNTED_DOER.match(phrase)
