@@ -25,8 +25,8 @@ def command(texts: tuple[str, ...]) -> None:
 
     For each TEXT argument, or each line of stdin when none is given, prints one
     JSON line {"text": ..., "facts": [...], "warnings": [...]}, with facts as in
-    FACTS.md and spans into that text, and a warning for each figure left out
-    because it could not be read with confidence.
+    docs/reference/facts.md and spans into that text, and a warning for each figure
+    left out because it could not be read with confidence.
 
     \b
     Example:
