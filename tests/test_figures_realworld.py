@@ -384,9 +384,11 @@ def test_jixiao_figures_prints_the_warnings() -> None:
 
     from click.testing import CliRunner
 
-    from pipeline.cli.figures import command
+    from pipeline.cli import cli
 
-    result = CliRunner().invoke(command, ["补助标准从5000到1.2万元不等，投资三五百万元"])
+    # through the group, as a user runs it (the command alone would cache click's help
+    # option without the group's -h, and the generated reference would differ)
+    result = CliRunner().invoke(cli, ["figures", "补助标准从5000到1.2万元不等，投资三五百万元"])
     line = json.loads(result.output)
     assert [f["text"] for f in line["facts"]] == ["三五百万元"]
     assert line["facts"][0]["value_max_std"] == 5000000.0
