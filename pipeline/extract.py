@@ -94,7 +94,8 @@ def reading_to_json(document: Document, form: Form) -> dict[str, Any]:
     """The OUTPUT.md object for a document and its form."""
     fields = {spec.key: _field_json(document, form, spec.key, spec.type) for spec in FIELD_SPECS}
     year = form.fields["year"].value if form.fields["year"] else None
-    facts = form_to_facts(document, form)
+    fact_warnings: list[str] = []
+    facts = form_to_facts(document, form, fact_warnings)
     return {
         "schema": SCHEMA,
         "source": {
@@ -117,7 +118,7 @@ def reading_to_json(document: Document, form: Form) -> dict[str, Any]:
         ],
         "facts": facts,
         "checks": fields_to_checks(fields, year if isinstance(year, int) else None),
-        "warnings": [*document.warnings, *form.warnings],
+        "warnings": [*document.warnings, *form.warnings, *fact_warnings],
     }
 
 
