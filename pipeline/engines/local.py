@@ -34,6 +34,8 @@ from pipeline.engines import (
 )
 from pipeline.warehouse.errors import ReaderStartFailed
 
+# Seconds a new reader process may take to start before its first file's time begins.
+READER_START_GRACE = 60.0
 # A worker is replaced after this many files, so a slow leak in a reader cannot grow all night.
 MAX_FILES_PER_WORKER = 500
 
@@ -122,7 +124,9 @@ class ReaderPool:
             for worker in self._workers:
                 if worker.index is None and pending:
                     worker.index = pending.popleft()
-                    worker.deadline = time.monotonic() + self._timeout
+                    # a reader still starting (imports, on a loaded machine) gets its start-up time on top
+                    start = 0.0 if worker.ready else READER_START_GRACE
+                    worker.deadline = time.monotonic() + self._timeout + start
                     job = jobs[worker.index]
                     # A worker that died idle shows up below as a crash on this job.
                     with contextlib.suppress(OSError):
@@ -143,7 +147,10 @@ class ReaderPool:
         try:
             while outcome is None and worker.conn.poll():
                 _, outcome = worker.conn.recv()
-                worker.ready = True  # the first message is ("ready", None)
+                if not worker.ready:  # the first message is ("ready", None)
+                    worker.ready = True
+                    # the file's time starts now, not while a loaded machine was starting the reader
+                    worker.deadline = time.monotonic() + self._timeout
         except (EOFError, OSError):
             pass  # the worker died mid-message: treated as a crash below
         if outcome is not None:
