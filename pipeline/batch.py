@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from extractors.errors import ERROR_CODES, InternalError, JixiaoError
 from pipeline import __version__
@@ -42,9 +42,17 @@ from pipeline.warehouse.publish import (
 )
 
 Extractor = Callable[..., dict[str, Any]]
-ProgressCallback = Callable[[int, int, str], None]
+
+
+class ProgressCallback(Protocol):
+    """Told after each file: how many are done, of how many, which; ``note`` names slow OCR pages."""
+
+    def __call__(self, done: int, total: int, path: str, note: str = "") -> None: ...
+
 
 DEFAULT_TIMEOUT = 60.0
+# a scanned page that took longer than this to OCR is named in the progress and the log
+SLOW_OCR_SECONDS = 10.0
 # A worker is replaced after this many files, so a slow leak in a reader cannot grow all night.
 MAX_FILES_PER_WORKER = 500
 # Editors' lock and temp files, OS litter: never submissions.
@@ -434,6 +442,12 @@ def _plan(
     return jobs, {sha: paths for sha, paths in copies.items() if paths}
 
 
+def slow_ocr_pages(reading: dict[str, Any]) -> str:
+    """The pages of a scan that took over ``SLOW_OCR_SECONDS`` to OCR (``page 2 14.1 s``), or ''."""
+    pages = reading.get("source", {}).get("ocr_pages") or []
+    return ", ".join(f"page {p['page']} {p['seconds']:.1f} s" for p in pages if p["seconds"] > SLOW_OCR_SECONDS)
+
+
 def in_job_order(jobs: list[FileJob], outcomes: Iterable[tuple[FileJob, Outcome]]) -> Iterator[tuple[FileJob, Outcome]]:
     """Outcomes in the order the jobs were planned (oldest file first), whatever order they finish in.
 
@@ -482,8 +496,14 @@ def _load(
                     log.warning("rejected %s (%s): %s: %s", path, job.sha256[:12], reject.error_code, reject.message)
             else:
                 report.unchanged += len(copies.get(job.sha256, []))
+            slow = slow_ocr_pages(outcome) if not isinstance(outcome, Reject) else ""
+            if slow:
+                log.info("%s: slow OCR: %s", job.path, slow)
             if on_progress:
-                on_progress(done, len(jobs), str(job.path))
+                if slow:
+                    on_progress(done, len(jobs), str(job.path), note=f"slow OCR: {slow}")
+                else:
+                    on_progress(done, len(jobs), str(job.path))
     finally:
         if pool:
             pool.close()

@@ -18,6 +18,7 @@ from pipeline.checks import fields_to_checks
 from pipeline.facts import form_to_facts
 from pipeline.fields import FIELD_SPECS
 from pipeline.form import Form, document_to_form
+from pipeline.ocr_doubts import ocr_doubts
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 SCHEMA = "jixiao.form/1"
@@ -35,10 +36,11 @@ def sha256_file(path: Path) -> str:
 def _readers() -> dict[str, Callable[[bytes, Source], Document]]:
     # imported here so that reading text never pays for pdfplumber's import
     from extractors.docx import read_docx
+    from extractors.ocr import read_image
     from extractors.pdf import read_pdf
     from extractors.text import read_text
 
-    return {"text": read_text, "docx": read_docx, "pdf": read_pdf}
+    return {"text": read_text, "docx": read_docx, "pdf": read_pdf, "image": read_image}
 
 
 def read_document(
@@ -75,14 +77,18 @@ def reading_to_json(document: Document, form: Form) -> dict[str, Any]:
     fields = {spec.key: _field_json(document, form, spec.key, spec.type) for spec in FIELD_SPECS}
     year = form.fields["year"].value if form.fields["year"] else None
     facts = form_to_facts(document, form)
+    source: dict[str, Any] = {
+        "path": document.source.path,
+        "sha256": document.source.sha256,
+        "format": document.source.format,
+        "pages": document.source.pages,
+        "ocr": document.ocr,
+    }
+    if document.ocr:
+        source["ocr_pages"] = [{"page": p.number, "seconds": p.seconds} for p in document.ocr_pages]
     return {
         "schema": SCHEMA,
-        "source": {
-            "path": document.source.path,
-            "sha256": document.source.sha256,
-            "format": document.source.format,
-            "pages": document.source.pages,
-        },
+        "source": source,
         "text": document.text,
         "fields": fields,
         "tasks": [
@@ -97,7 +103,7 @@ def reading_to_json(document: Document, form: Form) -> dict[str, Any]:
         ],
         "facts": facts,
         "checks": fields_to_checks(fields, year if isinstance(year, int) else None),
-        "warnings": [*document.warnings, *form.warnings],
+        "warnings": [*document.warnings, *form.warnings, *ocr_doubts(fields, facts)],
     }
 
 
@@ -115,4 +121,7 @@ def _field_json(document: Document, form: Form, key: str, kind: str) -> dict[str
         item["page"] = page
     if bbox is not None:
         item["bbox"] = [round(v, 2) for v in bbox]
+    confidence = document.confidence(reading.start, reading.end)
+    if confidence is not None:
+        item["confidence"] = confidence
     return item
