@@ -52,7 +52,7 @@ SEAL_REDNESS = 40
 PRINT_LUMA = 90
 PAPER_LEVEL = 215
 # a ruling line this short of a crossing line (points) is taken to meet it
-GAP_REACH = 15.0
+GAP_REACH = 30.0
 MEETS = 3.0  # extractors.grid's intersection tolerance: this close, lines already meet
 # a "line" that is only dashes or bars is a piece of ruling line, read as text
 _RULE_TEXT = re.compile(r"^[\s一—_\-|丨｜]+$")
@@ -124,9 +124,10 @@ def page_image_to_content(image: PageImage, *, seconds: float = PAGE_SECONDS) ->
     started = time.monotonic()
     gray = image_to_gray(image.rgb)
     deskewed, to_page = gray_to_deskewed(gray)
+    seal = _turned_like(rgb_to_seal(image.rgb), to_page)
     binary = gray_to_binary(deskewed)
     h_mask, v_mask = binary_to_line_masks(binary)
-    edges = masks_to_edges(h_mask, v_mask, image.scale)
+    edges = close_gaps(masks_to_edges(h_mask, v_mask, image.scale), seal, image.scale)
     # the ruling lines stay in what the detector sees: they keep the text of neighbouring
     # cells apart (without them a mark and the next cell's label become one line)
     limit = _Limit()
@@ -165,6 +166,20 @@ def image_to_gray(rgb: np.ndarray) -> np.ndarray:
     gray = np.clip(gray * (255.0 / paper), 0, 255)
     gray[gray > PAPER_LEVEL] = 255
     return gray.astype(np.uint8)
+
+
+def rgb_to_seal(rgb: np.ndarray) -> np.ndarray:
+    """Where the page is red ink (255), widened a little: the places a seal may hide print."""
+    red = rgb[:, :, 0].astype(np.int16)
+    other = np.maximum(rgb[:, :, 1], rgb[:, :, 2]).astype(np.int16)
+    mask = ((red - other) > SEAL_REDNESS).astype(np.uint8) * 255
+    return cv2.dilate(mask, np.ones((7, 7), np.uint8))
+
+
+def _turned_like(mask: np.ndarray, to_page: np.ndarray) -> np.ndarray:
+    """A mask of the scanned page moved into the deskewed frame (the inverse of ``to_page``)."""
+    h, w = mask.shape
+    return cv2.warpAffine(mask, cv2.invertAffineTransform(to_page), (w, h), flags=cv2.INTER_NEAREST)
 
 
 def gray_to_deskewed(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -214,12 +229,39 @@ def binary_to_line_masks(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                                   cv2.getStructuringElement(cv2.MORPH_RECT, (max(10, int(18 * unit)), 1)))
     vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN,
                                 cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(10, int(14 * unit)))))
-    # a line broken by noise or JPEG is one line again
+    # a line broken by noise or JPEG is one line again (well under a row's height: rows stay apart)
     horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE,
-                                  cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(20 * unit)), 1)))
+                                  cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(6 * unit)), 1)))
     vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE,
-                                cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(20 * unit)))))
-    return horizontal, vertical
+                                cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(6 * unit)))))
+    return horizontal, vertical | _short_rules(binary, horizontal, vertical, unit)
+
+
+def _short_rules(binary: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray, unit: float) -> np.ndarray:
+    """Vertical rules of rows too short for the vertical kernel, kept when they join two lines.
+
+    A one-line row of small print is ~11 pt high, shorter than strokes the vertical kernel
+    must ignore. A rule there runs from a horizontal line to the next and stands in a column
+    of the table (in line with a longer rule elsewhere); a stroke of a character does not.
+    """
+    columns = np.where(vertical.any(axis=0))[0]
+    found = np.zeros_like(binary)
+    short = cv2.morphologyEx(binary, cv2.MORPH_OPEN,
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(5, int(6 * unit)))))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(short, connectivity=8)
+    reach = max(2, int(0.8 * unit))
+    for index in range(1, count):
+        x, y, w, h, _area = stats[index]
+        if w > 4 * unit or h < 4 * w or not columns.size:
+            continue
+        middle = x + w / 2
+        if np.abs(columns - middle).min() > 2:
+            continue
+        above = horizontal[max(0, y - reach):y + reach, x:x + w]
+        below = horizontal[max(0, y + h - reach):y + h + reach, x:x + w]
+        if above.any() and below.any():
+            found[labels == index] = 255
+    return found
 
 
 def masks_to_edges(horizontal: np.ndarray, vertical: np.ndarray, scale: float) -> list[Edge]:
@@ -234,18 +276,27 @@ def masks_to_edges(horizontal: np.ndarray, vertical: np.ndarray, scale: float) -
             elif orientation == "v" and h > 4 * w:
                 middle = (x + w / 2) / scale
                 edges.append(Edge("v", middle, y / scale, middle, (y + h) / scale))
-    return close_gaps(edges)
+    return edges
 
 
-def close_gaps(edges: list[Edge], reach: float = GAP_REACH) -> list[Edge]:
-    """Each line that stops just short of a crossing line, drawn on to meet it.
+def close_gaps(edges: list[Edge], seal: np.ndarray, scale: float, reach: float = GAP_REACH) -> list[Edge]:
+    """Ruling lines the seal cut, drawn whole again: pieces joined, ends drawn on to their line.
 
-    Where the seal's ink or a faint scan thins a ruling line, its end goes missing; a
-    table's lines end on other lines, so a line ending within ``reach`` points of a
-    perpendicular one that spans it is taken to meet it.
+    Where the seal's ink crossed a ruling line, the line's pixels went with the seal. Only
+    gaps under the seal (``seal``: red ink, deskewed pixels) are closed: elsewhere a gap is
+    the table's own (the lines of two rows a short row apart must stay apart).
     """
-    horizontal = [e for e in edges if e.orientation == "h"]
-    vertical = [e for e in edges if e.orientation == "v"]
+    def under_seal(orientation: str, at: float, start: float, end: float) -> bool:
+        """Whether red ink lies on the gap from ``start`` to ``end`` of a line at ``at``."""
+        a, s0, s1 = int(at * scale), max(0, int(start * scale)), int(end * scale) + 1
+        strip = seal[s0:s1, max(0, a - 2):a + 3] if orientation == "v" else seal[max(0, a - 2):a + 3, s0:s1]
+        return bool(strip.size) and bool(strip.any())
+
+    horizontal = _join_collinear([e for e in edges if e.orientation == "h"], reach, under_seal)
+    vertical = _join_collinear([e for e in edges if e.orientation == "v"], reach, under_seal)
+
+    def gap_under_seal(x: float, start: float, end: float, edge: Edge) -> bool:
+        return under_seal(edge.orientation, x, start, end)
 
     def extend(edge: Edge, across: list[Edge]) -> Edge:
         if edge.orientation == "v":
@@ -256,9 +307,9 @@ def close_gaps(edges: list[Edge], reach: float = GAP_REACH) -> list[Edge]:
             spans = [e.x0 for e in across if e.top - 2 <= x <= e.bottom + 2]
         before = [p for p in spans if start - reach <= p < start]
         after = [p for p in spans if end < p <= end + reach]
-        if before and not any(abs(p - start) <= MEETS for p in spans):
+        if before and not any(abs(p - start) <= MEETS for p in spans) and gap_under_seal(x, max(before), start, edge):
             start = max(before)
-        if after and not any(abs(p - end) <= MEETS for p in spans):
+        if after and not any(abs(p - end) <= MEETS for p in spans) and gap_under_seal(x, end, min(after), edge):
             end = min(after)
         if edge.orientation == "v":
             return Edge("v", edge.x0, start, edge.x1, end)
@@ -395,6 +446,39 @@ def _to_page_points(box: BBox, to_page: np.ndarray, scale: float) -> BBox:
         round(float(mapped[:, 0].max()) / scale, 2),
         round(float(mapped[:, 1].max()) / scale, 2),
     )
+
+
+def _join_collinear(edges: list[Edge], reach: float, under_seal: Any) -> list[Edge]:
+    """Pieces of one ruling line (same orientation and position) as one, across gaps under the seal."""
+    def position(edge: Edge) -> float:
+        return edge.top if edge.orientation == "h" else edge.x0
+
+    def span(edge: Edge) -> tuple[float, float]:
+        return (edge.x0, edge.x1) if edge.orientation == "h" else (edge.top, edge.bottom)
+
+    groups: list[list[Edge]] = []
+    for edge in sorted(edges, key=position):
+        if groups and position(edge) - position(groups[-1][-1]) <= 2:
+            groups[-1].append(edge)
+        else:
+            groups.append([edge])
+    joined: list[Edge] = []
+    for group in groups:
+        line: list[Edge] = []
+        for edge in sorted(group, key=lambda e: span(e)[0]):
+            last = line[-1] if line else None
+            if last is not None:
+                gap = (span(last)[1], span(edge)[0])
+                if gap[1] - gap[0] <= MEETS or (
+                    gap[1] - gap[0] <= reach and under_seal(edge.orientation, position(edge), *gap)
+                ):
+                    end = max(span(last)[1], span(edge)[1])
+                    line[-1] = (Edge("h", last.x0, last.top, end, last.bottom) if edge.orientation == "h"
+                                else Edge("v", last.x0, last.top, last.x1, end))
+                    continue
+            line.append(edge)
+        joined.extend(line)
+    return joined
 
 
 def _quad_box(quad: Any) -> BBox:
