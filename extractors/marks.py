@@ -54,6 +54,7 @@ def ocr_marks(lines: list[Any], ink: Any) -> list[Any]:
     or filled → ☑, empty → □), and its confidence says how clear that ink was. ``ink`` is
     the binarised page (255 = ink) without its ruling lines, in the lines' pixels.
     """
+    _lone_ticks(lines)
     for line in lines:
         if not any(ch in _OPTIONS for ch in line.text):
             continue
@@ -61,7 +62,8 @@ def ocr_marks(lines: list[Any], ink: Any) -> list[Any]:
         for i, (ch, confidence, box) in enumerate(boxes):
             beside = [boxes[j][0] for j in (i - 1, i + 1) if 0 <= j < len(boxes)]
             near_option = any(c in _OPTIONS for c in beside) or _in_brackets_after_option(boxes, i)
-            if not near_option and not (ch in "□☑☐☒■" and any(c in _OPTIONS for c in line.text)):
+            in_options = _is_option_line(line.text.replace("V", "√").replace("v", "√").replace("口", "□"))
+            if not (near_option or in_options) and not (ch in "□☑☐☒■" and any(c in _OPTIONS for c in line.text)):
                 continue
             if ch in _TICK_LIKE:
                 boxes[i] = ("√", confidence, box)
@@ -87,7 +89,8 @@ def _add_unread_boxes(lines: list[Any], ink: Any) -> None:
     """
     covered = [box for line in lines for _, _, box in line.char_boxes]
     for line in lines:
-        if not _is_option_line(line.text):
+        # ticks and bracketed answers (是 √ 否, 是（√）) have no boxes to have dropped
+        if not _is_option_line(line.text) or any(ch in line.text for ch in "√✓✔()（）"):
             continue
         index = 0
         while index < len(line.char_boxes):
@@ -113,27 +116,64 @@ def _add_unread_boxes(lines: list[Any], ink: Any) -> None:
 
 
 def _box_beside(ink: Any, box: Any, side: int, height: float, covered: list[Any]) -> Any:
-    """The pixel box of a glyph-sized square just left (side -1) or right (+1) of ``box``."""
-    import cv2
+    """The pixel box of a glyph-sized square frame just left (side -1) or right (+1) of ``box``."""
     import numpy as np
 
     top, bottom = int(box[1]), int(box[3])
-    x0 = int(box[0] - 1.4 * height) if side < 0 else int(box[2])
-    x1 = int(box[0]) if side < 0 else int(box[2] + 1.4 * height)
+    # the recogniser's box of the option may start over the mark it dropped: overlap it
+    centre = (box[0] + box[2]) / 2
+    x0 = int(box[0] - 1.4 * height) if side < 0 else int(min(centre, box[2] - 0.6 * height))
+    x1 = int(max(centre, box[0] + 0.6 * height)) if side < 0 else int(box[2] + 1.4 * height)
     x0 = max(0, x0)
     region = np.ascontiguousarray(ink[max(0, top):bottom, x0:x1])
     if region.size == 0:
         return None
-    count, _, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=8)
-    for x, y, w, h, _area in sorted(stats[1:count], key=lambda s: abs((s[0] + s[2] / 2) - (region.shape[1] / 2))):
-        if not (0.45 * height <= h <= 1.1 * height and 0.7 <= w / h <= 1.4):
-            continue
-        found = (float(x0 + x), float(top + y), float(x0 + x + w), float(top + y + h))
+    frames = _frames(region > 0, int(0.5 * height), int(0.8 * height))
+    # nearest the option first
+    frames.sort(key=lambda f: -f[2] if side < 0 else f[0])
+    for fx0, fy0, fx1, fy1 in frames:
+        found = (float(x0 + fx0), float(top + fy0), float(x0 + fx1), float(top + fy1))
         cx, cy = (found[0] + found[2]) / 2, (found[1] + found[3]) / 2
-        if any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in covered):
+        if any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] and (b[2] - b[0]) < 1.3 * height
+               and not (b[0] <= box[0] + 1 and b[2] >= box[2] - 1) for b in covered):
             continue
         return found
     return None
+
+
+def _frames(ink: Any, smallest: int, largest: int) -> list[tuple[int, int, int, int]]:
+    """Square frames in a binary region: windows whose four sides are inked (a □, ☑ or ■).
+
+    Found with running sums, so a frame touching the glyph beside it (one shape to a
+    component search) is still found.
+    """
+    import numpy as np
+
+    height, width = ink.shape
+    # sides are 1-3 px thick: widen each pixel by one towards the window's inside
+    wide_v = ink | np.roll(ink, -1, axis=1)
+    wide_h = ink | np.roll(ink, -1, axis=0)
+    down = np.vstack([np.zeros((1, width), int), np.cumsum(wide_v, axis=0)])
+    across = np.hstack([np.zeros((height, 1), int), np.cumsum(wide_h, axis=1)])
+    found: list[tuple[int, int, int, int]] = []
+    for size in range(max(6, smallest), min(largest, height, width) + 1):
+        columns = down[size:, :] - down[:-size, :]  # (height - size + 1, width): ink down each column
+        rows = across[:, size:] - across[:, :-size]  # (height, width - size + 1): ink along each row
+        need = 0.8 * size
+        n_y, n_x = height - size + 1, width - size + 1
+        left = columns[:n_y, :n_x] >= need
+        right = columns[:n_y, size - 2:size - 2 + n_x] >= need
+        top = rows[:n_y, :n_x] >= need
+        bottom = rows[size - 2:size - 2 + n_y, :n_x] >= need
+        ys, xs = np.nonzero(left & right & top & bottom)
+        found.extend((int(x), int(y), int(x) + size, int(y) + size) for y, x in zip(ys, xs, strict=True))
+    # one frame per place: the largest window found there
+    found.sort(key=lambda f: -(f[2] - f[0]))
+    kept: list[tuple[int, int, int, int]] = []
+    for frame in found:
+        if not any(abs(frame[0] - k[0]) <= k[2] - k[0] and abs(frame[1] - k[1]) <= k[3] - k[1] for k in kept):
+            kept.append(frame)
+    return kept
 
 
 def _insert_char(line: Any, at: int, ch: str, confidence: float, box: Any) -> None:
@@ -167,6 +207,25 @@ def _checked_box(ink: Any, ch: str, confidence: float, box: Any) -> tuple[str, f
     return read, min(confidence, 0.5), box
 
 
+def _lone_ticks(lines: list[Any]) -> None:
+    """A V read on its own beside a line of options (是（ V ）否（ ）) is the tick √."""
+    for line in lines:
+        if line.text.strip() not in ("V", "v"):
+            continue
+        x0, top, x1, bottom = line.box
+        height = bottom - top
+        for other in lines:
+            ox0, otop, ox1, obottom = other.box
+            beside = min(abs(ox1 - x0), abs(x1 - ox0)) <= 2 * height
+            if other is not line and beside and otop < bottom and top < obottom and any(
+                ch in _OPTIONS for ch in other.text
+            ):
+                ch, confidence, box = line.char_boxes[0]
+                line.char_boxes[0] = ("√", confidence, box)
+                line.text = "√"
+                break
+
+
 def _in_brackets_after_option(boxes: list[tuple[str, float, Any]], i: int) -> bool:
     """``是（V）``: the character sits in brackets right after an option."""
     return (0 < i < len(boxes) - 1 and boxes[i - 1][0] in "(（" and boxes[i + 1][0] in ")）"
@@ -196,7 +255,7 @@ def _judge_box(ink: Any, box: Any, *, tight: bool = False) -> tuple[str | None, 
     centre = (x0 + x1) / 2 - left
     best = None
     for x, y, w, h, _area in stats[1:count]:
-        if not (0.35 * height <= h <= 1.1 * height and 0.6 <= w / h <= 1.6):
+        if not (0.35 * height <= h <= 1.1 * height and 0.6 <= w / h <= 1.6) or not _is_frame(region, x, y, w, h):
             continue
         distance = abs(x + w / 2 - centre)
         if best is None or distance < best[0]:
@@ -211,6 +270,16 @@ def _judge_box(ink: Any, box: Any, *, tight: bool = False) -> tuple[str | None, 
     mark = "☑" if share > _FILLED else "□"
     certainty = min(1.0, 0.5 + abs(share - _FILLED) / _FILLED)
     return mark, round(certainty, 4)
+
+
+def _is_frame(region: Any, x: int, y: int, w: int, h: int) -> bool:
+    """Whether the shape at (x, y, w, h) is a box: ink all along its four sides, as no glyph has."""
+    def inked(strip: Any) -> bool:
+        return bool(strip.size) and float((strip > 0).mean()) >= 0.75
+
+    shape = region[y:y + h, x:x + w]
+    sides = (shape[:2].max(axis=0), shape[-2:].max(axis=0), shape[:, :2].max(axis=1), shape[:, -2:].max(axis=1))
+    return all(inked(side) for side in sides)
 
 
 def _respell(text: str, chars: list[str]) -> str:

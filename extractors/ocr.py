@@ -33,7 +33,7 @@ import numpy as np
 from extractors._typing import BBox
 from extractors.document import Document, Source
 from extractors.errors import CorruptFile, Timeout
-from extractors.grid import Edge
+from extractors.grid import Edge, edges_to_tables
 from extractors.marks import ocr_marks
 from extractors.pdf import Char, PageContent
 
@@ -51,6 +51,8 @@ SEAL_REDNESS = 40
 # darker than this in luma is print, whatever colour JPEG smeared onto it (a seal is ~100)
 PRINT_LUMA = 90
 PAPER_LEVEL = 215
+# a year in brackets that one side shows as 〔 or 〕: a document number
+_DOC_YEAR = re.compile(r"[〔（(](?:19|20)\d{2}[〕)）](?=\d{1,4}号)")
 # a ruling line this short of a crossing line (points) is taken to meet it
 GAP_REACH = 30.0
 MEETS = 3.0  # extractors.grid's intersection tolerance: this close, lines already meet
@@ -133,7 +135,9 @@ def page_image_to_content(image: PageImage, *, seconds: float = PAGE_SECONDS) ->
     limit = _Limit()
     try:
         with _time_limit(seconds, limit):
-            lines = [line for line in recognise_lines(deskewed) if not _RULE_TEXT.match(line.text)]
+            lines = recognise_lines(deskewed)
+            lines = split_at_rules(lines, deskewed, edges, image.scale)
+            lines = [line for line in lines if not _RULE_TEXT.match(line.text)]
     except Exception:
         # the alarm can land inside onnxruntime, which hands it back as its own error
         if limit.expired:
@@ -354,9 +358,72 @@ def recognise_lines(gray: np.ndarray) -> list[OcrLine]:
         box = _quad_box(quad)
         # word_results drops lines without boxes, so take this line's only when the text agrees
         items = words[index] if index < len(words) else ()
-        char_boxes = _char_boxes(text, float(score), box, items)
-        lines.append(OcrLine(text, float(score), box, char_boxes))
+        char_boxes = _document_number_brackets(_char_boxes(text, float(score), box, items))
+        lines.append(OcrLine(_respelled(text, char_boxes), float(score), box, char_boxes))
     return lines
+
+
+def _document_number_brackets(chars: list[tuple[str, float, BBox]]) -> list[tuple[str, float, BBox]]:
+    """A document number's year in 〔〕 (临交〔2022〕11号), where the recogniser read one as （ or ）."""
+    text = "".join(ch for ch, _, _ in chars)
+    fixed = list(chars)
+    for match in _DOC_YEAR.finditer(text):
+        for index, want in ((match.start(), "〔"), (match.end() - 1, "〕")):
+            ch, confidence, box = fixed[index]
+            if ch != want:
+                fixed[index] = (want, min(confidence, 0.9), box)
+    return fixed
+
+
+def _respelled(text: str, chars: list[tuple[str, float, BBox]]) -> str:
+    """The line's text with its non-blank characters as ``chars`` spell them (blanks kept)."""
+    it = iter(ch for ch, _, _ in chars)
+    return "".join(ch if ch.isspace() else next(it, ch) for ch in text)
+
+
+def split_at_rules(lines: list[OcrLine], gray: np.ndarray, edges: list[Edge], scale: float) -> list[OcrLine]:
+    """Lines the detector ran across a cell's border, read again cell by cell.
+
+    In narrow cells the detector joins text on both sides of a vertical rule into one line,
+    and the recogniser then misreads the rule and the text beside it; each part between
+    rules is recognised on its own.
+    """
+    # cell borders only: a tall stroke of a title's glyph is no rule
+    borders = [
+        (cell.bbox[0] * scale, cell.bbox[1] * scale, cell.bbox[3] * scale)
+        for table in edges_to_tables(edges) for cell in table.cells
+    ]
+    out: list[OcrLine] = []
+    for line in lines:
+        x0, top, x1, bottom = line.box
+        height, middle = bottom - top, (top + bottom) / 2
+        cuts = sorted({
+            round(x) for x, cell_top, cell_bottom in borders
+            if x0 + 0.4 * height < x < x1 - 0.4 * height and cell_top <= middle <= cell_bottom
+        })
+        if not cuts:
+            out.append(line)
+            continue
+        bounds = [x0, *cuts, x1]
+        for left, right in zip(bounds, bounds[1:], strict=False):
+            if right - left < 0.4 * height:
+                continue
+            pad = 2
+            crop_box = (max(0, int(left) + pad), max(0, int(top) - 2), int(right) - pad, int(bottom) + 2)
+            crop = gray[crop_box[1]:crop_box[3], crop_box[0]:crop_box[2]]
+            if crop.size == 0:
+                continue
+            for part in recognise_lines(np.ascontiguousarray(crop)):
+                out.append(_moved(part, crop_box[0], crop_box[1]))
+    return out
+
+
+def _moved(line: OcrLine, dx: float, dy: float) -> OcrLine:
+    """A line recognised in a crop, in the page's pixels."""
+    def move(box: BBox) -> BBox:
+        return (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
+
+    return OcrLine(line.text, line.score, move(line.box), [(ch, c, move(b)) for ch, c, b in line.char_boxes])
 
 
 def _char_boxes(text: str, score: float, box: BBox, items: Any) -> list[tuple[str, float, BBox]]:
