@@ -208,21 +208,23 @@ def _checked_box(ink: Any, ch: str, confidence: float, box: Any) -> tuple[str, f
 
 
 def _lone_ticks(lines: list[Any]) -> None:
-    """A V read on its own beside a line of options (是（ V ）否（ ）) is the tick √."""
+    """A V read on its own near a line of options is the tick √.
+
+    A narrow cell wraps 是（√）否（ ） over lines (是（ / √） / 否（ ）); the recogniser then
+    reads the tick alone, as V, right beside or under its option.
+    """
     for line in lines:
-        if line.text.strip() not in ("V", "v"):
+        if re.sub(r"[\s()（）]", "", line.text) not in ("V", "v"):
             continue
         x0, top, x1, bottom = line.box
         height = bottom - top
         for other in lines:
             ox0, otop, ox1, obottom = other.box
-            beside = min(abs(ox1 - x0), abs(x1 - ox0)) <= 2 * height
-            if other is not line and beside and otop < bottom and top < obottom and any(
-                ch in _OPTIONS for ch in other.text
-            ):
-                ch, confidence, box = line.char_boxes[0]
-                line.char_boxes[0] = ("√", confidence, box)
-                line.text = "√"
+            near_x = ox0 - 2 * height <= x1 and x0 <= ox1 + 2 * height
+            near_y = otop - 1.5 * height <= bottom and top <= obottom + 1.5 * height
+            if other is not line and near_x and near_y and any(ch in _OPTIONS for ch in other.text):
+                line.char_boxes = [("√" if ch in "Vv" else ch, c, b) for ch, c, b in line.char_boxes]
+                line.text = line.text.replace("V", "√").replace("v", "√")
                 break
 
 

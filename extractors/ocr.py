@@ -146,7 +146,8 @@ def page_image_to_content(image: PageImage, *, seconds: float = PAGE_SECONDS) ->
             ) from None
         raise
     lines_mask = cv2.dilate(cv2.bitwise_or(h_mask, v_mask), np.ones((3, 3), np.uint8))
-    lines = ocr_marks(lines, cv2.bitwise_and(binary, cv2.bitwise_not(lines_mask)))
+    ink = cv2.bitwise_and(binary, cv2.bitwise_not(lines_mask))
+    lines = [_tightened(line, ink) for line in ocr_marks(lines, ink)]
     chars = lines_to_chars(lines, image.number, image.scale, to_page)
     return PageContent(image.number, chars, edges, ocr_seconds=time.monotonic() - started)
 
@@ -416,6 +417,32 @@ def split_at_rules(lines: list[OcrLine], gray: np.ndarray, edges: list[Edge], sc
             for part in recognise_lines(np.ascontiguousarray(crop)):
                 out.append(_moved(part, crop_box[0], crop_box[1]))
     return out
+
+
+def _tightened(line: OcrLine, ink: np.ndarray) -> OcrLine:
+    """The line's first and last characters drawn in to where their ink starts and ends.
+
+    The detector pads its boxes, so a line's first character can start over the cell
+    border before it and be given to the cell on the left; the ink (ruling lines taken
+    out) says where the print really begins.
+    """
+    if not line.char_boxes:
+        return line
+    x0, top, x1, bottom = (int(round(v)) for v in line.box)
+    inset = max(1, (bottom - top) // 6)
+    band = ink[max(0, top + inset):max(top + inset + 1, bottom - inset), max(0, x0):x1]
+    columns = np.nonzero(band.any(axis=0))[0] if band.size else np.array([])
+    if not columns.size:
+        return line
+    first, last = max(0, x0) + float(columns[0]), max(0, x0) + float(columns[-1]) + 1
+    boxes = list(line.char_boxes)
+    ch, confidence, (bx0, btop, bx1, bbottom) = boxes[0]
+    if first < bx1:
+        boxes[0] = (ch, confidence, (max(bx0, first - 1), btop, bx1, bbottom))
+    ch, confidence, (bx0, btop, bx1, bbottom) = boxes[-1]
+    if last > bx0:
+        boxes[-1] = (ch, confidence, (bx0, btop, min(bx1, last + 1), bbottom))
+    return OcrLine(line.text, line.score, line.box, boxes)
 
 
 def _moved(line: OcrLine, dx: float, dy: float) -> OcrLine:
