@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 import signal
 import threading
@@ -121,9 +122,21 @@ def render_pdf_page(page: Any, number: int, dpi: int = OCR_DPI) -> PageImage:
     return PageImage(number, rgb, scale)
 
 
-def page_image_to_content(image: PageImage, *, seconds: float = PAGE_SECONDS) -> PageContent:
-    """OCR one page image into characters and ruling lines, in points; raises Timeout past ``seconds``."""
+def page_seconds() -> float:
+    """The per-page OCR time limit: ``JIXIAO_OCR_PAGE_SECONDS`` if set, else ``PAGE_SECONDS``."""
+    try:
+        return float(os.environ.get("JIXIAO_OCR_PAGE_SECONDS", PAGE_SECONDS))
+    except ValueError:
+        return PAGE_SECONDS
+
+
+def page_image_to_content(image: PageImage, *, seconds: float | None = None) -> PageContent:
+    """OCR one page image into characters and ruling lines, in points; raises Timeout past ``seconds``.
+
+    ``seconds`` defaults to ``page_seconds()``.
+    """
     started = time.monotonic()
+    seconds = page_seconds() if seconds is None else seconds
     gray = image_to_gray(image.rgb)
     deskewed, to_page = gray_to_deskewed(gray)
     seal = _turned_like(rgb_to_seal(image.rgb), to_page)
