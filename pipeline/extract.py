@@ -36,11 +36,17 @@ def sha256_file(path: Path) -> str:
 def _readers() -> dict[str, Callable[[bytes, Source], Document]]:
     # imported here so that reading text never pays for pdfplumber's import
     from extractors.docx import read_docx
-    from extractors.ocr import read_image
     from extractors.pdf import read_pdf
     from extractors.text import read_text
 
-    return {"text": read_text, "docx": read_docx, "pdf": read_pdf, "image": read_image}
+    return {"text": read_text, "docx": read_docx, "pdf": read_pdf, "image": _read_image}
+
+
+def _read_image(data: bytes, source: Source) -> Document:
+    # OpenCV and the OCR engine load only when a scan is read
+    from extractors.ocr import read_image
+
+    return read_image(data, source)
 
 
 def read_document(
