@@ -25,9 +25,10 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Protocol
 
-from extractors.errors import ERROR_CODES, InternalError, JixiaoError
+from extractors.errors import ERROR_CODES, InternalError, JixiaoError, bilingual
 from pipeline import __version__
 from pipeline.extract import DEFAULT_MAX_BYTES, extract_file, sha256_file
+from pipeline.search.index import Segmenting
 from pipeline.warehouse import schema
 from pipeline.warehouse.errors import ChecksFailed, ReaderStartFailed, SourceDirNotFound
 from pipeline.warehouse.load import Loader
@@ -76,6 +77,10 @@ class Reject:
     sha256: str | None
     error_code: str
     message: str
+
+    def __post_init__(self) -> None:
+        # every reject reads Chinese first, however it was made (extractors.errors.bilingual)
+        object.__setattr__(self, "message", bilingual(self.error_code, self.message))
 
 
 Outcome = dict[str, Any] | Reject
@@ -471,6 +476,7 @@ def _load(
     timeout: float, extractor: Extractor, max_bytes: int, on_progress: ProgressCallback | None,
 ) -> None:
     """Read the jobs and load each reading in its own transaction; refusals become rejects."""
+    extractor = Segmenting(extractor)  # readers cut the search words, the one writer does not
     loader = Loader(con)
     count = min(workers if workers is not None else (os.cpu_count() or 1), len(jobs))
     pool = ReaderPool(count, extractor, timeout, max_bytes) if count > 0 else None

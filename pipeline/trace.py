@@ -41,36 +41,42 @@ class TraceError(JixiaoError):
     """A trace could not be made, or what it found does not hold; ``error_code`` is stable."""
 
     error_code = "trace_error"
+    sentence_zh = "无法追溯这个数字。"
 
 
 class UnknownId(TraceError):
     """No fact, field or submission has this id in the warehouse."""
 
     error_code = "unknown_id"
+    sentence_zh = "数据仓库中没有这个编号。"
 
 
 class PersonalField(TraceError):
     """The id names a personal field (contact person, phone, email): never shown by a trace."""
 
     error_code = "personal_field"
+    sentence_zh = "这是个人信息字段（联系人、电话、邮箱），不予追溯显示。"
 
 
 class SourceChanged(TraceError):
     """The file on disk no longer has the sha256 recorded when it was loaded."""
 
     error_code = "source_changed"
+    sentence_zh = "磁盘上的源文件已被改动，与导入时的 sha256 不一致。"
 
 
 class SourceMissing(TraceError):
     """The file recorded at load is not on disk (or cannot be read) any more."""
 
     error_code = "source_missing"
+    sentence_zh = "导入时记录的源文件已不在磁盘上（或无法读取）。"
 
 
 class SpanMismatch(TraceError):
     """The stored span does not slice the stored document text to the figure's text."""
 
     error_code = "span_mismatch"
+    sentence_zh = "记录的位置与文档文本对不上。"
 
 
 # --- what a trace returns ---------------------------------------------------------------------
@@ -364,7 +370,7 @@ def trace(con: duckdb.DuckDBPyConnection, item_id: str) -> Trace:
 def _trace_field(con: duckdb.DuckDBPyConnection, submission_id: str, key: str) -> Trace:
     spec = FIELDS_BY_KEY.get(key)
     if spec is None:
-        raise UnknownId(f"{key!r} is not a field of the form; the keys are listed in contract/FIELDS.md")
+        raise UnknownId(f"{key!r} is not a field of the form; the keys are listed in docs/reference/fields.md")
     if spec.personal:
         raise PersonalField(f"{key} is personal data, kept apart in the contacts table; a trace never shows it")
     if not _has_submission(con, submission_id):

@@ -168,7 +168,9 @@ def test_failed_data_check_fails_the_run_and_publishes_nothing(tmp_path: Path, d
     assert db.with_name(db.name + ".failed").exists()
     result = CliRunner().invoke(cli, ["ingest", str(raw), "--db", str(db), "--workers", "0"])
     assert result.exit_code == 1
-    assert result.output.startswith("jixiao ingest: data checks failed") and result.output.count("\n") == 1
+    # Chinese first, then the English sentence (contract/CLI.md)
+    assert result.output.startswith("jixiao ingest: 数据检查未通过") and result.output.count("\n") == 1
+    assert "。 data checks failed: spans_inside_document" in result.output
 
 
 def test_second_ingest_is_refused_at_once_naming_the_running_one(tmp_path: Path, db: Path) -> None:
@@ -232,10 +234,12 @@ def test_cli_report_names_new_changed_unchanged_and_rejects(tmp_path: Path, db: 
     result = CliRunner().invoke(cli, ["ingest", str(raw), "--db", str(db), "--workers", "0"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("run ") and "completed" in lines[0]
-    assert [line.split()[0] for line in lines[1:6]] == ["files", "new", "changed", "unchanged", "rejected"]
-    assert any("bad.txt: wrong_format:" in line for line in lines)
-    assert lines[-1].startswith("  log: ") and len(lines) < 25
+    # each line Chinese first, then English
+    assert lines[0].startswith("导入完成 run ") and "completed" in lines[0]
+    assert [line.split()[:2] for line in lines[1:6]] == [
+        ["扫描文件", "files"], ["新增", "new"], ["更正", "changed"], ["未变", "unchanged"], ["拒收", "rejected"]]
+    assert any("bad.txt: wrong_format: 文件内容与扩展名不符" in line for line in lines)
+    assert lines[-1].startswith("  日志 log: ") and len(lines) < 25
 
 
 # --- the real reader, end to end ----------------------------------------------------------------

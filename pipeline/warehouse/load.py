@@ -14,6 +14,7 @@ import duckdb
 
 from pipeline.fields import FIELD_SPECS, FIELDS_BY_KEY
 from pipeline.privacy import CONTACT_KEYS, mask_personal
+from pipeline.search.index import SEGMENTED, rows_to_search_rows
 
 Row = dict[str, Any]
 LoadStatus = Literal["new", "changed", "unchanged"]
@@ -205,8 +206,10 @@ class Loader:
             version = (int(row[0]) if row else 0) + 1
             if version > 1:
                 con.execute(f"update submissions set is_latest = false where {same_form}", [unit_name, year])
-            for table, rows in reading_to_rows(reading, submission_id).items():
-                self.insert_rows(table, rows)
+            rows = reading_to_rows(reading, submission_id)
+            rows |= rows_to_search_rows(rows, reading.get(SEGMENTED))  # the word index of `jixiao search`
+            for table, table_rows in rows.items():
+                self.insert_rows(table, table_rows)
             self.insert_rows("submissions", [{
                 "submission_id": submission_id, "sha256": sha256, "source_path": source_path,
                 "format": source.get("format"), "pages": source.get("pages"),

@@ -108,12 +108,33 @@ def open_for_write(path: Path) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     try:
+        indexed = has_table(con, "search_passages")
         migrate(con, db_label=f"the warehouse {path}")
         create_views(con)
+        _after_migrate(con, indexed)
     except BaseException:
         con.close()
         raise
     return con
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the database has a table (or view) of that name."""
+    row = con.execute("select count(*) from information_schema.tables where table_name = ?", [name]).fetchone()
+    return bool(row and row[0])
+
+
+def _after_migrate(con: duckdb.DuckDBPyConnection, indexed: bool) -> None:
+    """Labels ship with the code like the views; a warehouse loaded before the word index gets one."""
+    from pipeline.search.index import index_loaded
+    from pipeline.warehouse.labels import refresh_labels
+    from pipeline.warehouse.load import Loader
+
+    refresh_labels(con)
+    if not indexed:  # the migration has just created the index: fill it for what is loaded
+        con.execute("begin transaction")
+        index_loaded(con, Loader(con).insert_rows)
+        con.execute("commit")
 
 
 def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:

@@ -8,6 +8,7 @@ with owned as (
     union all select 'facts', submission_id from facts
     union all select 'checks', submission_id from checks
     union all select 'warnings', submission_id from warnings
+    union all select 'search_passages', submission_id from search_passages
 ),
 
 orphans as (
@@ -28,6 +29,12 @@ missing_contacts as (
     anti join contacts as c on c.submission_id = s.submission_id
 ),
 
+wordless as (
+    select 'search word without passage' as tbl, w.passage_id
+    from search_words as w
+    anti join search_passages as p on p.passage_id = w.passage_id
+),
+
 runless as (
     select 'submission without run' as tbl, s.submission_id
     from submissions as s
@@ -43,6 +50,7 @@ final as (
     union all select * from missing_document
     union all select * from missing_contacts
     union all select * from runless
+    union all select * from wordless
 )
 
 select * from final
