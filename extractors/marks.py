@@ -287,4 +287,4 @@ def _is_frame(region: Any, x: int, y: int, w: int, h: int) -> bool:
 def _respell(text: str, chars: list[str]) -> str:
     """The line's text with its non-blank characters replaced, one for one, blanks kept."""
     it = iter(chars)
-    return "".join(ch if ch.isspace() else next(it, ch) for ch in text)
+    return "".join(ch if ch.isspace() else next(it, "") for ch in text)

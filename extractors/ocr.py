@@ -372,7 +372,7 @@ def recognise_lines(gray: np.ndarray) -> list[OcrLine]:
         box = _quad_box(quad)
         # word_results drops lines without boxes, so take this line's only when the text agrees
         items = words[index] if index < len(words) else ()
-        char_boxes = _document_number_brackets(_char_boxes(text, float(score), box, items))
+        char_boxes = _per_mille(_document_number_brackets(_char_boxes(text, float(score), box, items)))
         lines.append(OcrLine(_respelled(text, char_boxes), float(score), box, char_boxes))
     return lines
 
@@ -389,10 +389,23 @@ def _document_number_brackets(chars: list[tuple[str, float, BBox]]) -> list[tupl
     return fixed
 
 
+def _per_mille(chars: list[tuple[str, float, BBox]]) -> list[tuple[str, float, BBox]]:
+    """‰ after a number, where the recogniser read it as %0 (婴儿死亡率2.1‰ → 2.1%0)."""
+    out: list[tuple[str, float, BBox]] = []
+    for index, (ch, confidence, box) in enumerate(chars):
+        if (ch == "0" and out and out[-1][0] == "%" and len(out) >= 2 and out[-2][0].isdigit()
+                and not (index + 1 < len(chars) and chars[index + 1][0].isdigit())):
+            _, before, (x0, top, _, bottom) = out.pop()
+            out.append(("‰", min(before, confidence, 0.9), (x0, top, box[2], bottom)))
+            continue
+        out.append((ch, confidence, box))
+    return out
+
+
 def _respelled(text: str, chars: list[tuple[str, float, BBox]]) -> str:
     """The line's text with its non-blank characters as ``chars`` spell them (blanks kept)."""
     it = iter(ch for ch, _, _ in chars)
-    return "".join(ch if ch.isspace() else next(it, ch) for ch in text)
+    return "".join(ch if ch.isspace() else next(it, "") for ch in text)
 
 
 def split_at_rules(lines: list[OcrLine], gray: np.ndarray, edges: list[Edge], scale: float) -> list[OcrLine]:

@@ -274,3 +274,37 @@ def test_lines_cut_by_the_seal_are_joined_only_under_the_seal() -> None:
     joined = ocr.close_gaps(edges, seal, scale)
     verticals = sorted((e.x0, e.top, e.bottom) for e in joined if e.orientation == "v")
     assert verticals == [(50, 10, 200), (150, 10, 40), (150, 52, 200)]
+
+
+def _line(text: str, x: int = 100, width: int = 30, top: int = 20, height: int = 30) -> ocr.OcrLine:
+    boxes = [(ch, 0.99, (float(x + i * width), float(top), float(x + (i + 1) * width), float(top + height)))
+             for i, ch in enumerate(text)]
+    return ocr.OcrLine(text, 0.99, (float(x), float(top), float(x + width * len(text)), float(top + height)), boxes)
+
+
+def test_a_box_the_recogniser_dropped_is_found_by_its_shape_and_judged_by_its_ink() -> None:
+    from extractors.marks import ocr_marks
+
+    ink = np.zeros((80, 400), np.uint8)
+    ink[26:44, 72:74] = ink[26:44, 88:90] = 255  # a 18 px □ left of 是 (x 100)
+    ink[26:28, 72:90] = ink[42:44, 72:90] = 255
+    ink[26:44, 172:174] = ink[26:44, 188:190] = 255  # a ☑ left of 否 (x 200): frame and tick
+    ink[26:28, 172:190] = ink[42:44, 172:190] = 255
+    for step in range(8):
+        ink[34 + step // 2:36 + step // 2, 176 + step:178 + step] = 255
+    is_line, no_line = _line("是", x=100), _line("否", x=200)
+    ocr_marks([is_line, no_line], ink)
+    assert is_line.text == "□是" and no_line.text == "☑否"
+    assert all(0 < c <= 1 for _, c, _ in is_line.char_boxes + no_line.char_boxes)
+
+
+def test_recogniser_confusions_are_put_right() -> None:
+    chars = [(ch, 0.99, (float(i), 0.0, float(i + 1), 1.0)) for i, ch in enumerate("临交（2022〕11号，降至2.1%0。")]
+    fixed = ocr._per_mille(ocr._document_number_brackets(chars))
+    assert "".join(ch for ch, _, _ in fixed) == "临交〔2022〕11号，降至2.1‰。"
+    assert all(c <= 0.9 for ch, c, _ in fixed if ch in "〔‰")
+    tick = _line("V", x=100, top=60)
+    from extractors.marks import ocr_marks
+
+    ocr_marks([_line("是（", x=100), tick], np.zeros((120, 300), np.uint8))
+    assert tick.text == "√"
