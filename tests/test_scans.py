@@ -308,3 +308,12 @@ def test_recogniser_confusions_are_put_right() -> None:
 
     ocr_marks([_line("是（", x=100), tick], np.zeros((120, 300), np.uint8))
     assert tick.text == "√"
+
+
+def test_slow_ocr_pages_are_named_for_the_progress_line() -> None:
+    from pipeline.batch import SLOW_OCR_SECONDS, slow_ocr_pages
+
+    reading = {"source": {"ocr": True, "ocr_pages": [{"page": 1, "seconds": 2.0},
+                                                     {"page": 2, "seconds": SLOW_OCR_SECONDS + 4.1}]}}
+    assert slow_ocr_pages(reading) == f"page 2 {SLOW_OCR_SECONDS + 4.1:.1f} s"
+    assert slow_ocr_pages({"source": {"ocr": False}}) == ""
