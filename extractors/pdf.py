@@ -44,7 +44,19 @@ Pair = tuple[str, CharBox | None]
 
 
 def read_pdf(data: bytes, source: Source) -> Document:
-    """Read a PDF into a Document: per page, tables and free lines from top to bottom."""
+    """Read a PDF into a Document: per page, tables and free lines from top to bottom.
+
+    The pages come from PDFium (``extractors.pdfium``); ``read_pdf_pdfplumber`` reads the
+    same file through pdfplumber, the reference the PDFium source is tested against.
+    """
+    from extractors.pdfium import pdfium_pages  # it imports this module's PageContent
+
+    with pdfium_pages(data) as (count, pages):
+        return pages_to_document(pages, Source(source.path, source.sha256, source.format, count))
+
+
+def read_pdf_pdfplumber(data: bytes, source: Source) -> Document:
+    """``read_pdf`` with pdfplumber's page source: the reference, slow (pdfminer's parse)."""
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer raises many unrelated types for a damaged file
