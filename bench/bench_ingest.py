@@ -7,7 +7,7 @@ see ``tests/warehouse_fixtures.copy_corpus``), then, each phase in a fresh proce
 peak memory is its own:
   1. ``ingest`` into an empty warehouse (reader processes, one transaction per file);
   2. ``ingest`` again over the unchanged folder;
-  3. the naive baseline: one process opens each file with pdfplumber / python-docx / a text
+  3. the naive baseline: one process opens each file with pypdfium2 / python-docx / a text
      decode, takes its text and inserts it row by row into a DuckDB table.
 The baseline reads text only (no fields, tasks or facts): it is a floor, not a rival.
 """
@@ -48,10 +48,18 @@ def phase_ingest(raw: Path, db: Path, workers: int | None) -> dict[str, Any]:
 
 def _text_of(path: Path) -> str:
     if path.suffix == ".pdf":
-        import pdfplumber
+        import pypdfium2 as pdfium
 
-        with pdfplumber.open(path) as pdf:
-            return "\n".join(page.extract_text() or "" for page in pdf.pages)
+        pdf = pdfium.PdfDocument(path.read_bytes())
+        texts = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        pdf.close()
+        return "\n".join(texts)
     if path.suffix == ".docx":
         import docx
 

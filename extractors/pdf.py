@@ -201,6 +201,7 @@ def _assign_chars(rows: list[_Row], chars: list[Char], table_box: BBox) -> list[
     """
     left_over = []
     cells = [cell for row in rows for cell in row.cells]
+    bands: dict[float, list[_Cell]] = {}  # the characters of a line share their centre
     for char in chars:
         x = char["x0"] + min(1.0, (char["x1"] - char["x0"]) / 4)
         y = (char["top"] + char["bottom"]) / 2
@@ -208,7 +209,9 @@ def _assign_chars(rows: list[_Row], chars: list[Char], table_box: BBox) -> list[
                 and table_box[1] <= y <= table_box[3]):
             left_over.append(char)
             continue
-        band = [cell for cell in cells if cell.box[1] <= y <= cell.box[3]]
+        band = bands.get(y)
+        if band is None:
+            band = bands[y] = [cell for cell in cells if cell.box[1] <= y <= cell.box[3]]
         home = next((cell for cell in band if cell.box[0] <= x <= cell.box[2]), None)
         if home is None and band:
             nearest = min(band, key=lambda cell: min(abs(x - cell.box[0]), abs(x - cell.box[2])))

@@ -46,6 +46,7 @@ from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
+import pypdfium2_raw.bindings as _bindings
 
 from extractors.errors import CorruptFile, Encrypted
 from extractors.grid import Edge, rect_to_edges
@@ -145,6 +146,9 @@ class _PageView:
         self.height = box[3] - box[1]
         self.left = box[0]
         self.top = self.height - box[3]
+        self.upright = rotation == 0 and x0 <= x1 and y0 <= y1
+        self.dx = self.ctm[4] + self.left  # upright: x + dx, top = dy - y
+        self.dy = self.height - self.ctm[5] + self.top
 
     def point(self, x: float, y: float) -> Point:
         """A point of PDF user space as (x, top) on the displayed page."""
@@ -153,6 +157,9 @@ class _PageView:
 
     def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
         """A box of user space as (x0, top, x1, bottom) on the displayed page."""
+        if self.upright:  # the common page: a shift only
+            dx, dy = self.dx, self.dy
+            return x0 + dx, dy - y1, x1 + dx, dy - y0
         (ax, at), (bx, bt) = self.point(x0, y0), self.point(x1, y1)
         return min(ax, bx), min(at, bt), max(ax, bx), max(at, bt)
 
@@ -177,6 +184,21 @@ class _Text:
     space_em: dict[int, float]  # a font's space advance per point of size, where one was seen
 
 
+def _prototype(name: str, restype: Any, *argtypes: Any) -> Any:
+    """A private binding of a PDFium function (pypdfium2's own stay as they are)."""
+    function = _bindings._libs["pdfium"][name]  # __getitem__ makes a fresh function object
+    function.restype, function.argtypes = restype, argtypes
+    return function
+
+
+# handles as plain integers: a text object's address is its key, with no ctypes.cast
+_text_object = _prototype("FPDFText_GetTextObject", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_text_object_font = _prototype("FPDFTextObj_GetFont", ctypes.c_void_p, ctypes.c_void_p)
+_font_name = _prototype("FPDFFont_GetBaseFontName", ctypes.c_size_t, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t)
+_font_descent = _prototype("FPDFFont_GetDescent", ctypes.c_int, ctypes.c_void_p, ctypes.c_float,
+                           ctypes.POINTER(ctypes.c_float))
+
+
 def _chars(textpage: pdfium.PdfTextPage, view: _PageView, number: int,
            fonts: dict[int, tuple[str, float]], declared: dict[str, float]) -> _Text:
     """The page's characters as pdfplumber-shaped dicts, and how many had no Unicode map."""
@@ -184,36 +206,43 @@ def _chars(textpage: pdfium.PdfTextPage, view: _PageView, number: int,
     rect = raw.FS_RECTF()
     ox, oy = ctypes.c_double(), ctypes.c_double()
     text = _Text([], 0, {}, {})
+    generated, unmapped, unicode = raw.FPDFText_IsGenerated, raw.FPDFText_HasUnicodeMapError, raw.FPDFText_GetUnicode
+    font_size, loose_box, origin = raw.FPDFText_GetFontSize, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
+    box, chars, runs = view.box, text.chars, text.runs
+    address = ctypes.cast(handle, ctypes.c_void_p).value
+    last_object, font, fontname, descent = None, None, "", 0.0
     for index in range(raw.FPDFText_CountChars(handle)):
-        if raw.FPDFText_IsGenerated(handle, index):
+        if generated(handle, index):
             continue
-        if raw.FPDFText_HasUnicodeMapError(handle, index):
+        if unmapped(handle, index):
             text.unmapped += 1
             continue
-        code = raw.FPDFText_GetUnicode(handle, index)
+        code = unicode(handle, index)
         if code == 0 or code in (0x0D, 0x0A, 0xFFFE):
             continue
-        size = raw.FPDFText_GetFontSize(handle, index)
-        raw.FPDFText_GetLooseCharBox(handle, index, rect)
-        raw.FPDFText_GetCharOrigin(handle, index, ox, oy)
-        textobj = raw.FPDFText_GetTextObject(handle, index)
-        font = raw.FPDFTextObj_GetFont(textobj) if textobj else None
-        fontname, descent = _font(font, fonts, declared)
-        bottom = oy.value + descent * size
-        x0, top, x1, bot = view.box(rect.left, bottom, rect.right, bottom + size)
-        text.chars.append({
+        size = font_size(handle, index)
+        loose_box(handle, index, rect)
+        origin(handle, index, ox, oy)
+        textobj = _text_object(address, index)
+        if textobj != last_object:
+            last_object = textobj
+            font = _text_object_font(textobj) if textobj else None
+            fontname, descent = _font(font, fonts, declared)
+        left, right, baseline = rect.left, rect.right, oy.value
+        bottom = baseline + descent * size
+        x0, top, x1, bot = box(left, bottom, right, bottom + size)
+        chars.append({
             "text": chr(code), "fontname": fontname, "size": size,
             "x0": x0, "x1": x1, "top": top, "bottom": bot, "page_number": number,
         })
         if textobj:
-            key = _address(textobj)
-            run = text.runs.get(key)
+            run = runs.get(textobj)
             if run is None:
-                text.runs[key] = _Run(rect.left, rect.right, oy.value, size)
+                runs[textobj] = _Run(left, right, baseline, size)
             else:
-                run.left, run.right = min(run.left, rect.left), max(run.right, rect.right)
+                run.left, run.right = min(run.left, left), max(run.right, right)
             if code == 0x20 and size > 0:
-                text.space_em.setdefault(_address(font), (rect.right - rect.left) / size)
+                text.space_em.setdefault(font or 0, (right - left) / size)
     return text
 
 
@@ -221,7 +250,7 @@ def _address(handle: Any) -> int:
     return ctypes.cast(handle, ctypes.c_void_p).value or 0 if handle else 0
 
 
-def _font(font: Any, cache: dict[int, tuple[str, float]],
+def _font(font: int | None, cache: dict[int, tuple[str, float]],
           declared: dict[str, float]) -> tuple[str, float]:
     """A font's name (no subset prefix, as PDFium gives it) and descent per point of size.
 
@@ -229,19 +258,19 @@ def _font(font: Any, cache: dict[int, tuple[str, float]],
     PDFium measures the glyphs instead when a descriptor declares neither ascent nor
     descent, so a declared descent, when the file shows one, wins.
     """
-    key = _address(font)
+    key = font or 0
     known = cache.get(key)
     if known is not None:
         return known
     name = ""
     if font:
         buffer = ctypes.create_string_buffer(_FONT_NAME_BUFFER)
-        length = raw.FPDFFont_GetBaseFontName(font, buffer, _FONT_NAME_BUFFER)
+        length = _font_name(font, buffer, _FONT_NAME_BUFFER)
         name = buffer.raw[: max(0, min(length, _FONT_NAME_BUFFER) - 1)].decode("utf-8", "replace")
     per_point = declared.get(name)
     if per_point is None:
         descent = ctypes.c_float()
-        per_point = descent.value if font and raw.FPDFFont_GetDescent(font, 1.0, descent) else 0.0
+        per_point = descent.value if font and _font_descent(font, 1.0, ctypes.byref(descent)) else 0.0
     cache[key] = (name, per_point)
     return name, per_point
 
@@ -351,9 +380,9 @@ class _Shapes:
                     places.append((x1, run.baseline))
             if not places or run_size <= 0:
                 continue
-            font = raw.FPDFTextObj_GetFont(obj)
+            font = _text_object_font(_address(obj))
             fontname, descent = _font(font, fonts, declared)
-            width = text.space_em.get(_address(font), _SPACE_EM) * run_size
+            width = text.space_em.get(font or 0, _SPACE_EM) * run_size
             for x, baseline in places:
                 low = baseline + descent * run_size
                 bx0, box_top, bx1, box_bottom = self.view.box(x, low, x + width, low + run_size)

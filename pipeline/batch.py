@@ -27,7 +27,7 @@ from typing import Any
 
 from extractors.errors import ERROR_CODES, InternalError, JixiaoError
 from pipeline import __version__
-from pipeline.extract import DEFAULT_MAX_BYTES, extract_file, sha256_file
+from pipeline.extract import DEFAULT_MAX_BYTES, extract_file, reader_context, sha256_file
 from pipeline.warehouse import schema
 from pipeline.warehouse.errors import ChecksFailed, ReaderStartFailed, SourceDirNotFound
 from pipeline.warehouse.load import Loader
@@ -189,8 +189,9 @@ class ReaderPool:
     """
 
     def __init__(self, workers: int, extractor: Extractor, timeout: float, max_bytes: int) -> None:
-        # spawn, not fork: the parent has DuckDB's threads running, and forking those is unsafe.
-        self._ctx = multiprocessing.get_context("spawn")
+        # not fork: the parent has DuckDB's threads running, and forking those is unsafe;
+        # a warmed fork server (jieba and the readers loaded once) forks the readers instead
+        self._ctx = reader_context()
         self._extractor = extractor
         self._timeout = timeout
         self._max_bytes = max_bytes
