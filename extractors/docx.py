@@ -106,7 +106,9 @@ def read_docx(data: bytes, source: Source) -> Document:
     """Read a .docx into a Document: paragraphs and table cells in reading order."""
     check_package(data)
     try:
-        body = docx.Document(io.BytesIO(data)).element.body
+        body = _main_body(data)
+        if body is None:  # an unusual package: let python-docx find its main part
+            body = docx.Document(io.BytesIO(data)).element.body
     except (
         KeyError,
         ValueError,
@@ -120,6 +122,31 @@ def read_docx(data: bytes, source: Source) -> Document:
     builder = DocumentBuilder(source)
     _BodyWalker(builder).walk(body)
     return builder.build()
+
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=True)
+_OFFICE_DOCUMENT = "/officeDocument"
+
+
+def _main_body(data: bytes) -> etree._Element | None:
+    """``w:body`` of a package whose main part is ``word/document.xml``, parsed directly.
+
+    Opening the whole package with python-docx parses every part (styles, numbering,
+    themes) for a body this reader walks alone; None for any other layout.
+    """
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    names = set(archive.namelist())
+    if "[Content_Types].xml" not in names or "_rels/.rels" not in names:
+        return None
+    relations = etree.fromstring(archive.read("_rels/.rels"), _PARSER)
+    targets = [rel.get("Target", "").lstrip("/") for rel in relations
+               if rel.get("Type", "").endswith(_OFFICE_DOCUMENT)]
+    if targets != ["word/document.xml"]:
+        return None
+    body = etree.fromstring(archive.read("word/document.xml"), _PARSER).find(_w("body"))
+    if body is None:
+        raise ValueError("word/document.xml has no body")
+    return body
 
 
 class _BodyWalker:
