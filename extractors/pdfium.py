@@ -211,23 +211,26 @@ def _chars(textpage: pdfium.PdfTextPage, view: _PageView, number: int,
     box, chars, runs = view.box, text.chars, text.runs
     address = ctypes.cast(handle, ctypes.c_void_p).value
     last_object, font, fontname, descent = None, None, "", 0.0
+    size = 0.0
     for index in range(raw.FPDFText_CountChars(handle)):
-        if generated(handle, index):
+        code = unicode(handle, index)
+        # PDFium generates only spaces and line breaks
+        if code in (0x20, 0x0D, 0x0A) and generated(handle, index):
             continue
         if unmapped(handle, index):
             text.unmapped += 1
             continue
-        code = unicode(handle, index)
-        if code == 0 or code in (0x0D, 0x0A, 0xFFFE):
+        if code in (0, 0x0D, 0x0A, 0xFFFE):
             continue
-        size = font_size(handle, index)
-        loose_box(handle, index, rect)
-        origin(handle, index, ox, oy)
         textobj = _text_object(address, index)
-        if textobj != last_object:
+        if textobj != last_object or not textobj:
+            # a character's size is its text object's (CPDF_TextPage::GetCharFontSize)
             last_object = textobj
+            size = font_size(handle, index)
             font = _text_object_font(textobj) if textobj else None
             fontname, descent = _font(font, fonts, declared)
+        loose_box(handle, index, rect)
+        origin(handle, index, ox, oy)
         left, right, baseline = rect.left, rect.right, oy.value
         bottom = baseline + descent * size
         x0, top, x1, bot = box(left, bottom, right, bottom + size)
