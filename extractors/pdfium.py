@@ -101,9 +101,10 @@ def _pages(pdf: pdfium.PdfDocument, declared: dict[str, float]) -> Iterator[Any]
         except pdfium.PdfiumError:
             raise CorruptFile(f"page {index + 1} of the PDF is damaged; resubmit it") from None
         try:
-            yield _page_content(page, index + 1, declared, PageContent)
+            content = _page_content(page, index + 1, declared, PageContent)
         finally:
-            page.close()
+            page.close()  # before yielding: no page is left open if the reader stops early
+        yield content
 
 
 def _page_content(page: pdfium.PdfPage, number: int, declared: dict[str, float],

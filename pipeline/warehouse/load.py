@@ -200,14 +200,17 @@ class Loader:
         con = self.con
         con.execute("begin transaction")
         try:
-            if con.execute("select 1 from submissions where sha256 = ?", [sha256]).fetchone():
+            same_form = "unit_name is not distinct from ? and year is not distinct from ?"
+            # one query for both questions: these bytes loaded already? the form's last version?
+            row = con.execute(
+                "select count(*) filter (where sha256 = ?), "
+                f"coalesce(max(version) filter (where {same_form}), 0) from submissions",
+                [sha256, unit_name, year],
+            ).fetchone()
+            if row and row[0]:
                 con.execute("rollback")
                 return LoadResult(submission_id, "unchanged", 0)
-            same_form = "unit_name is not distinct from ? and year is not distinct from ?"
-            row = con.execute(
-                f"select coalesce(max(version), 0) from submissions where {same_form}", [unit_name, year]
-            ).fetchone()
-            version = (int(row[0]) if row else 0) + 1
+            version = (int(row[1]) if row else 0) + 1
             if version > 1:
                 con.execute(f"update submissions set is_latest = false where {same_form}", [unit_name, year])
             for table, rows in reading_to_rows(reading, submission_id).items():
