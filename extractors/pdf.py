@@ -7,6 +7,9 @@ alike. Characters are assigned to the cell whose box holds
 their centre, so a merged cell is read once and a number wrapped inside a narrow cell
 (``1867.0`` / ``5亿元``) is joined back without a break. Each character keeps its page
 and box, so a figure's box is the union of its characters'.
+
+``read_pdf`` takes its pages from PDFium (``extractors.pdfium``); ``read_pdf_pdfplumber``
+from pdfplumber (``_pdfplumber_pages``), the reference the PDFium source is tested against.
 """
 
 from __future__ import annotations
