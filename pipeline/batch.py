@@ -223,22 +223,27 @@ class ReaderPool:
         """Read every job; yield (job, reading or Reject) in the order they finish."""
         pending = deque(range(len(jobs)))
         while True:
-            for worker in self._workers:
-                if worker.index is None and pending:
-                    worker.index = pending.popleft()
-                    worker.deadline = time.monotonic() + self._timeout
-                    job = jobs[worker.index]
-                    # A worker that died idle shows up below as a crash on this job.
-                    with contextlib.suppress(OSError):
-                        worker.conn.send((worker.index, job))
+            self._dispatch(jobs, pending)
             busy = [w for w in self._workers if w.index is not None]
             if not busy:
                 return
             nearest = min(w.deadline for w in busy)
             wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
                  timeout=max(0.0, nearest - time.monotonic()))
-            for worker in busy:
-                yield from self._collect(worker, jobs)
+            finished = [item for worker in busy for item in self._collect(worker, jobs)]
+            # the next files go out before the caller loads these: readers never wait on the loader
+            self._dispatch(jobs, pending)
+            yield from finished
+
+    def _dispatch(self, jobs: list[FileJob], pending: deque[int]) -> None:
+        """Give every idle worker the next file, its time limit starting now."""
+        for worker in self._workers:
+            if worker.index is None and pending:
+                worker.index = pending.popleft()
+                worker.deadline = time.monotonic() + self._timeout
+                # A worker that died idle shows up on the next collect as a crash on this job.
+                with contextlib.suppress(OSError):
+                    worker.conn.send((worker.index, jobs[worker.index]))
 
     def _collect(self, worker: _Worker, jobs: list[FileJob]) -> Iterator[tuple[FileJob, Outcome]]:
         assert worker.index is not None
