@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from extractors.document import Document, Source
-from extractors.errors import InternalError, JixiaoError
+from extractors.errors import CorruptFile, InternalError, JixiaoError
 from extractors.sniff import classify
 from pipeline.checks import fields_to_checks
 from pipeline.facts import form_to_facts
@@ -21,6 +21,15 @@ from pipeline.form import Form, document_to_form
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 SCHEMA = "jixiao.form/1"
+
+# What a reading is a function of: the file's bytes (sha256) and its extension, which picks
+# the reader and is named in refusals. Same bytes under another extension: another reading.
+ReadingKey = tuple[str, str]
+
+
+def reading_key(path: Path, sha256: str) -> ReadingKey:
+    """The key two files share exactly when reading them must give the same outcome."""
+    return sha256, path.suffix.lower()
 
 
 def sha256_file(path: Path) -> str:
@@ -69,10 +78,21 @@ def reader_context() -> Any:
 def read_document(
     path: Path, *, sha256: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Document:
-    """Check a file and read it with the reader its real format needs."""
+    """Check a file and read it with the reader its real format needs.
+
+    The document's sha256 is always that of the bytes read, whatever ``sha256`` the caller
+    hashed before (a file rewritten in between is read as it is now, and says so by its hash);
+    a file that changes while it is being read is refused.
+    """
+    before = path.stat()
     kind, data = classify(path, max_bytes=max_bytes)
-    digest = sha256 or hashlib.sha256(data).hexdigest()
-    return _readers()[kind](data, Source(str(path), digest, kind))
+    after = path.stat()
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:
+        raise CorruptFile(
+            "the file changed while it was being read (is it still being written or copied?); "
+            "it is read again on the next run once its bytes have settled"
+        )
+    return _readers()[kind](data, Source(str(path), hashlib.sha256(data).hexdigest(), kind))
 
 
 def extract_file(

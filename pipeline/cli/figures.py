@@ -21,7 +21,7 @@ def command(texts: tuple[str, ...]) -> None:
     """Read the figures out of free Chinese text and print them as facts.
 
     For each TEXT argument, or each line of stdin when none is given, prints one
-    JSON line {"text": ..., "facts": [...]}, with facts as in FACTS.md and spans
+    JSON line {"text": ..., "facts": [...]}, with facts as in docs/reference/facts.md and spans
     into that text.
 
     \b

@@ -14,6 +14,8 @@ import duckdb
 
 from pipeline.fields import FIELD_SPECS, FIELDS_BY_KEY
 from pipeline.privacy import CONTACT_KEYS, mask_personal
+from pipeline.search.index import SEGMENTED, rows_to_search_rows
+from pipeline.warehouse.contacts import CONTACT_COLUMNS
 
 Row = dict[str, Any]
 LoadStatus = Literal["new", "changed", "unchanged"]
@@ -122,7 +124,7 @@ def reading_to_rows(reading: dict[str, Any], submission_id: str) -> dict[str, li
     fields = reading.get("fields") or {}
     return {
         # the text every span points into, with the contact values blotted out (same offsets):
-        # personal data lives in `contacts` only
+        # personal data lives in the contacts file only
         "documents": [{
             "submission_id": submission_id,
             "text": mask_personal(reading.get("text") or "", [_value(fields, key) for key in CONTACT_KEYS]),
@@ -149,10 +151,15 @@ def reading_to_rows(reading: dict[str, Any], submission_id: str) -> dict[str, li
 
 
 class Loader:
-    """Writes readings into one open warehouse connection, each in its own transaction."""
+    """Writes readings into one open warehouse connection, each in its own transaction.
+
+    The personal rows (``contacts``) never go into the warehouse: they gather in ``contacts``
+    for the night's publish step to write into the contacts file (``warehouse.contacts``).
+    """
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
+        self.contacts: list[tuple[Any, ...]] = []
         self._types: dict[str, dict[str, str]] = {}
 
     def _column_types(self, table: str) -> dict[str, str]:
@@ -213,8 +220,11 @@ class Loader:
             version = (int(row[1]) if row else 0) + 1
             if version > 1:
                 con.execute(f"update submissions set is_latest = false where {same_form}", [unit_name, year])
-            for table, rows in reading_to_rows(reading, submission_id).items():
-                self.insert_rows(table, rows)
+            rows = reading_to_rows(reading, submission_id)
+            rows |= rows_to_search_rows(rows, reading.get(SEGMENTED))  # the word index of `jixiao search`
+            personal = [tuple(row[c] for c in CONTACT_COLUMNS) for row in rows.pop("contacts")]
+            for table, table_rows in rows.items():
+                self.insert_rows(table, table_rows)
             self.insert_rows("submissions", [{
                 "submission_id": submission_id, "sha256": sha256, "source_path": source_path,
                 "format": source.get("format"), "pages": source.get("pages"),
@@ -227,4 +237,5 @@ class Loader:
         except BaseException:
             con.execute("rollback")
             raise
+        self.contacts.extend(personal)
         return LoadResult(submission_id, "new" if version == 1 else "changed", version)
