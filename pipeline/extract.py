@@ -50,6 +50,31 @@ def _readers() -> dict[str, Callable[[bytes, Source], Document]]:
     return {"text": read_text, "docx": read_docx, "pdf": read_pdf}
 
 
+def warm_up() -> None:
+    """Load what every reading needs once: the readers' imports, the jieba dictionary.
+
+    Run in the process that forks the readers (``reader_context``), so each reader starts
+    with them loaded and shares their pages instead of loading its own copy.
+    """
+    _readers()
+    from pipeline.figures.lexicon import lexicon
+
+    lexicon()
+
+
+def reader_context() -> Any:
+    """The multiprocessing context reader processes start from, warmed up once.
+
+    A fork server: a clean process (no DuckDB threads, unlike the batch's parent, which
+    must not fork) that imports this module, runs ``warm_up`` and forks each reader.
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pipeline._warm"])
+    return context
+
+
 def read_document(
     path: Path, *, sha256: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Document:
