@@ -7,6 +7,9 @@ alike. Characters are assigned to the cell whose box holds
 their centre, so a merged cell is read once and a number wrapped inside a narrow cell
 (``1867.0`` / ``5亿元``) is joined back without a break. Each character keeps its page
 and box, so a figure's box is the union of its characters'.
+
+``read_pdf`` takes its pages from PDFium (``extractors.pdfium``); ``read_pdf_pdfplumber``
+from pdfplumber (``_pdfplumber_pages``), the reference the PDFium source is tested against.
 """
 
 from __future__ import annotations
@@ -46,7 +49,20 @@ Pair = tuple[str, CharBox | None]
 
 
 def read_pdf(data: bytes, source: Source) -> Document:
-    """Read a PDF into a Document: per page, tables and free lines from top to bottom."""
+    """Read a PDF into a Document: per page, tables and free lines from top to bottom.
+
+    The pages come from PDFium (``extractors.pdfium``); ``read_pdf_pdfplumber`` reads the
+    same file through pdfplumber, the reference the PDFium source is tested against.
+    """
+    from extractors.pdfium import pdfium_pages  # it imports this module's PageContent
+
+    with pdfium_pages(data) as (count, pages):
+        source = Source(source.path, source.sha256, source.format, count)
+        return pages_to_document(_ocr_blank_pages(pages, data), source)
+
+
+def read_pdf_pdfplumber(data: bytes, source: Source) -> Document:
+    """``read_pdf`` with pdfplumber's page source: the reference, slow (pdfminer's parse)."""
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer raises many unrelated types for a damaged file
@@ -126,7 +142,7 @@ def _ocr_blank_pages(pages: Iterable[PageContent], data: bytes) -> Iterator[Page
     """Each page as its text layer gives it, and a page without one (a scan) by OCR."""
     rendered = None
     for page in pages:
-        if page.chars:
+        if any(char["text"].strip() for char in page.chars):
             yield page
             continue
         import pypdfium2
@@ -218,6 +234,7 @@ def _assign_chars(rows: list[_Row], chars: list[Char], table_box: BBox) -> list[
     """
     left_over = []
     cells = [cell for row in rows for cell in row.cells]
+    bands: dict[float, list[_Cell]] = {}  # the characters of a line share their centre
     for char in chars:
         x = char["x0"] + min(1.0, (char["x1"] - char["x0"]) / 4)
         y = (char["top"] + char["bottom"]) / 2
@@ -225,7 +242,9 @@ def _assign_chars(rows: list[_Row], chars: list[Char], table_box: BBox) -> list[
                 and table_box[1] <= y <= table_box[3]):
             left_over.append(char)
             continue
-        band = [cell for cell in cells if cell.box[1] <= y <= cell.box[3]]
+        band = bands.get(y)
+        if band is None:
+            band = bands[y] = [cell for cell in cells if cell.box[1] <= y <= cell.box[3]]
         home = next((cell for cell in band if cell.box[0] <= x <= cell.box[2]), None)
         if home is None and band:
             nearest = min(band, key=lambda cell: min(abs(x - cell.box[0]), abs(x - cell.box[2])))

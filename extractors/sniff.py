@@ -74,9 +74,21 @@ def sniff(head: bytes) -> str:
     lowered = head[:512].lstrip().lower()
     if lowered.startswith((b"<!doctype html", b"<html")):
         return "html"
-    if b"\x00" in head[:1024] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "text"  # UTF-16 with its byte order mark
+    if b"\x00" in head[:1024] or _control_share(head[:2048]) > MAX_CONTROL_SHARE:
         return "unknown"
     return "text"
+
+
+# Text in any encoding a form comes in (UTF-8, GB18030, even Latin-1) has almost no C0 control
+# bytes but tab, newline, carriage return and form feed; random or compressed bytes have ~10%.
+MAX_CONTROL_SHARE = 0.02
+_CONTROL = frozenset(range(32)) - {9, 10, 12, 13} | {127}
+
+
+def _control_share(head: bytes) -> float:
+    return sum(byte in _CONTROL for byte in head) / len(head) if head else 0.0
 
 
 def _zip_kind(data: bytes) -> str:

@@ -35,6 +35,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Show where a fact or field came from: file, sha256, page, box, sentence.",
     ),
     "sql": ("pipeline.cli.sql", "Run a read-only query against the warehouse."),
+    "verify": (
+        "pipeline.cli.verify",
+        "Re-hash every latest submission's source; list files changed or missing since loaded.",
+    ),
     "export": (
         "pipeline.cli.export",
         "Write the analysts' views to an Excel workbook (Chinese headers, charts), Parquet or CSV.",

@@ -28,19 +28,26 @@ def report_lines(report: RunReport) -> list[str]:
     ]
     if report.known_rejects:
         lines.append(
-            f"  （未变文件中有 {report.known_rejects} 个此前已被拒收，用 --retry-rejected 可重读 "
-            f"of the unchanged, {report.known_rejects} refused in an earlier run; --retry-rejected reads them again）"
+            f"  （拒收文件中有 {report.known_rejects} 个此前已被拒收且未改动，未重读；用 --retry-rejected 可重读 "
+            f"of the rejected, {report.known_rejects} refused on an earlier night and unchanged, not read again; "
+            "--retry-rejected reads them again）"
         )
     if report.rejects:
         by_code = Counter(r.error_code for r in report.rejects)
         lines.append("  拒收原因 rejected by reason: " + ", ".join(f"{code} {n}" for code, n in by_code.most_common()))
+        lines.append("  仍未解决 still broken (v_open_rejects):")
         for reject in report.rejects[:REJECTS_SHOWN]:
-            lines.append(f"    {reject.path}: {reject.error_code}: {reject.message}")
+            lines.append(f"    {reject.path}: {reject.error_code}: {reject.message}{_nights(report, reject.path)}")
         if len(report.rejects) > REJECTS_SHOWN:
             more = len(report.rejects) - REJECTS_SHOWN
             lines.append(f"    …… 另有 {more} 个，见日志 and {more} more, listed in the log")
     lines.append(f"  日志 log: {report.log_path}")
     return lines
+
+
+def _nights(report: RunReport, path: str) -> str:
+    nights = report.nights.get(path, 1)
+    return f" (拒收 {nights} 晚 refused {nights} nights)" if nights > 1 else " (new tonight)"
 
 
 class _Progress:

@@ -21,14 +21,8 @@ EXIT_CANNOT_TRACE = 1  # unknown id, no warehouse
 EXIT_NOT_PROVEN = 3  # traced, but the file changed or went missing, or a span is off (2 is click's usage)
 
 
-def _number(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:g}" if abs(value) < 1e15 else repr(value)
-    return "blank" if value is None else str(value)
-
-
 def _value(t: Trace) -> str:
-    return t.shown_value(_number)
+    return t.shown_value()
 
 
 def _one_line(text: str) -> str:
@@ -94,11 +88,11 @@ def command(item_id: str | None, db: Path, html_path: Path | None, submission_id
     try:
         traces = submission_traces(con, submission_id) if submission_id else [trace(con, item_id or "")]
         source = traces[0].source if traces else submission_source(con, submission_id or "")
+        page = None
         if html_path is not None:
             from pipeline.trace_html import submission_to_html, trace_to_html
 
             page = submission_to_html(con, submission_id) if submission_id else trace_to_html(con, traces[0])
-            html_path.write_text(page, encoding="utf-8")
     except TraceError as exc:
         _fail(exc.message, EXIT_CANNOT_TRACE)
     finally:
@@ -109,7 +103,13 @@ def command(item_id: str | None, db: Path, html_path: Path | None, submission_id
             click.echo(f"  #{t.fact_no} {t.id} {t.label} = {_value(t)}  {_one_line(t.marked)}")
     else:
         click.echo("\n".join(report_lines(traces[0])))
-    if html_path is not None:
+    if html_path is not None and page is not None:
+        try:
+            html_path.write_text(page, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"无法写入网页 {html_path}：{exc.strerror or type(exc).__name__}。 / cannot write the page to "
+                  f"{html_path}: {exc.strerror or type(exc).__name__}; pass --html a path in a folder you can "
+                  "write to", EXIT_CANNOT_TRACE)
         click.echo(f"wrote {html_path}")
     found = source_problems(source) + [p for t in traces for p in t.problems()]
     problems = {p.message: p for p in found}.values()  # the file's state once, not per fact

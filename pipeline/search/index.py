@@ -157,8 +157,9 @@ def index_loaded(con: duckdb.DuckDBPyConnection, insert: Any) -> int:
             "tasks": _fetch(con, "select * from tasks where submission_id = ?", [submission_id]),
             "fields": _fetch(con, "select submission_id, key, text, value_text, span_start, span_end "
                                   "from fields where submission_id = ?", [submission_id]),
-            "contacts": _fetch(con, "select * from contacts where submission_id = ?", [submission_id])
-            if has_table(con, "contacts") else [],  # they may live in a file of their own
+            # they may live in a file of their own; an old warehouse's wait in contacts_to_move (004)
+            "contacts": [row for table in ("contacts", "contacts_to_move") if has_table(con, table)
+                         for row in _fetch(con, f"select * from {table} where submission_id = ?", [submission_id])],
         }
         for table, table_rows in rows_to_search_rows(rows).items():
             insert(table, table_rows)

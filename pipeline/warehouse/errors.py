@@ -60,3 +60,17 @@ class ChecksFailed(WarehouseError):
     def __init__(self, message: str, failures: dict[str, int]) -> None:
         super().__init__(message)
         self.failures = failures
+
+
+class WarehouseDamaged(WarehouseError):
+    """The published warehouse (or its contacts file) cannot be read: it is left as it is."""
+
+    error_code = "warehouse_damaged"
+    sentence_zh = "数据仓库文件（或其联系人文件）已损坏，无法读取，未作任何改动；请从备份恢复后重新运行。"
+
+
+class DiskFull(WarehouseError):
+    """The disk holding the warehouse filled up during the run: nothing was published."""
+
+    error_code = "disk_full"
+    sentence_zh = "存放数据仓库的磁盘已满，本次导入未发布，数据仓库保持上一次的状态。"

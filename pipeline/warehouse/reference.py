@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from extractors.errors import ERROR_CODES, JixiaoError
+from pipeline.warehouse.contacts import CONTACT_COLUMNS
 from pipeline.warehouse.labels import labels_of
 from pipeline.warehouse.schema import SQL_DIR, open_for_write, sql_files
 
@@ -56,6 +57,20 @@ def _columns_table(con: object, name: str) -> list[str]:
     return lines
 
 
+def _contacts_file(con: object) -> list[str]:
+    """The personal fields' own file: the ``contacts`` table, with its labels, beside the warehouse."""
+    labels = labels_of(con, "contacts")  # type: ignore[arg-type]
+    lines = ["## The contacts file", "",
+             "`jixiao.contacts.duckdb` beside `jixiao.duckdb` (mode 0600, the operator's alone), written in",
+             "the same night's publish step: table `contacts` (below) and `night` (the run that wrote it).",
+             "The analysts' warehouse holds no personal value.", "",
+             "| column | 中文名 | unit | meaning |", "|---|---|---|---|"]
+    for column in CONTACT_COLUMNS:
+        label = labels.get(column)
+        lines.append(f"| `{column}` | {label.label_zh if label else ''} | | {(label.description or '') if label else ''} |")
+    return [*lines, ""]
+
+
 def warehouse_markdown() -> str:
     """docs/reference/warehouse.md: every table and view of a fresh warehouse with its columns."""
     out = [
@@ -83,6 +98,7 @@ def warehouse_markdown() -> str:
             ).fetchall()]
             for name in names:
                 out += [f"### `{name}`", "", TABLES.get(name, ""), "", *_columns_table(con, name), ""]
+            out += _contacts_file(con)
         finally:
             con.close()
     return "\n".join(out).rstrip() + "\n"

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.warehouse.contacts import drop_empty_contacts_to_move
 from pipeline.warehouse.errors import WarehouseNotFound, WarehouseTooNew
+from pipeline.warehouse.publish import running_ingest
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 
@@ -37,8 +39,10 @@ def migrations(sql_dir: Path = SQL_DIR) -> list[SqlFile]:
             raise ValueError(f"migration file {path.name} is not named NNN_words.sql")
         found.append(SqlFile(path.stem, path.read_text(encoding="utf-8"), int(match.group(1))))
     numbers = [m.number for m in found]
-    if numbers != list(range(1, len(found) + 1)):
-        raise ValueError(f"migrations must be numbered 1..n without gaps, found {numbers}")
+    if len(set(numbers)) != len(numbers):
+        raise ValueError(f"two migrations share a number: {numbers}")
+    # Gaps are fine: parallel branches own number blocks, and each migration is applied once
+    # by its number, whatever order the branches land in.
     return found
 
 
@@ -51,8 +55,8 @@ def sql_files(kind: str, sql_dir: Path = SQL_DIR) -> list[SqlFile]:
 
 
 def latest_version(sql_dir: Path = SQL_DIR) -> int:
-    """The schema version this code writes."""
-    return len(migrations(sql_dir))
+    """The schema version this code writes: the highest migration number."""
+    return max((m.number for m in migrations(sql_dir)), default=0)
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -69,17 +73,19 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 def migrate(con: duckdb.DuckDBPyConnection, *, db_label: str = "the warehouse", sql_dir: Path = SQL_DIR) -> int:
     """Bring the schema up to date, one transaction per migration; return the version reached."""
     known = migrations(sql_dir)
+    newest = max((m.number for m in known), default=0)
     current = schema_version(con)
-    if current > len(known):
+    if current > newest:
         raise WarehouseTooNew(
             f"{db_label} has schema version {current} but this jixiao knows only up to "
-            f"{len(known)}; upgrade jixiao before loading into it"
+            f"{newest}; upgrade jixiao before loading into it"
         )
     con.execute(
         "create table if not exists schema_migrations "
         "(version integer primary key, name varchar not null, applied_at timestamp not null)"
     )
-    for migration in known[current:]:
+    applied = {int(row[0]) for row in con.execute("select version from schema_migrations").fetchall()}
+    for migration in (m for m in known if m.number not in applied):
         con.execute("begin transaction")
         try:
             con.execute(migration.sql)
@@ -91,7 +97,7 @@ def migrate(con: duckdb.DuckDBPyConnection, *, db_label: str = "the warehouse", 
         except BaseException:
             con.execute("rollback")
             raise
-    return len(known)
+    return newest
 
 
 def create_views(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[str]:
@@ -110,6 +116,7 @@ def open_for_write(path: Path) -> duckdb.DuckDBPyConnection:
     try:
         indexed = has_table(con, "search_passages")
         migrate(con, db_label=f"the warehouse {path}")
+        drop_empty_contacts_to_move(con)  # a full one is the night's to move (batch)
         create_views(con)
         _after_migrate(con, indexed)
     except BaseException:
@@ -140,6 +147,12 @@ def _after_migrate(con: duckdb.DuckDBPyConnection, indexed: bool) -> None:
 def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     """Open a published warehouse for reading; it is never locked by a running ingest."""
     if not path.is_file():
+        running = running_ingest(path)
+        if running is not None:
+            raise WarehouseNotFound(
+                f"仓库 {path} 的第一晚尚在载入中，完成后即可查询。 / There is no warehouse at {path} yet: "
+                f"{running} is loading its first night; query again when it has finished"
+            )
         raise WarehouseNotFound(f"there is no warehouse at {path}; run `jixiao ingest` first or pass --db")
     return duckdb.connect(str(path), read_only=True)
 

@@ -1,9 +1,8 @@
--- every row belongs to a submission, every submission has its document and contacts,
+-- every row belongs to a submission, every submission has its document,
 -- every submission and reject to a run
 with owned as (
     select 'documents' as tbl, submission_id from documents
     union all select 'fields', submission_id from fields
-    union all select 'contacts', submission_id from contacts
     union all select 'tasks', submission_id from tasks
     union all select 'facts', submission_id from facts
     union all select 'checks', submission_id from checks
@@ -21,12 +20,6 @@ missing_document as (
     select 'no document' as tbl, s.submission_id
     from submissions as s
     anti join documents as d on d.submission_id = s.submission_id
-),
-
-missing_contacts as (
-    select 'no contacts' as tbl, s.submission_id
-    from submissions as s
-    anti join contacts as c on c.submission_id = s.submission_id
 ),
 
 wordless as (
@@ -48,7 +41,6 @@ runless as (
 final as (
     select * from orphans
     union all select * from missing_document
-    union all select * from missing_contacts
     union all select * from runless
     union all select * from wordless
 )
