@@ -10,7 +10,12 @@ from pathlib import Path
 
 from extractors.errors import EmptyFile, TooLarge, UnsupportedFormat, WrongFormat
 
-ACCEPTED = {".pdf": "pdf", ".docx": "docx", ".txt": "text"}
+ACCEPTED = {
+    ".pdf": "pdf", ".docx": "docx", ".txt": "text",
+    # a scanned form sent as a picture, read by OCR
+    ".jpg": "image", ".jpeg": "image", ".png": "image", ".tif": "image", ".tiff": "image",
+}
+IMAGE_KINDS = ("jpeg", "png", "tiff")
 LEGACY = {
     ".doc": "legacy Word (.doc)",
     ".wps": "WPS Writer (.wps)",
@@ -21,7 +26,10 @@ LEGACY = {
     ".rtf": "RTF (.rtf)",
     ".odt": "OpenDocument (.odt)",
 }
-ACCEPTED_SENTENCE = "accepted formats are PDF (.pdf), Word 2007+ (.docx) and plain text (.txt)"
+ACCEPTED_SENTENCE = (
+    "accepted formats are PDF (.pdf), Word 2007+ (.docx), plain text (.txt) "
+    "and scanned images (.jpg, .png, .tif)"
+)
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "pdf"),
@@ -31,6 +39,8 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "png"),
     (b"\xff\xd8\xff", "jpeg"),
     (b"GIF8", "gif"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
     (b"{\\rtf", "rtf"),
 )
 
@@ -44,6 +54,8 @@ WHAT_IT_IS = {
     "png": "a PNG image",
     "jpeg": "a JPEG image",
     "gif": "a GIF image",
+    "tiff": "a TIFF image",
+    "image": "a scanned image (JPEG, PNG or TIFF)",
     "rtf": "an RTF document",
     "html": "an HTML page",
     "text": "plain text",
@@ -52,7 +64,7 @@ WHAT_IT_IS = {
 
 
 def sniff(head: bytes) -> str:
-    """What the first bytes of a file say it is: pdf, zip, cfb, png, jpeg, gif, rtf, html, text or unknown."""
+    """What the first bytes of a file say it is: pdf, zip, cfb, png, jpeg, gif, tiff, rtf, html, text or unknown."""
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             return kind
@@ -115,6 +127,10 @@ def classify(path: Path, *, max_bytes: int) -> tuple[str, bytes]:
     if expected == "docx" and found not in ("zip", "docx", "cfb"):
         raise WrongFormat(
             f"the file is named .docx but is {WHAT_IT_IS[found]}; expected a Word .docx"
+        )
+    if expected == "image" and found not in IMAGE_KINDS:
+        raise WrongFormat(
+            f"the file is named {suffix} but is {WHAT_IT_IS[found]}; expected a scanned image"
         )
     if expected == "text" and found not in ("text",):
         raise WrongFormat(f"the file is named .txt but is {WHAT_IT_IS[found]}; expected plain text")

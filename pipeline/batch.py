@@ -13,12 +13,12 @@ import os
 import secrets
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 
@@ -60,9 +60,16 @@ from pipeline.warehouse.publish import (
 )
 from pipeline.warehouse.rejects import Refusal, earlier_refusals, nights_refused, record_rejects
 
-ProgressCallback = Callable[[int, int, str], None]
+
+class ProgressCallback(Protocol):
+    """Told after each file: how many are done, of how many, which; ``note`` names slow OCR pages."""
+
+    def __call__(self, done: int, total: int, path: str, note: str = "") -> None: ...
+
 
 DEFAULT_TIMEOUT = 60.0
+# a scanned page that took longer than this to OCR is named in the progress and the log
+SLOW_OCR_SECONDS = 10.0
 # Editors' lock and temp files, OS litter: never submissions.
 SKIPPED_NAMES = frozenset({"thumbs.db", "desktop.ini"})
 SKIPPED_SUFFIXES = (".tmp", ".part", ".crdownload", "~")
@@ -328,6 +335,12 @@ def _plan(
     return jobs, {key: paths for key, paths in copies.items() if paths}
 
 
+def slow_ocr_pages(reading: dict[str, Any]) -> str:
+    """The pages of a scan that took over ``SLOW_OCR_SECONDS`` to OCR (``page 2 14.1 s``), or ''."""
+    pages = reading.get("source", {}).get("ocr_pages") or []
+    return ", ".join(f"page {p['page']} {p['seconds']:.1f} s" for p in pages if p["seconds"] > SLOW_OCR_SECONDS)
+
+
 def in_job_order(jobs: list[FileJob], outcomes: Iterable[tuple[FileJob, Outcome]]) -> Iterator[tuple[FileJob, Outcome]]:
     """Outcomes in the order the jobs were planned (oldest file first), whatever order they finish in.
 
@@ -380,8 +393,14 @@ def _load(
                     log.warning("rejected %s (%s): %s: %s", path, job.sha256[:12], reject.error_code, reject.message)
             else:
                 report.unchanged += len(same)
+            slow = slow_ocr_pages(outcome) if not isinstance(outcome, Reject) else ""
+            if slow:
+                log.info("%s: slow OCR: %s", job.path, slow)
             if on_progress:
-                on_progress(done, len(jobs), str(job.path))
+                if slow:
+                    on_progress(done, len(jobs), str(job.path), note=f"slow OCR: {slow}")
+                else:
+                    on_progress(done, len(jobs), str(job.path))
     finally:
         engine.close()
     report.resumed = engine.resumed

@@ -18,6 +18,7 @@ from pipeline.checks import fields_to_checks
 from pipeline.facts import form_to_facts
 from pipeline.fields import FIELD_SPECS
 from pipeline.form import Form, document_to_form
+from pipeline.ocr_doubts import ocr_doubts
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 SCHEMA = "jixiao.form/1"
@@ -47,7 +48,39 @@ def _readers() -> dict[str, Callable[[bytes, Source], Document]]:
     from extractors.pdf import read_pdf
     from extractors.text import read_text
 
-    return {"text": read_text, "docx": read_docx, "pdf": read_pdf}
+    return {"text": read_text, "docx": read_docx, "pdf": read_pdf, "image": _read_image}
+
+
+def _read_image(data: bytes, source: Source) -> Document:
+    # OpenCV and the OCR engine load only when a scan is read
+    from extractors.ocr import read_image
+
+    return read_image(data, source)
+
+
+def warm_up() -> None:
+    """Load what every reading needs once: the readers' imports, the jieba dictionary.
+
+    Run in the process that forks the readers (``reader_context``), so each reader starts
+    with them loaded and shares their pages instead of loading its own copy.
+    """
+    _readers()
+    from pipeline.figures.lexicon import lexicon
+
+    lexicon()
+
+
+def reader_context() -> Any:
+    """The multiprocessing context reader processes start from, warmed up once.
+
+    A fork server: a clean process (no DuckDB threads, unlike the batch's parent, which
+    must not fork) that imports this module, runs ``warm_up`` and forks each reader.
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pipeline._warm"])
+    return context
 
 
 def read_document(
@@ -96,14 +129,18 @@ def reading_to_json(document: Document, form: Form) -> dict[str, Any]:
     year = form.fields["year"].value if form.fields["year"] else None
     fact_warnings: list[str] = []
     facts = form_to_facts(document, form, fact_warnings)
+    source: dict[str, Any] = {
+        "path": document.source.path,
+        "sha256": document.source.sha256,
+        "format": document.source.format,
+        "pages": document.source.pages,
+        "ocr": document.ocr,
+    }
+    if document.ocr:
+        source["ocr_pages"] = [{"page": p.number, "seconds": p.seconds} for p in document.ocr_pages]
     return {
         "schema": SCHEMA,
-        "source": {
-            "path": document.source.path,
-            "sha256": document.source.sha256,
-            "format": document.source.format,
-            "pages": document.source.pages,
-        },
+        "source": source,
         "text": document.text,
         "fields": fields,
         "tasks": [
@@ -118,7 +155,7 @@ def reading_to_json(document: Document, form: Form) -> dict[str, Any]:
         ],
         "facts": facts,
         "checks": fields_to_checks(fields, year if isinstance(year, int) else None),
-        "warnings": [*document.warnings, *form.warnings, *fact_warnings],
+        "warnings": [*document.warnings, *form.warnings, *fact_warnings, *ocr_doubts(fields, facts)],
     }
 
 
@@ -136,4 +173,7 @@ def _field_json(document: Document, form: Form, key: str, kind: str) -> dict[str
         item["page"] = page
     if bbox is not None:
         item["bbox"] = [round(v, 2) for v in bbox]
+    confidence = document.confidence(reading.start, reading.end)
+    if confidence is not None:
+        item["confidence"] = confidence
     return item

@@ -67,5 +67,8 @@ def form_to_facts(
             if page is not None:
                 item["page"] = page
                 item["bbox"] = [round(v, 2) for v in bbox] if bbox else None
+            confidence = document.confidence(begin, finish)
+            if confidence is not None:
+                item["confidence"] = confidence
             facts.append(item)
     return facts

@@ -58,9 +58,11 @@ class _Progress:
         self._bar: Any = None
         self.enabled = sys.stderr.isatty()
 
-    def __call__(self, done: int, total: int, path: str) -> None:
+    def __call__(self, done: int, total: int, path: str, note: str = "") -> None:
         if not self.enabled:
             return
+        if note:
+            click.echo(f"\n{path}: {note}", err=True)
         if self._bar is None:
             self._bar = click.progressbar(length=total, label="reading", file=sys.stderr)
             self._bar.__enter__()

@@ -32,6 +32,7 @@ from pipeline.engines import (
     read_one,
     timeout_reject,
 )
+from pipeline.extract import reader_context
 from pipeline.warehouse.errors import ReaderStartFailed
 
 # Seconds a new reader process may take to start before its first file's time begins.
@@ -88,8 +89,9 @@ class ReaderPool:
     """
 
     def __init__(self, workers: int, extractor: Extractor, timeout: float, max_bytes: int) -> None:
-        # spawn, not fork: the parent has DuckDB's threads running, and forking those is unsafe.
-        self._ctx = multiprocessing.get_context("spawn")
+        # not fork: the parent has DuckDB's threads running, and forking those is unsafe;
+        # a warmed fork server (jieba and the readers loaded once) forks the readers instead
+        self._ctx = reader_context()
         self._extractor = extractor
         self._timeout = timeout
         self._max_bytes = max_bytes
@@ -121,24 +123,29 @@ class ReaderPool:
         """Read every job; yield (job, reading or Reject) in the order they finish."""
         pending = deque(range(len(jobs)))
         while True:
-            for worker in self._workers:
-                if worker.index is None and pending:
-                    worker.index = pending.popleft()
-                    # a reader still starting (imports, on a loaded machine) gets its start-up time on top
-                    start = 0.0 if worker.ready else READER_START_GRACE
-                    worker.deadline = time.monotonic() + self._timeout + start
-                    job = jobs[worker.index]
-                    # A worker that died idle shows up below as a crash on this job.
-                    with contextlib.suppress(OSError):
-                        worker.conn.send((worker.index, job))
+            self._dispatch(jobs, pending)
             busy = [w for w in self._workers if w.index is not None]
             if not busy:
                 return
             nearest = min(w.deadline for w in busy)
             wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
                  timeout=max(0.0, nearest - time.monotonic()))
-            for worker in busy:
-                yield from self._collect(worker, jobs)
+            finished = [item for worker in busy for item in self._collect(worker, jobs)]
+            # the next files go out before the caller loads these: readers never wait on the loader
+            self._dispatch(jobs, pending)
+            yield from finished
+
+    def _dispatch(self, jobs: list[FileJob], pending: deque[int]) -> None:
+        """Give every idle worker the next file, its time limit starting now."""
+        for worker in self._workers:
+            if worker.index is None and pending:
+                worker.index = pending.popleft()
+                # a reader still starting (imports, on a loaded machine) gets its start-up time on top
+                start = 0.0 if worker.ready else READER_START_GRACE
+                worker.deadline = time.monotonic() + self._timeout + start
+                # A worker that died idle shows up on the next collect as a crash on this job.
+                with contextlib.suppress(OSError):
+                    worker.conn.send((worker.index, jobs[worker.index]))
 
     def _collect(self, worker: _Worker, jobs: list[FileJob]) -> Iterator[tuple[FileJob, Outcome]]:
         assert worker.index is not None

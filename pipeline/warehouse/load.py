@@ -173,20 +173,25 @@ class Loader:
         return self._types[table]
 
     def insert_rows(self, table: str, rows: list[Row]) -> None:
-        """Insert rows (dicts by column name) in one statement, typed by the table itself."""
+        """Insert rows (dicts by column name) in one statement, typed by the table itself.
+
+        One round trip per table: one row as typed scalar parameters, several as one typed
+        list per column unnested side by side (DuckDB binds a list of scalars far faster
+        than a list of structs or one parameter per value: measured 3x and 10x).
+        """
         if not rows:
             return
         types = self._column_types(table)
         columns = list(rows[0])
-        # One list-of-structs parameter: one round trip per table instead of one per row,
-        # and the struct type taken from the table so None and ints need no guessing.
-        struct = ", ".join(f'"{c}" {types[c]}' for c in columns)
         names = ", ".join(f'"{c}"' for c in columns)
-        self.con.execute(
-            f"insert into {table} ({names}) select unnest(r, recursive := true) "
-            f"from (select unnest(?::struct({struct})[]) as r)",
-            [rows],
-        )
+        if len(rows) == 1:
+            values = ", ".join(f"?::{types[c]}" for c in columns)
+            self.con.execute(f"insert into {table} ({names}) values ({values})",
+                             [rows[0][c] for c in columns])
+            return
+        lists = ", ".join(f"unnest(?::{types[c]}[])" for c in columns)
+        self.con.execute(f"insert into {table} ({names}) select {lists}",
+                         [[row[c] for row in rows] for c in columns])
 
     def load_reading(
         self, reading: dict[str, Any], *, sha256: str, source_path: str, run_id: str,
@@ -202,14 +207,17 @@ class Loader:
         con = self.con
         con.execute("begin transaction")
         try:
-            if con.execute("select 1 from submissions where sha256 = ?", [sha256]).fetchone():
+            same_form = "unit_name is not distinct from ? and year is not distinct from ?"
+            # one query for both questions: these bytes loaded already? the form's last version?
+            row = con.execute(
+                "select count(*) filter (where sha256 = ?), "
+                f"coalesce(max(version) filter (where {same_form}), 0) from submissions",
+                [sha256, unit_name, year],
+            ).fetchone()
+            if row and row[0]:
                 con.execute("rollback")
                 return LoadResult(submission_id, "unchanged", 0)
-            same_form = "unit_name is not distinct from ? and year is not distinct from ?"
-            row = con.execute(
-                f"select coalesce(max(version), 0) from submissions where {same_form}", [unit_name, year]
-            ).fetchone()
-            version = (int(row[0]) if row else 0) + 1
+            version = (int(row[1]) if row else 0) + 1
             if version > 1:
                 con.execute(f"update submissions set is_latest = false where {same_form}", [unit_name, year])
             rows = reading_to_rows(reading, submission_id)
