@@ -45,9 +45,10 @@ COMPARED = {
 }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def ray_cluster() -> Iterator[str]:
-    """A local Ray cluster for the session; its workers can import the fake extractors."""
+    """A local Ray cluster for this module (shut down after it: later tests block the network);
+    its workers can import the fake extractors."""
     path = os.pathsep.join(p for p in (str(TESTS), os.environ.get("PYTHONPATH", "")) if p)
     ray.init(num_cpus=2, include_dashboard=False, object_store_memory=80 * 1024 * 1024,
              log_to_driver=False, runtime_env={"env_vars": {"PYTHONPATH": path}})
