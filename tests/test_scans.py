@@ -40,9 +40,12 @@ def _refuse(*args: Any, **kwargs: Any) -> None:
     raise NetworkBlocked("OCR tried to reach the network")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def no_network() -> Iterator[None]:
     """No socket can connect (nor resolve a name) while the scans are read.
+
+    Module-scoped, so the block ends with this module and later tests (a browser for the
+    trace page) have their sockets back.
 
     The per-page time limit is lifted here (a loaded CI machine is slow, not wrong); its
     own test sets one.
@@ -56,14 +59,14 @@ def no_network() -> Iterator[None]:
         yield
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def scan_readings(no_network: None) -> dict[str, dict[str, Any]]:
     """The reading of every scanned form, the OCR engine built from scratch offline."""
     ocr.ocr_engine.cache_clear()
     return {entry["file"]: extract_file(SCANS / entry["file"]) for entry in FORM_SCANS}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def text_layer_readings() -> dict[str, dict[str, Any]]:
     """The reading of each scan's source PDF from its text layer: the facts' truth."""
     return {entry["file"]: extract_file(FIXTURES / "forms" / entry["source"]) for entry in FORM_SCANS}
