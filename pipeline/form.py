@@ -23,6 +23,7 @@ from pipeline.labels import (
     CompactText,
     Label,
     LabelMatch,
+    label_start,
     match_label,
     next_label_start,
     skip_separators,
@@ -115,6 +116,7 @@ class _FormReader:
         self.hits: list[_Hit] = []
         self.loose: list[tuple[Cell, str | None]] = []  # unlabelled cells and the group they stand in
         self.consumed: set[int] = set()
+        self.positional: set[int] = set()  # values found by position (below a label, by column)
 
     def read(self) -> Form:
         tables = document_to_task_tables(self.document, self.grid)
@@ -171,6 +173,7 @@ class _FormReader:
             if starts_with_label(below.text):
                 continue
             self.consumed.add(id(below))
+            self.positional.add(id(below))
             self._read_value(hit.key, below, hit.unit)
 
     def _read_by_column(self) -> None:
@@ -190,6 +193,7 @@ class _FormReader:
                 continue
             self.labels_found.add(key)
             self.consumed.add(id(cell))
+            self.positional.add(id(cell))
             self._read_value(key, cell, unit)
 
     def _column_label(self, cell: Cell) -> tuple[Label, str | None] | None:
@@ -199,10 +203,10 @@ class _FormReader:
             if above is None or not above.text.strip():
                 continue
             compact = CompactText(above.text)
-            found = match_label(compact, skip_separators(compact.compact, 0))
+            found = match_label(compact, label_start(compact))
             if found is None:
-                if id(above) in self.consumed:
-                    return None
+                if id(above) in self.consumed and id(above) not in self.positional:
+                    return None  # the value of a label beside it: another arrangement
                 continue
             if found.label.role != "field":
                 return None
@@ -239,7 +243,7 @@ class _FormReader:
         if self._read_header(cell):
             return [], True
         compact = CompactText(cell.text)
-        index = skip_separators(compact.compact, 0)
+        index = label_start(compact)
         taken: list[Cell] = []
         labelled = False
         while index < len(compact.compact):

@@ -24,6 +24,8 @@ class TableGrid:
                 rows[cell.table][cell.row].append(cell)
         self._rows = {table: dict(by_row) for table, by_row in rows.items()}
         self._order = {table: sorted(by_row) for table, by_row in self._rows.items()}
+        filled = [cell for cell in document.cells if cell.text.strip()]
+        self._next = {id(one): other for one, other in zip(filled, filled[1:], strict=False)}
 
     def row_of(self, cell: Cell) -> list[Cell]:
         """Every cell of the cell's row, empty ones included, left to right."""
@@ -53,12 +55,28 @@ class TableGrid:
         ]
 
     def below(self, cell: Cell) -> Cell | None:
-        """The cell starting in the same column in the next row that has a cell there."""
+        """The cell starting in the same column in the next row that has a cell there;
+        for a free line (a label alone on its line), the next line when it is free too."""
+        if cell.table is None:
+            following = self._next.get(id(cell))
+            return following if following is not None and following.table is None else None
         for row in self.rows_after(cell):
             found = _at_column(row, cell.col)
             if found is not None:
                 return found if found.col == cell.col else None
-        return None
+        return self._below_on_next_page(cell)
+
+    def _below_on_next_page(self, cell: Cell) -> Cell | None:
+        """A table cut by a page break goes on as the next table, on the next page."""
+        if cell.table is None or cell.page is None or cell.table + 1 not in self._order:
+            return None
+        first_row = self._rows[cell.table + 1][self._order[cell.table + 1][0]]
+        found = _at_column(first_row, cell.col)
+        if found is None or found.col != cell.col or found.page is None or found.page <= cell.page:
+            return None
+        if cell.bbox is not None and found.bbox is not None and abs(cell.bbox[0] - found.bbox[0]) > 3:
+            return None
+        return found
 
     def right(self, cell: Cell) -> Cell | None:
         """The first non-empty cell after ``cell`` in its row."""

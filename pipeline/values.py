@@ -27,7 +27,8 @@ PERCENT_UNITS = ("%", "％")
 
 # Checked and unchecked boxes are attached to their option; ticks stand after it.
 CHECKED_BOXES = "☑☒■●◉▣✅"
-EMPTY_BOXES = "□☐○◯"
+# 口 (the character) stands in for □ where a font lacks the box
+EMPTY_BOXES = "□☐○◯口"
 TICKS = "√✓✔"
 _ANSWERS = {"是": True, "否": False, "有": True, "无": False}
 
