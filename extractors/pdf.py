@@ -1,6 +1,9 @@
 """PDF submissions: table cells (merged ones once) and free lines, every character boxed.
 
-pdfplumber finds the ruled tables; characters are assigned to the cell whose box holds
+Two steps: a page source gives each page's characters and ruling lines
+(``PageContent``), and ``pages_to_document`` assembles them — ruled tables through
+``extractors.grid``, so any source of characters and lines (a text layer, OCR) reads
+alike. Characters are assigned to the cell whose box holds
 their centre, so a merged cell is read once and a number wrapped inside a narrow cell
 (``1867.0`` / ``5亿元``) is joined back without a break. Each character keeps its page
 and box, so a figure's box is the union of its characters'.
@@ -12,7 +15,7 @@ import contextlib
 import io
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +25,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from extractors._typing import BBox
 from extractors.document import CharBox, Document, DocumentBuilder, Source
 from extractors.errors import CorruptFile, Encrypted, NoTextLayer
+from extractors.grid import Edge, edges_to_tables
 from extractors.marks import glyph, symbol_table
 
 # pdfminer logs every damaged object it works around; the reader reports what matters
@@ -70,6 +74,8 @@ def _refusal(exc: BaseException) -> Encrypted | CorruptFile:
 class _Cell:
     col: int
     box: BBox
+    row_span: int = 1
+    col_span: int = 1
     chars: list[Char] = field(default_factory=list)
 
 
@@ -89,31 +95,66 @@ class _Line:
     chars: list[Char]
 
 
+@dataclass
+class PageContent:
+    """What a page source gives the assembly: printed characters and ruling lines, in points.
+
+    Each character is a dict with ``text``, ``x0``, ``x1``, ``top``, ``bottom`` (top-left
+    origin), ``size``, ``fontname`` and ``page_number`` — pdfplumber's char shape, which a
+    text layer or an OCR'd line can both fill. ``unmapped`` counts characters dropped
+    because their font has no Unicode map (pdfplumber's ``(cid:N)``).
+    """
+
+    number: int
+    chars: list[Char]
+    edges: list[Edge]
+    unmapped: int = 0
+
+
 def _read_pages(pdf: pdfplumber.PDF, source: Source) -> Document:
     pages = pdf.pages
     source = Source(source.path, source.sha256, source.format, len(pages))
+    return pages_to_document(_pdfplumber_pages(pages), source)
+
+
+def _pdfplumber_pages(pages: Iterable[Any]) -> Iterator[PageContent]:
+    """pdfplumber's characters (symbol-font marks mapped) and ruling edges, page by page."""
+    for number, page in enumerate(pages, start=1):
+        chars, lost = _usable_chars(page.chars)
+        edges = [
+            Edge(edge["orientation"], edge["x0"], edge["top"], edge["x1"], edge["bottom"])
+            for edge in page.edges
+        ]
+        yield PageContent(number, chars, edges, lost)
+
+
+def pages_to_document(pages: Iterable[PageContent], source: Source) -> Document:
+    """Assemble pages into a Document: per page, ruled tables and free lines top to bottom.
+
+    Raises NoTextLayer when no page has a character.
+    """
     builder = DocumentBuilder(source, with_boxes=True)
     blocks: list[_Row | _Line] = []
     total_chars = 0
     table_count = 0
-    for number, page in enumerate(pages, start=1):
-        chars, lost = _usable_chars(page.chars)
-        if lost:
+    for page in pages:
+        number, chars = page.number, page.chars
+        if page.unmapped:
             builder.warnings.append(
-                f"page {number}: {lost} characters have no Unicode mapping (shown as (cid:N)) and were left out"
+                f"page {number}: {page.unmapped} characters have no Unicode mapping (shown as (cid:N)) and were left out"
             )
         total_chars += len(chars)
         if not chars:
             continue
         page_blocks: list[tuple[float, _Row | _Line]] = []
         remaining = chars
-        for table in page.find_tables():
+        for table in edges_to_tables(page.edges):
             rows = [
                 _Row(table_count, index, number,
-                     [_Cell(col, _bbox(box)) for col, box in enumerate(row.cells) if box is not None])
+                     [_Cell(cell.col, cell.bbox, cell.row_span, cell.col_span) for cell in row])
                 for index, row in enumerate(table.rows)
             ]
-            remaining = _assign_chars(rows, remaining, _bbox(table.bbox))
+            remaining = _assign_chars(rows, remaining, table.bbox)
             page_blocks.extend((row.cells[0].box[1] if row.cells else table.bbox[1], row) for row in rows)
             table_count += 1
         page_blocks.extend((line[0]["top"], _Line(number, line)) for line in _lines(remaining))
@@ -134,7 +175,8 @@ def _read_pages(pdf: pdfplumber.PDF, source: Source) -> Document:
         for cell in block.cells:
             text, boxes = _normalise(_cell_pairs(cell.chars))
             builder.add_cell(text, table=block.table, row=block.index, col=cell.col, page=block.page,
-                             bbox=cell.box, char_boxes=boxes)
+                             bbox=cell.box, char_boxes=boxes,
+                             row_span=cell.row_span, col_span=cell.col_span)
     return builder.build()
 
 

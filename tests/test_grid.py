@@ -1,0 +1,63 @@
+"""The grid: ruling lines to cells with row, column and spans, as pdfplumber finds them."""
+
+from __future__ import annotations
+
+import glob
+
+import pdfplumber
+import pytest
+
+from extractors.grid import Edge, edges_to_tables, rect_to_edges
+
+
+def _box(x0: float, top: float, x1: float, bottom: float) -> list[Edge]:
+    return rect_to_edges(x0, top, x1, bottom)
+
+
+def test_a_merged_cell_spans_the_boundaries_inside_it():
+    # 2 x 3 grid whose first row's first two cells are merged, and whose last column is
+    # merged down both rows
+    edges = [
+        Edge("h", 0, 0, 300, 0),
+        Edge("h", 0, 50, 200, 50),
+        Edge("h", 0, 100, 300, 100),
+        Edge("v", 0, 0, 0, 100),
+        Edge("v", 100, 50, 100, 100),
+        Edge("v", 200, 0, 200, 100),
+        Edge("v", 300, 0, 300, 100),
+    ]
+    (table,) = edges_to_tables(edges)
+    spans = {(c.row, c.col): (c.row_span, c.col_span) for c in table.cells}
+    assert spans == {(0, 0): (1, 2), (0, 2): (2, 1), (1, 0): (1, 1), (1, 1): (1, 1)}
+    assert table.bbox == (0.0, 0.0, 300.0, 100.0)
+
+
+def test_lines_drawn_a_little_apart_snap_together():
+    edges = _box(0, 0, 100, 40) + [Edge("v", 51.5, 0.8, 51.5, 39.5), Edge("v", 49.5, 0, 49.5, 40)]
+    (table,) = edges_to_tables(edges)
+    assert [(c.row, c.col) for c in table.cells] == [(0, 0), (0, 1)]
+
+
+def test_two_separate_tables_come_top_to_bottom_and_a_lone_box_is_no_table():
+    lower = _box(0, 200, 50, 240) + _box(50, 200, 100, 240)
+    upper = _box(0, 0, 50, 40) + _box(50, 0, 100, 40)
+    tables = edges_to_tables(lower + upper + _box(0, 400, 100, 440))
+    assert [t.bbox[1] for t in tables] == [0.0, 200.0]
+
+
+@pytest.mark.parametrize("path", sorted(glob.glob("tests/fixtures/forms/*.pdf"))[:6])
+def test_same_cells_as_pdfplumbers_table_finder(path):
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            edges = [Edge(e["orientation"], e["x0"], e["top"], e["x1"], e["bottom"]) for e in page.edges]
+            ours = edges_to_tables(edges)
+            theirs = page.find_tables()
+            assert len(ours) == len(theirs)
+            for mine, table in zip(ours, theirs, strict=True):
+                expected = [
+                    (index, col, tuple(float(v) for v in box))
+                    for index, row in enumerate(table.rows)
+                    for col, box in enumerate(row.cells)
+                    if box is not None
+                ]
+                assert [(c.row, c.col, c.bbox) for c in mine.cells] == expected
