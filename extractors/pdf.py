@@ -217,9 +217,15 @@ def _join_split_row(previous: list[_Row | _Line], page_blocks: list[_Row | _Line
     row does not look like that.
     """
     last = next((block for block in reversed(previous) if isinstance(block, _Row)), None)
-    first = next((block for block in page_blocks if isinstance(block, _Row)), None)
+    rows = [block for block in page_blocks if isinstance(block, _Row)]
+    first = rows[0] if rows else None
     if last is None or first is None or first.index != 0 or first.page != last.page + 1:
         return
+    if _repeats_header(previous, last, first):
+        # a header row repeated on the new page: the cut row goes on below it
+        if len(rows) < 2 or rows[1].table != first.table:
+            return
+        first = rows[1]
     if not any(cell.chars for cell in first.cells):
         return
     pairs: list[tuple[_Cell, _Cell]] = []
@@ -232,6 +238,19 @@ def _join_split_row(previous: list[_Row | _Line], page_blocks: list[_Row | _Line
     for above, below in pairs:
         above.chars.extend(below.chars)
         first.cells.remove(below)
+
+
+def _repeats_header(previous: list[_Row | _Line], last: _Row, first: _Row) -> bool:
+    """True when ``first`` prints again the header row of the table ``last`` belongs to."""
+    header = next(
+        (block for block in previous if isinstance(block, _Row) and block.table == last.table and block.index == 0),
+        None,
+    )
+    return header is not None and header is not last and _row_texts(header) == _row_texts(first)
+
+
+def _row_texts(row: _Row) -> list[str]:
+    return ["".join(c["text"] for c in sorted(cell.chars, key=lambda c: (c["top"], c["x0"]))) for cell in row.cells]
 
 
 def _same_columns(one: _Cell, other: _Cell) -> bool:
