@@ -39,6 +39,7 @@ _ITEM_START = re.compile(
 )
 LINE_TOLERANCE = 3.0
 EDGE_TOLERANCE = 8.0
+CLOSE_TOLERANCE = 1.5
 Char = dict[str, Any]
 Pair = tuple[str, CharBox | None]
 
@@ -148,7 +149,7 @@ def pages_to_document(pages: Iterable[PageContent], source: Source) -> Document:
             continue
         page_blocks: list[tuple[float, _Row | _Line]] = []
         remaining = chars
-        for table in edges_to_tables(page.edges):
+        for table in edges_to_tables(close_cut_tables(page.edges)):
             rows = [
                 _Row(table_count, index, number,
                      [_Cell(cell.col, cell.bbox, cell.row_span, cell.col_span) for cell in row])
@@ -178,6 +179,34 @@ def pages_to_document(pages: Iterable[PageContent], source: Source) -> Document:
                              bbox=cell.box, char_boxes=boxes,
                              row_span=cell.row_span, col_span=cell.col_span)
     return builder.build()
+
+
+def close_cut_tables(edges: list[Edge]) -> list[Edge]:
+    """Draw the missing bottom rule of a table cut by a page break.
+
+    Some producers (reportlab splitting a row) leave the part of a row at the foot of a
+    page without its bottom rule: its column rules end in the air and the row would not
+    be a cell. Where two or more vertical rules end at the same height with no horizontal
+    rule there across them, the rule is added.
+    """
+    verticals = [edge for edge in edges if edge.orientation == "v"]
+    horizontals = [edge for edge in edges if edge.orientation == "h"]
+    groups: dict[int, list[Edge]] = {}
+    for edge in verticals:
+        groups.setdefault(round(edge.bottom), []).append(edge)
+    added = []
+    for bottom, group in groups.items():
+        if len(group) < 2:
+            continue
+        left, right = min(e.x0 for e in group), max(e.x0 for e in group)
+        closed = any(
+            abs(h.top - bottom) <= CLOSE_TOLERANCE and h.x0 <= left + CLOSE_TOLERANCE and h.x1 >= right - CLOSE_TOLERANCE
+            for h in horizontals
+        )
+        if not closed and not any(v.top < bottom - CLOSE_TOLERANCE < v.bottom for v in verticals if v not in group):
+            y = max(e.bottom for e in group)
+            added.append(Edge("h", left, y, right, y))
+    return [*edges, *added]
 
 
 def _assign_chars(rows: list[_Row], chars: list[Char], table_box: BBox) -> list[Char]:
@@ -322,7 +351,9 @@ def _cell_pairs(chars: list[Char]) -> list[Pair]:
         line_pairs = _line_pairs(line, line[0]["page_number"])
         if pairs:
             text = "".join(ch for ch, _ in line_pairs)
-            if _ITEM_START.match(text.lstrip()):
+            # a line starting "72.html" after "…post_4251" is a word cut at the edge, not an item
+            cut_word = pairs[-1][0].isascii() and pairs[-1][0].isalnum() and text[:1].isdigit()
+            if _ITEM_START.match(text.lstrip()) and not cut_word:
                 pairs.append(("\n", None))
         pairs.extend(line_pairs)
     return pairs

@@ -35,6 +35,7 @@ from pipeline.tasks import Task, join_tasks, region_items
 from pipeline.values import (
     CellValue,
     is_blank_value,
+    is_placeholder,
     read_bool,
     read_date,
     read_measure,
@@ -365,7 +366,7 @@ class _FormReader:
         text = cell.text[start:end]
         rest, offset = strip_hint(text)
         rest = rest.strip()
-        if not rest or key is None:
+        if not rest or key is None or is_placeholder(rest):
             return
         begin = cell.start + start + offset + (len(text[offset:]) - len(text[offset:].lstrip()))
         self._set(key, rest, begin, begin + len(rest))

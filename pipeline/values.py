@@ -68,8 +68,21 @@ def json_number(value: Decimal) -> int | float:
     return float(value)
 
 
+# what an untouched Word content control prints (its placeholder): not a value
+PLACEHOLDERS = ("单击或点击此处输入文字。", "单击此处输入文字。", "Click or tap here to enter text.", "Click here to enter text.")
+
+
+def is_placeholder(text: str) -> bool:
+    """True for the placeholder text of an empty Word content control, as a PDF prints it."""
+    compact = "".join(text.split())
+    return any(compact == "".join(p.split()) for p in PLACEHOLDERS)
+
+
 def is_blank_value(text: str) -> bool:
-    """True for a cell that holds only the template's unit or hint (``个``, ``% (附调查结果)``)."""
+    """True for a cell that holds only the template's unit or hint (``个``, ``% (附调查结果)``),
+    or an empty content control's placeholder."""
+    if is_placeholder(text):
+        return True
     stripped = _HINT.sub("", text).translate(_FULLWIDTH_DIGITS)
     stripped = re.sub(r"[\s:：;；,，。、/]", "", stripped)
     for unit in sorted((*MONEY_SCALE, *COUNT_UNITS, "%", "人次(次)"), key=len, reverse=True):
