@@ -83,6 +83,7 @@ class Form:
     unreadable: set[str] = field(default_factory=set)
     goals_found: bool = False
     task_regions: list[tuple[int, int]] = field(default_factory=list)
+    also_read: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class _FormReader:
         self.loose: list[tuple[Cell, str | None]] = []  # unlabelled cells and the group they stand in
         self.consumed: set[int] = set()
         self.positional: set[int] = set()  # values found by position (below a label, by column)
+        self.also_read: list[tuple[int, int]] = []  # values of a label's later occurrences
 
     def read(self) -> Form:
         tables = document_to_task_tables(self.document, self.grid)
@@ -159,6 +161,7 @@ class _FormReader:
             unreadable={key for key in self.unreadable if self.fields[key] is None},
             goals_found=tables.found or self.goals_region is not None,
             task_regions=regions,
+            also_read=self.also_read,
         )
 
     # -- by position ------------------------------------------------------------------
@@ -179,6 +182,7 @@ class _FormReader:
 
     def _read_by_column(self) -> None:
         """A value nobody claimed, in a row headed by a label: the label heading its column."""
+        matrix_rows: dict[tuple[int | None, int], tuple[Cell, str | None]] = {}
         for cell, group in self.loose:
             if id(cell) in self.consumed or is_blank_value(cell.text):
                 continue
@@ -196,6 +200,14 @@ class _FormReader:
             self.consumed.add(id(cell))
             self.positional.add(id(cell))
             self._read_value(key, cell, unit)
+            matrix_rows[(cell.table, cell.row)] = (cell, group)
+        # a blank value of such a row still had its label (row group × column header)
+        for cell, group in matrix_rows.values():
+            for other in self.grid.row_of(cell):
+                header = self._column_label(other) if not other.text.strip() else None
+                key = header[0].key_in(group) if header else None
+                if key is not None:
+                    self.labels_found.add(key)
 
     def _column_label(self, cell: Cell) -> tuple[Label, str | None] | None:
         """The field label heading the cell's column (through other values above it)."""
@@ -427,6 +439,8 @@ class _FormReader:
         # a label printed twice (已完工个数 in two blocks): the first filled one wins
         if self.fields.get(key) is None:
             self.fields[key] = CellValue(value, start, end, unit, value_std, unit_std)
+        else:
+            self.also_read.append((start, end))
 
     def _check_is_form(self) -> None:
         found = [name for name in CORE_LABELS if name in self.seen_labels]
