@@ -91,3 +91,34 @@ def test_loss_warnings_never_carry_personal_values(personal: str) -> None:
     reading = read(EXAMPLE.replace("15766818272", "一五七六六八一八二七二"))
     for warning in reading["warnings"]:
         assert "15766818272" not in warning and "梁延铭" not in warning, personal
+
+
+def test_v_reading_quality_puts_the_weak_reading_first(tmp_path: Path) -> None:
+    import duckdb
+
+    from pipeline.batch import ingest
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "complete.txt").write_text(EXAMPLE, encoding="utf-8")
+    lines = re.sub(r"(?:<p>)?\d\. 任务\d：", "", EXAMPLE).replace("湛江经济技术开发区经济贸易和科技局", "某某局").split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("公平性"))
+    (raw / "weak.txt").write_text("\n".join(lines[:start] + lines[start + 2 :]), encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    report = ingest(raw, db, workers=0)
+    assert (report.new, len(report.rejects)) == (2, 0)
+    with duckdb.connect(str(db), read_only=True) as con:
+        got = con.execute(
+            "select unit_name, labels_found, labels_expected, sections_missing, task_count, goals_without_tasks, "
+            "values_unreadable, unaccounted_numbers, fact_count > 0, warning_count from v_reading_quality "
+            "order by weakness_rank"
+        ).fetchall()
+        warnings = dict(con.execute(
+            "select unit_name, count(*) from warnings join submissions using (submission_id) group by 1"
+        ).fetchall())
+    assert [row[:8] for row in got] == [
+        ("某某局", 64, 69, "fairness", 0, True, 0, 0),
+        ("湛江经济技术开发区经济贸易和科技局", 69, 69, None, 8, False, 0, 0),
+    ]
+    assert got[1][8] is True
+    assert {row[0]: row[9] for row in got} == {name: warnings.get(name, 0) for name in ("某某局", "湛江经济技术开发区经济贸易和科技局")}

@@ -37,8 +37,9 @@ def migrations(sql_dir: Path = SQL_DIR) -> list[SqlFile]:
             raise ValueError(f"migration file {path.name} is not named NNN_words.sql")
         found.append(SqlFile(path.stem, path.read_text(encoding="utf-8"), int(match.group(1))))
     numbers = [m.number for m in found]
-    if numbers != list(range(1, len(found) + 1)):
-        raise ValueError(f"migrations must be numbered 1..n without gaps, found {numbers}")
+    # parallel branches each take their own block of numbers, so gaps are allowed; order is not
+    if numbers != sorted(set(numbers)) or (numbers and numbers[0] < 1):
+        raise ValueError(f"migrations must have distinct numbers from 1 up, found {numbers}")
     return found
 
 
@@ -51,8 +52,9 @@ def sql_files(kind: str, sql_dir: Path = SQL_DIR) -> list[SqlFile]:
 
 
 def latest_version(sql_dir: Path = SQL_DIR) -> int:
-    """The schema version this code writes."""
-    return len(migrations(sql_dir))
+    """The schema version this code writes (the highest migration number)."""
+    known = migrations(sql_dir)
+    return known[-1].number if known else 0
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -69,17 +71,21 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 def migrate(con: duckdb.DuckDBPyConnection, *, db_label: str = "the warehouse", sql_dir: Path = SQL_DIR) -> int:
     """Bring the schema up to date, one transaction per migration; return the version reached."""
     known = migrations(sql_dir)
+    newest = known[-1].number if known else 0
     current = schema_version(con)
-    if current > len(known):
+    if current > newest:
         raise WarehouseTooNew(
             f"{db_label} has schema version {current} but this jixiao knows only up to "
-            f"{len(known)}; upgrade jixiao before loading into it"
+            f"{newest}; upgrade jixiao before loading into it"
         )
     con.execute(
         "create table if not exists schema_migrations "
         "(version integer primary key, name varchar not null, applied_at timestamp not null)"
     )
-    for migration in known[current:]:
+    applied = {int(row[0]) for row in con.execute("select version from schema_migrations").fetchall()}
+    # every migration not yet applied, in order: one merged from another branch with a lower
+    # number than the newest applied still runs
+    for migration in (m for m in known if m.number not in applied):
         con.execute("begin transaction")
         try:
             con.execute(migration.sql)
@@ -91,7 +97,7 @@ def migrate(con: duckdb.DuckDBPyConnection, *, db_label: str = "the warehouse", 
         except BaseException:
             con.execute("rollback")
             raise
-    return len(known)
+    return newest
 
 
 def create_views(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[str]:
