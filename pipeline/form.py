@@ -231,7 +231,8 @@ class _FormReader:
         if spec.type == "text":
             self._set_text(key, cell, 0, len(cell.text))
         else:
-            self._set_typed(key, spec.type, cell, 0, len(cell.text), unit, self._header_unit(cell))
+            header = self._header_unit(cell) if unit is None and _needs_unit(spec.type, cell) else None
+            self._set_typed(key, spec.type, cell, 0, len(cell.text), unit, header)
 
     def _header_unit(self, cell: Cell) -> str | None:
         """A money unit printed at the head of the value's column (``金额（万元）``, ``单位：万元``)."""
@@ -347,7 +348,9 @@ class _FormReader:
                 return (segment_end if next_label is not None else None), []
             used.append(neighbour)
             value_cell, value_start, value_end = neighbour, 0, len(neighbour.text)
-            next_unit = _unit_beside(rest_of_row, neighbour) or self._header_unit(neighbour)
+            next_unit = _unit_beside(rest_of_row, neighbour)
+            if next_unit is None and found.unit is None and spec is not None and _needs_unit(spec.type, neighbour):
+                next_unit = self._header_unit(neighbour)
         if spec is not None:
             self._set_typed(
                 spec.key, spec.type, value_cell, value_start, value_end, found.unit, next_unit
@@ -449,6 +452,11 @@ class _FormReader:
             raise NotAForm(
                 f"this is not a 整体绩效自评基础数据表: expected labels not found: {missing}"
             )
+
+
+def _needs_unit(kind: str, cell: Cell) -> bool:
+    """An amount printed without its money unit: the unit must come from elsewhere."""
+    return kind == "amount" and "元" not in cell.text
 
 
 def _value_cell(rest_of_row: list[Cell]) -> Cell | None:

@@ -22,7 +22,10 @@ class TableGrid:
         for cell in document.cells:
             if cell.table is not None:
                 rows[cell.table][cell.row].append(cell)
-        self._rows = {table: dict(by_row) for table, by_row in rows.items()}
+        self._rows = {
+            table: {row: sorted(cells, key=lambda c: c.col) for row, cells in by_row.items()}
+            for table, by_row in rows.items()
+        }
         self._order = {table: sorted(by_row) for table, by_row in self._rows.items()}
         filled = [cell for cell in document.cells if cell.text.strip()]
         self._next = {id(one): other for one, other in zip(filled, filled[1:], strict=False)}
@@ -31,28 +34,20 @@ class TableGrid:
         """Every cell of the cell's row, empty ones included, left to right."""
         if cell.table is None:
             return [cell]
-        return sorted(self._rows[cell.table][cell.row], key=lambda c: c.col)
+        return self._rows[cell.table][cell.row]
 
     def rows_after(self, cell: Cell) -> list[list[Cell]]:
         """The rows of the cell's table below the rows it covers, nearest first."""
         if cell.table is None:
             return []
         last = cell.row + max(cell.row_span, 1) - 1
-        return [
-            sorted(self._rows[cell.table][row], key=lambda c: c.col)
-            for row in self._order[cell.table]
-            if row > last
-        ]
+        return [self._rows[cell.table][row] for row in self._order[cell.table] if row > last]
 
     def rows_before(self, cell: Cell) -> list[list[Cell]]:
         """The rows of the cell's table above it, nearest first."""
         if cell.table is None:
             return []
-        return [
-            sorted(self._rows[cell.table][row], key=lambda c: c.col)
-            for row in reversed(self._order[cell.table])
-            if row < cell.row
-        ]
+        return [self._rows[cell.table][row] for row in reversed(self._order[cell.table]) if row < cell.row]
 
     def below(self, cell: Cell) -> Cell | None:
         """The cell starting in the same column in the next row that has a cell there;
