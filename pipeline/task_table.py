@@ -79,7 +79,6 @@ def document_to_task_tables(document: Document, grid: TableGrid) -> TaskTables:
     found = TaskTables()
     columns: dict[str, int] | None = None
     last_no = 0
-    previous: tuple[str, int] | None = None  # the part and number the last row wrote
     table_of_rows: int | None = None
     for row in document.rows():
         cells = [cell for cell in row if cell.table is not None]
@@ -90,7 +89,7 @@ def document_to_task_tables(document: Document, grid: TableGrid) -> TaskTables:
         header = _header_columns(cells)
         if header is not None:
             if columns != header:
-                last_no, previous = 0, None
+                last_no = 0
             columns, table_of_rows = header, cells[0].table
             found.found = True
             found.cells.update(id(cell) for cell in cells)
@@ -101,11 +100,11 @@ def document_to_task_tables(document: Document, grid: TableGrid) -> TaskTables:
             columns = None
             continue
         table_of_rows = cells[0].table
-        outcome = _read_row(document, cells, columns, found, last_no, previous)
-        if outcome is None:
+        number = _read_row(document, cells, columns, found, last_no)
+        if number is None:
             columns = None
             continue
-        last_no, previous = outcome
+        last_no = number
     return found
 
 
@@ -121,9 +120,8 @@ def _read_row(
     columns: dict[str, int],
     found: TaskTables,
     last_no: int,
-    previous: tuple[str, int] | None,
-) -> tuple[int, tuple[str, int] | None] | None:
-    """Read one task row into ``found``; return the last number and part, or None at the table's end."""
+) -> int | None:
+    """Read one task row into ``found``; return the task number it ends on, or None at the table's end."""
     by_role = {role: covering(cells, col) for role, col in columns.items()}
     used = {id(cell) for cell in by_role.values() if cell is not None}
     if any(cell.text.strip() and id(cell) not in used for cell in cells):
@@ -131,7 +129,7 @@ def _read_row(
     number_cell = by_role.get("number")
     texts = {role: cell for role, cell in by_role.items() if role != "number" and cell and cell.text.strip()}
     if not texts and not (number_cell and number_cell.text.strip()):
-        return last_no, previous
+        return last_no
     no: int | None = None
     if number_cell is not None and number_cell.text.strip():
         match = _ROW_NUMBER.match(number_cell.text.strip())
@@ -144,13 +142,13 @@ def _read_row(
         # no number in a numbered table: the row continues the task above
         _continue_task(document, texts, found, last_no)
         found.cells.update(used)
-        return last_no, previous
+        return last_no
     for role, cell in texts.items():
         span = trim_item(document.text, cell.start, cell.end, goal=role == "goal")
         if span[1] > span[0]:
             (found.goals if role == "goal" else found.outcomes)[no] = span
     found.cells.update(used)
-    return no, previous
+    return no
 
 
 def _number_in_text(texts: dict[str, Cell]) -> int | None:
