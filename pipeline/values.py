@@ -135,7 +135,8 @@ def read_bool(text: str) -> CellValue | None:
                 _option_after(index, options) if boxes_before else _option_before(index, options)
             )
         else:
-            option = _option_before(index, options)
+            # a tick stands after its option; one before every option can only mark the first
+            option = _option_before(index, options) or _option_after(index, options)
         if option is not None:
             picked.add(option)
     symbols = [i for i, _ in marks] + boxes
