@@ -80,3 +80,32 @@ def test_a_task_table_header_alone_is_a_goals_block_without_tasks() -> None:
     reading = read("序号\t整体绩效目标\t完成情况\n")
     assert reading["tasks"] == [] and reading["coverage"]["goals_block"] is True
     assert any("no task could be read" in w for w in reading["warnings"])
+
+
+def test_task_table_without_a_number_column_numbers_by_the_text_or_in_order() -> None:
+    rows = ["整体绩效目标\t完成情况", f"任务1：{GOALS[0]}；\t{OUTCOMES[0]}", f"{GOALS[1]}；\t{OUTCOMES[1]}"]
+    reading = read("\n".join(rows) + "\n")
+    assert tasks_of(reading) == [(1, GOALS[0], OUTCOMES[0]), (2, GOALS[1], OUTCOMES[1])]
+
+
+def test_values_below_their_labels_and_a_matrix_by_column_header() -> None:
+    body = "\n".join([
+        "应申报项目数（个）\t金额（万元）\t实际申报项目数\t金额",
+        "3\t120.5\t2个\t80万元",
+        "信息公开\t是否公开\t公开时间\t公开网址",
+        "自评信息\t是 √ 否\t2024.3.7\thttp://a.example/1",
+        "预决算信息\t是 否 √\t\t",
+        "项目\t预算安排数（万元）\t实际支出数（万元）\t控制率",
+        "三公经费控制率\t13.67\t7.35\t53%",
+        "公用经费控制率\t74.31\t65.68\t88%",
+    ])
+    fields = read(body + "\n")["fields"]
+    assert fields["project_planned_count"]["value"] == 3
+    assert (fields["project_planned_amount"]["value"], fields["project_planned_amount"]["unit"]) == (120.5, "万元")
+    assert (fields["project_declared_amount"]["value"], fields["project_declared_amount"]["unit"]) == (80, "万元")
+    assert fields["self_eval_disclosed"]["value"] is True
+    assert fields["self_eval_disclosed_date"]["value"] == "2024-03-07"
+    assert fields["self_eval_disclosed_url"]["value"] == "http://a.example/1"
+    assert fields["budget_disclosed"]["value"] is False and fields["budget_disclosed_date"] == {"value": None}
+    assert (fields["public_actual"]["value"], fields["public_actual"]["value_std"]) == (65.68, 656800.0)
+    assert fields["sangong_control_rate"]["value"] == 53 and fields["public_control_rate"]["value"] == 88
