@@ -92,8 +92,11 @@ class _Row:
 
 @dataclass
 class _Line:
+    """Free text: one printed line, or a paragraph whose wrapped lines were joined."""
+
     page: int
     chars: list[Char]
+    wrapped: bool = False
 
 
 @dataclass
@@ -160,14 +163,16 @@ def pages_to_document(pages: Iterable[PageContent], source: Source) -> Document:
             table_count += 1
         page_blocks.extend((line[0]["top"], _Line(number, line)) for line in _lines(remaining))
         page_blocks.sort(key=lambda block: (block[0], isinstance(block[1], _Line)))
-        _join_split_row(blocks, [block for _, block in page_blocks])
-        blocks.extend(block for _, block in page_blocks)
+        ordered = _join_wrapped_lines([block for _, block in page_blocks])
+        _join_split_row(blocks, ordered)
+        blocks.extend(ordered)
     if total_chars == 0:
         raise NoTextLayer("the PDF has no text layer (a scan); send the original or an OCR'd PDF")
     paragraph = 0
     for block in blocks:
         if isinstance(block, _Line):
-            text, boxes = _normalise(_line_pairs(block.chars, block.page))
+            pairs = _cell_pairs(block.chars) if block.wrapped else _line_pairs(block.chars, block.page)
+            text, boxes = _normalise(pairs)
             if text:
                 builder.add_cell(text, table=None, row=paragraph, col=0, page=block.page,
                                  bbox=_union([b.bbox for b in boxes if b]), char_boxes=boxes)
@@ -267,6 +272,46 @@ def _join_split_row(previous: list[_Row | _Line], page_blocks: list[_Row | _Line
     for above, below in pairs:
         above.chars.extend(below.chars)
         first.cells.remove(below)
+
+
+def _join_wrapped_lines(blocks: list[_Row | _Line]) -> list[_Row | _Line]:
+    """Join a free line to the one before it when that one was wrapped, not ended.
+
+    A paragraph outside the tables wraps at the right edge of the text; its next line
+    goes on the paragraph, as a wrapped line in a cell does. A line that ends short of
+    the edge, or a next line that starts a numbered item or stands apart, starts anew.
+    """
+    lines = [block for block in blocks if isinstance(block, _Line)]
+    if len(lines) < 2:
+        return blocks
+    # the right margin: the tables' right edge, else where at least two lines end together
+    ends = sorted((max(c["x1"] for c in line.chars) for line in lines), reverse=True)
+    tables = [cell.box[2] for block in blocks if isinstance(block, _Row) for cell in block.cells]
+    right = max(tables) if tables else ends[1] + 4
+    left = min(min(c["x0"] for c in line.chars) for line in lines)
+    out: list[_Row | _Line] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        if isinstance(block, _Line) and isinstance(previous, _Line) and _wraps_into(previous, block, left, right):
+            out[-1] = _Line(previous.page, previous.chars + block.chars, wrapped=True)
+        else:
+            out.append(block)
+    return out
+
+
+def _wraps_into(previous: _Line, line: _Line, left: float, right: float) -> bool:
+    last = _lines(previous.chars)[-1]
+    width = max(c["x1"] - c["x0"] for c in last)
+    height = max(c["bottom"] - c["top"] for c in last)
+    first_x = min(c["x0"] for c in line.chars)
+    gap = min(c["top"] for c in line.chars) - max(c["bottom"] for c in last)
+    text = "".join(c["text"] for c in sorted(line.chars, key=lambda c: c["x0"]))
+    return (
+        last[-1]["x1"] >= right - 1.5 * width - 4
+        and first_x <= left + width
+        and gap < height
+        and not _ITEM_START.match(text.lstrip())
+    )
 
 
 def _repeats_header(previous: list[_Row | _Line], last: _Row, first: _Row) -> bool:

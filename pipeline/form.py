@@ -63,6 +63,7 @@ CORE_LABELS = (
 FACT_FIELDS = ("incomplete_reason", "social_benefit", "work_measures")
 
 
+_NUMBERS = re.compile(r"\d[\d,，]*(?:\.\d+)?")
 _HEADER_UNIT = re.compile(r"(?:[（(](?:单位[:：])?|^单位[:：])\s*(?P<unit>万元|元|千元|亿元)\s*[)）]?\s*$")
 
 
@@ -400,6 +401,11 @@ class _FormReader:
         if is_blank_value(segment) and kind != "bool":
             return
         reading: CellValue | None
+        if kind in ("amount", "count", "percent") and len(_NUMBERS.findall(strip_hint(segment)[0])) > 1:
+            # prose with several figures (a wrapped outcome line starting 满意度…) is no value
+            self.unreadable.add(key)
+            self.warnings.append(f"{key}: several numbers where one value was expected; none was read")
+            return
         if kind == "bool":
             reading = read_bool(segment)
         elif kind == "date":

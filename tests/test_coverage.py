@@ -122,3 +122,11 @@ def test_v_reading_quality_puts_the_weak_reading_first(tmp_path: Path) -> None:
     ]
     assert got[1][8] is True
     assert {row[0]: row[9] for row in got} == {name: warnings.get(name, 0) for name in ("某某局", "湛江经济技术开发区经济贸易和科技局")}
+
+
+def test_prose_with_several_figures_after_a_label_is_no_value() -> None:
+    text = EXAMPLE.replace("满意度\t% (附调查结果)", "满意度测评得分94.6分，较上年提高2.1分。")
+    reading = read(text)
+    assert reading["fields"]["satisfaction_rate"] == {"value": None}
+    assert reading["coverage"]["values_unreadable"] == ["satisfaction_rate"]
+    assert any("several numbers" in w for w in reading["warnings"])
