@@ -32,10 +32,23 @@ def normalise_cell_text(raw: str) -> str:
 
 @dataclass(frozen=True)
 class CharBox:
-    """Where one character of the text was printed (PDF sources only)."""
+    """Where one character of the text was printed (PDF sources only).
+
+    ``confidence`` (0–1) is the recogniser's, for a character read by OCR; ``None`` otherwise.
+    """
 
     page: int
     bbox: BBox
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    """A page read by OCR: how long it took and how many characters it gave."""
+
+    number: int
+    seconds: float
+    chars: int
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,19 @@ class Document:
     cells: list[Cell]
     char_boxes: list[CharBox | None] | None = None
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: list[OcrPage] = field(default_factory=list)
+
+    @property
+    def ocr(self) -> bool:
+        """Whether any page was read by OCR (a scan)."""
+        return bool(self.ocr_pages)
+
+    def confidence(self, start: int, end: int) -> float | None:
+        """The lowest OCR confidence among the characters ``text[start:end]``; ``None`` if none was OCR'd."""
+        if self.char_boxes is None:
+            return None
+        scores = [b.confidence for b in self.char_boxes[start:end] if b is not None and b.confidence is not None]
+        return min(scores) if scores else None
 
     def rows(self) -> list[list[Cell]]:
         """The cells grouped by (table, row), in reading order."""
@@ -123,6 +149,7 @@ class DocumentBuilder:
         self._cells: list[Cell] = []
         self._boxes: list[CharBox | None] | None = [] if with_boxes else None
         self.warnings: list[str] = []
+        self.ocr_pages: list[OcrPage] = []
 
     def add_cell(
         self,
@@ -176,4 +203,5 @@ class DocumentBuilder:
             cells=self._cells,
             char_boxes=self._boxes,
             warnings=list(self.warnings),
+            ocr_pages=list(self.ocr_pages),
         )

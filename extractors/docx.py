@@ -30,8 +30,15 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 
+_TAGS: dict[str, str] = {}
+
+
 def _w(tag: str) -> str:
-    return f"{{{W}}}{tag}"
+    """The Clark name of a WordprocessingML tag (cached: the walk asks for a few, often)."""
+    name = _TAGS.get(tag)
+    if name is None:
+        name = _TAGS[tag] = f"{{{W}}}{tag}"
+    return name
 
 
 def check_package(data: bytes) -> None:
@@ -106,7 +113,9 @@ def read_docx(data: bytes, source: Source) -> Document:
     """Read a .docx into a Document: paragraphs and table cells in reading order."""
     check_package(data)
     try:
-        body = docx.Document(io.BytesIO(data)).element.body
+        body = _main_body(data)
+        if body is None:  # an unusual package: let python-docx find its main part
+            body = docx.Document(io.BytesIO(data)).element.body
     except (
         KeyError,
         ValueError,
@@ -120,6 +129,31 @@ def read_docx(data: bytes, source: Source) -> Document:
     builder = DocumentBuilder(source)
     _BodyWalker(builder).walk(body)
     return builder.build()
+
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=True)
+_OFFICE_DOCUMENT = "/officeDocument"
+
+
+def _main_body(data: bytes) -> etree._Element | None:
+    """``w:body`` of a package whose main part is ``word/document.xml``, parsed directly.
+
+    Opening the whole package with python-docx parses every part (styles, numbering,
+    themes) for a body this reader walks alone; None for any other layout.
+    """
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    names = set(archive.namelist())
+    if "[Content_Types].xml" not in names or "_rels/.rels" not in names:
+        return None
+    relations = etree.fromstring(archive.read("_rels/.rels"), _PARSER)
+    targets = [rel.get("Target", "").lstrip("/") for rel in relations
+               if rel.get("Type", "").endswith(_OFFICE_DOCUMENT)]
+    if targets != ["word/document.xml"]:
+        return None
+    body = etree.fromstring(archive.read("word/document.xml"), _PARSER).find(_w("body"))
+    if body is None:
+        raise ValueError("word/document.xml has no body")
+    return body
 
 
 class _BodyWalker:
@@ -240,25 +274,30 @@ def _run_font(run: etree._Element) -> str | None:
     return next((name for name in fonts.attrib.values() if symbol_table(name)), None)
 
 
+_T, _SDT, _SKIPPED = _w("t"), _w("sdt"), (
+    f"{{{MC}}}Fallback", _w("delText"), _w("instrText"), _w("tbl"), _w("moveFrom"))
+_SPACES, _BREAKS = (_w("tab"), _w("ptab")), (_w("br"), _w("cr"))
+
+
 def _collect(element: etree._Element, parts: list[str]) -> None:
     for child in element:
         tag = child.tag
         if not isinstance(tag, str):
             continue
-        if tag == _w("t"):
+        if tag == _T:
             text = child.text or ""
             font = _run_font(element)
             parts.append("".join(glyph(font, ch) for ch in text) if font else text)
-        elif tag in (_w("tab"), _w("ptab")):
+        elif tag in _SPACES:
             parts.append(" ")
-        elif tag in (_w("br"), _w("cr")):
+        elif tag in _BREAKS:
             parts.append("\n")
         elif tag == _w("sym"):
             code = child.get(_w("char")) or ""
             font = child.get(_w("font")) or "Wingdings"
             with contextlib.suppress(ValueError):
                 parts.append(glyph(font, chr(int(code, 16))))
-        elif tag == _w("sdt"):
+        elif tag == _SDT:
             checkbox = child.find(f"{_w('sdtPr')}/{{{W14}}}checkbox")
             if checkbox is not None:
                 checked = checkbox.find(f"{{{W14}}}checked")
@@ -269,7 +308,7 @@ def _collect(element: etree._Element, parts: list[str]) -> None:
                 content = child.find(_w("sdtContent"))
                 if content is not None:
                     _collect(content, parts)
-        elif tag == f"{{{MC}}}Fallback" or tag in (_w("delText"), _w("instrText"), _w("tbl"), _w("moveFrom")):
+        elif tag in _SKIPPED:
             continue
         else:
             _collect(child, parts)

@@ -18,7 +18,6 @@ from typing import Any, Literal
 from pdfplumber.table import (
     cells_to_tables,
     edges_to_intersections,
-    intersections_to_cells,
     merge_edges,
 )
 
@@ -96,6 +95,54 @@ def edges_to_tables(edges: Iterable[Edge]) -> list[GridTable]:
     intersections = edges_to_intersections(kept, INTERSECTION_TOLERANCE, INTERSECTION_TOLERANCE)
     cells = intersections_to_cells(intersections)
     return [cells_to_table(group) for group in cells_to_tables(cells)]
+
+
+def intersections_to_cells(intersections: dict[tuple[float, float], dict[str, list[Any]]]) -> list[Any]:
+    """pdfplumber's ``intersections_to_cells``, the same cells in the same order, faster.
+
+    pdfplumber rebuilds the edge sets of both points for every pair it tests and scans
+    all later points for each; here each point's edge sets are built once and the points
+    below and to the right come from per-column and per-row lists.
+    """
+    points = sorted(intersections)
+    vertical = {pt: {_bbox(e) for e in intersections[pt]["v"]} for pt in points}
+    horizontal = {pt: {_bbox(e) for e in intersections[pt]["h"]} for pt in points}
+    columns: dict[float, list[tuple[float, float]]] = {}
+    rows: dict[float, list[tuple[float, float]]] = {}
+    for pt in points:  # sorted: a column top to bottom, a row left to right
+        columns.setdefault(pt[0], []).append(pt)
+        rows.setdefault(pt[1], []).append(pt)
+
+    def connects(one: tuple[float, float], other: tuple[float, float]) -> bool:
+        return (one[0] == other[0] and not vertical[one].isdisjoint(vertical[other])) or (
+            one[1] == other[1] and not horizontal[one].isdisjoint(horizontal[other])
+        )
+
+    cells = []
+    for pt in points[:-1]:
+        column, row = columns[pt[0]], rows[pt[1]]
+        below = column[column.index(pt) + 1:]
+        right = row[row.index(pt) + 1:]
+        found = None
+        for below_pt in below:
+            if not connects(pt, below_pt):
+                continue
+            for right_pt in right:
+                if not connects(pt, right_pt):
+                    continue
+                corner = (right_pt[0], below_pt[1])
+                if corner in intersections and connects(corner, right_pt) and connects(corner, below_pt):
+                    found = (pt[0], pt[1], corner[0], corner[1])
+                    break
+            if found:
+                break
+        if found:
+            cells.append(found)
+    return cells
+
+
+def _bbox(edge: dict[str, Any]) -> tuple[float, float, float, float]:
+    return (edge["x0"], edge["top"], edge["x1"], edge["bottom"])
 
 
 def cells_to_table(boxes: list[Any]) -> GridTable:

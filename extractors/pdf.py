@@ -7,6 +7,9 @@ alike. Characters are assigned to the cell whose box holds
 their centre, so a merged cell is read once and a number wrapped inside a narrow cell
 (``1867.0`` / ``5亿元``) is joined back without a break. Each character keeps its page
 and box, so a figure's box is the union of its characters'.
+
+``read_pdf`` takes its pages from PDFium (``extractors.pdfium``); ``read_pdf_pdfplumber``
+from pdfplumber (``_pdfplumber_pages``), the reference the PDFium source is tested against.
 """
 
 from __future__ import annotations
@@ -23,8 +26,8 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from extractors._typing import BBox
-from extractors.document import CharBox, Document, DocumentBuilder, Source
-from extractors.errors import CorruptFile, Encrypted, NoTextLayer
+from extractors.document import CharBox, Document, DocumentBuilder, OcrPage, Source
+from extractors.errors import CorruptFile, Encrypted, JixiaoError, NoTextLayer
 from extractors.grid import Edge, edges_to_tables
 from extractors.marks import glyph, symbol_table
 
@@ -38,6 +41,8 @@ _ITEM_START = re.compile(
     r"^(?:\d{1,2}\s*[.．、](?!\d)|任务\s*\d|[（(][一二三四五六七八九十\d]+[)）])"
 )
 LINE_TOLERANCE = 3.0
+# fewer characters than this on pages read by OCR is noise (dust, a seal), not a readable scan
+MIN_OCR_CHARS = 10
 EDGE_TOLERANCE = 8.0
 CLOSE_TOLERANCE = 1.5
 Char = dict[str, Any]
@@ -45,14 +50,27 @@ Pair = tuple[str, CharBox | None]
 
 
 def read_pdf(data: bytes, source: Source) -> Document:
-    """Read a PDF into a Document: per page, tables and free lines from top to bottom."""
+    """Read a PDF into a Document: per page, tables and free lines from top to bottom.
+
+    The pages come from PDFium (``extractors.pdfium``); ``read_pdf_pdfplumber`` reads the
+    same file through pdfplumber, the reference the PDFium source is tested against.
+    """
+    from extractors.pdfium import pdfium_pages  # it imports this module's PageContent
+
+    with pdfium_pages(data) as (count, pages):
+        source = Source(source.path, source.sha256, source.format, count)
+        return pages_to_document(_ocr_blank_pages(pages, data), source)
+
+
+def read_pdf_pdfplumber(data: bytes, source: Source) -> Document:
+    """``read_pdf`` with pdfplumber's page source: the reference, slow (pdfminer's parse)."""
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer raises many unrelated types for a damaged file
         raise _refusal(exc) from None
     try:
-        return _read_pages(pdf, source)
-    except NoTextLayer:
+        return _read_pages(pdf, data, source)
+    except JixiaoError:  # a refusal already (no text even by OCR, a page too slow)
         raise
     except Exception as exc:  # a broken object can surface on any page
         raise _refusal(exc) from None
@@ -106,19 +124,38 @@ class PageContent:
     Each character is a dict with ``text``, ``x0``, ``x1``, ``top``, ``bottom`` (top-left
     origin), ``size``, ``fontname`` and ``page_number`` — pdfplumber's char shape, which a
     text layer or an OCR'd line can both fill. ``unmapped`` counts characters dropped
-    because their font has no Unicode map (pdfplumber's ``(cid:N)``).
+    because their font has no Unicode map (pdfplumber's ``(cid:N)``). A page read by OCR
+    says how long that took (``ocr_seconds``); its characters add ``confidence`` and
+    ``page_bbox`` (the box on the page as scanned, when the assembly works deskewed).
     """
 
     number: int
     chars: list[Char]
     edges: list[Edge]
     unmapped: int = 0
+    ocr_seconds: float | None = None
 
 
-def _read_pages(pdf: pdfplumber.PDF, source: Source) -> Document:
+def _read_pages(pdf: pdfplumber.PDF, data: bytes, source: Source) -> Document:
     pages = pdf.pages
     source = Source(source.path, source.sha256, source.format, len(pages))
-    return pages_to_document(_pdfplumber_pages(pages), source)
+    return pages_to_document(_ocr_blank_pages(_pdfplumber_pages(pages), data), source)
+
+
+def _ocr_blank_pages(pages: Iterable[PageContent], data: bytes) -> Iterator[PageContent]:
+    """Each page as its text layer gives it, and a page without one (a scan) by OCR."""
+    rendered = None
+    for page in pages:
+        if any(char["text"].strip() for char in page.chars):
+            yield page
+            continue
+        import pypdfium2
+
+        from extractors.ocr import page_image_to_content, render_pdf_page
+
+        if rendered is None:
+            rendered = pypdfium2.PdfDocument(data)
+        yield page_image_to_content(render_pdf_page(rendered[page.number - 1], page.number))
 
 
 def _pdfplumber_pages(pages: Iterable[Any]) -> Iterator[PageContent]:
@@ -139,10 +176,14 @@ def pages_to_document(pages: Iterable[PageContent], source: Source) -> Document:
     """
     builder = DocumentBuilder(source, with_boxes=True)
     blocks: list[_Row | _Line] = []
-    total_chars = 0
+    total_chars = ocr_chars = 0
     table_count = 0
+    ocr_pages: list[OcrPage] = []
     for page in pages:
         number, chars = page.number, page.chars
+        if page.ocr_seconds is not None:
+            ocr_pages.append(OcrPage(number, round(page.ocr_seconds, 2), len(chars)))
+            ocr_chars += len(chars)
         if page.unmapped:
             builder.warnings.append(
                 f"page {number}: {page.unmapped} characters have no Unicode mapping (shown as (cid:N)) and were left out"
@@ -166,8 +207,12 @@ def pages_to_document(pages: Iterable[PageContent], source: Source) -> Document:
         ordered = _join_wrapped_lines([block for _, block in page_blocks])
         _join_split_row(blocks, ordered)
         blocks.extend(ordered)
-    if total_chars == 0:
-        raise NoTextLayer("the PDF has no text layer (a scan); send the original or an OCR'd PDF")
+    if total_chars == 0 or (total_chars == ocr_chars and ocr_chars < MIN_OCR_CHARS):
+        raise NoTextLayer(
+            "nothing on the pages could be read, not even by OCR (a blank or illegible scan); "
+            "send the original file or a clearer scan"
+        )
+    builder.ocr_pages = ocr_pages
     paragraph = 0
     for block in blocks:
         if isinstance(block, _Line):
@@ -223,6 +268,7 @@ def _assign_chars(rows: list[_Row], chars: list[Char], table_box: BBox) -> list[
     """
     left_over = []
     cells = [cell for row in rows for cell in row.cells]
+    bands: dict[float, list[_Cell]] = {}  # the characters of a line share their centre
     for char in chars:
         x = char["x0"] + min(1.0, (char["x1"] - char["x0"]) / 4)
         y = (char["top"] + char["bottom"]) / 2
@@ -230,7 +276,9 @@ def _assign_chars(rows: list[_Row], chars: list[Char], table_box: BBox) -> list[
                 and table_box[1] <= y <= table_box[3]):
             left_over.append(char)
             continue
-        band = [cell for cell in cells if cell.box[1] <= y <= cell.box[3]]
+        band = bands.get(y)
+        if band is None:
+            band = bands[y] = [cell for cell in cells if cell.box[1] <= y <= cell.box[3]]
         home = next((cell for cell in band if cell.box[0] <= x <= cell.box[2]), None)
         if home is None and band:
             nearest = min(band, key=lambda cell: min(abs(x - cell.box[0]), abs(x - cell.box[2])))
@@ -384,7 +432,7 @@ def _line_pairs(line: list[Char], page: int) -> list[Pair]:
             1.5, 0.25 * (char["size"] or 10)
         ):
             pairs.append((" ", None))
-        pairs.append((char["text"], CharBox(page, _box(char))))
+        pairs.append((char["text"], CharBox(page, _box(char), char.get("confidence"))))
         previous = char
     return pairs
 
@@ -428,6 +476,8 @@ def _bbox(box: Sequence[float]) -> BBox:
 
 
 def _box(char: Char) -> BBox:
+    if "page_bbox" in char:
+        return tuple(char["page_bbox"])
     return (
         round(char["x0"], 2),
         round(char["top"], 2),

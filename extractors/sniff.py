@@ -10,7 +10,12 @@ from pathlib import Path
 
 from extractors.errors import EmptyFile, TooLarge, UnsupportedFormat, WrongFormat
 
-ACCEPTED = {".pdf": "pdf", ".docx": "docx", ".txt": "text"}
+ACCEPTED = {
+    ".pdf": "pdf", ".docx": "docx", ".txt": "text",
+    # a scanned form sent as a picture, read by OCR
+    ".jpg": "image", ".jpeg": "image", ".png": "image", ".tif": "image", ".tiff": "image",
+}
+IMAGE_KINDS = ("jpeg", "png", "tiff")
 LEGACY = {
     ".doc": "legacy Word (.doc)",
     ".wps": "WPS Writer (.wps)",
@@ -21,7 +26,10 @@ LEGACY = {
     ".rtf": "RTF (.rtf)",
     ".odt": "OpenDocument (.odt)",
 }
-ACCEPTED_SENTENCE = "accepted formats are PDF (.pdf), Word 2007+ (.docx) and plain text (.txt)"
+ACCEPTED_SENTENCE = (
+    "accepted formats are PDF (.pdf), Word 2007+ (.docx), plain text (.txt) "
+    "and scanned images (.jpg, .png, .tif)"
+)
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "pdf"),
@@ -31,6 +39,8 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "png"),
     (b"\xff\xd8\xff", "jpeg"),
     (b"GIF8", "gif"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
     (b"{\\rtf", "rtf"),
 )
 
@@ -44,6 +54,8 @@ WHAT_IT_IS = {
     "png": "a PNG image",
     "jpeg": "a JPEG image",
     "gif": "a GIF image",
+    "tiff": "a TIFF image",
+    "image": "a scanned image (JPEG, PNG or TIFF)",
     "rtf": "an RTF document",
     "html": "an HTML page",
     "text": "plain text",
@@ -52,7 +64,7 @@ WHAT_IT_IS = {
 
 
 def sniff(head: bytes) -> str:
-    """What the first bytes of a file say it is: pdf, zip, cfb, png, jpeg, gif, rtf, html, text or unknown."""
+    """What the first bytes of a file say it is: pdf, zip, cfb, png, jpeg, gif, tiff, rtf, html, text or unknown."""
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             return kind
@@ -62,9 +74,21 @@ def sniff(head: bytes) -> str:
     lowered = head[:512].lstrip().lower()
     if lowered.startswith((b"<!doctype html", b"<html")):
         return "html"
-    if b"\x00" in head[:1024] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "text"  # UTF-16 with its byte order mark
+    if b"\x00" in head[:1024] or _control_share(head[:2048]) > MAX_CONTROL_SHARE:
         return "unknown"
     return "text"
+
+
+# Text in any encoding a form comes in (UTF-8, GB18030, even Latin-1) has almost no C0 control
+# bytes but tab, newline, carriage return and form feed; random or compressed bytes have ~10%.
+MAX_CONTROL_SHARE = 0.02
+_CONTROL = frozenset(range(32)) - {9, 10, 12, 13} | {127}
+
+
+def _control_share(head: bytes) -> float:
+    return sum(byte in _CONTROL for byte in head) / len(head) if head else 0.0
 
 
 def _zip_kind(data: bytes) -> str:
@@ -103,6 +127,10 @@ def classify(path: Path, *, max_bytes: int) -> tuple[str, bytes]:
     if expected == "docx" and found not in ("zip", "docx", "cfb"):
         raise WrongFormat(
             f"the file is named .docx but is {WHAT_IT_IS[found]}; expected a Word .docx"
+        )
+    if expected == "image" and found not in IMAGE_KINDS:
+        raise WrongFormat(
+            f"the file is named {suffix} but is {WHAT_IT_IS[found]}; expected a scanned image"
         )
     if expected == "text" and found not in ("text",):
         raise WrongFormat(f"the file is named .txt but is {WHAT_IT_IS[found]}; expected plain text")

@@ -23,28 +23,60 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from extractors.errors import ERROR_CODES, InternalError, JixiaoError
+import duckdb
+
+from extractors.errors import ERROR_CODES, InternalError, JixiaoError, bilingual
 from pipeline import __version__
-from pipeline.extract import DEFAULT_MAX_BYTES, extract_file, sha256_file
+from pipeline.extract import (
+    DEFAULT_MAX_BYTES,
+    ReadingKey,
+    extract_file,
+    reader_context,
+    reading_key,
+    sha256_file,
+)
+from pipeline.search.index import Segmenting
 from pipeline.warehouse import schema
-from pipeline.warehouse.errors import ChecksFailed, ReaderStartFailed, SourceDirNotFound
+from pipeline.warehouse.contacts import contacts_path, contacts_working_path, take_contacts_to_move
+from pipeline.warehouse.errors import (
+    ChecksFailed,
+    IngestAlreadyRunning,
+    ReaderStartFailed,
+    SourceDirNotFound,
+)
+from pipeline.warehouse.faults import is_disk_full, run_failure
+from pipeline.warehouse.killpoints import reached
 from pipeline.warehouse.load import Loader
+from pipeline.warehouse.night import open_working_copy, publish_with_contacts
 from pipeline.warehouse.publish import (
+    discard_working_copies,
     failed_path,
+    heal_interrupted_publish,
     ingest_lock,
     keep_failed_copy,
     lock_path,
     prepare_working_copy,
-    publish_working_copy,
+    publishing_path,
     working_path,
 )
+from pipeline.warehouse.rejects import Refusal, earlier_refusals, nights_refused, record_rejects
 
 Extractor = Callable[..., dict[str, Any]]
-ProgressCallback = Callable[[int, int, str], None]
+
+
+class ProgressCallback(Protocol):
+    """Told after each file: how many are done, of how many, which; ``note`` names slow OCR pages."""
+
+    def __call__(self, done: int, total: int, path: str, note: str = "") -> None: ...
+
 
 DEFAULT_TIMEOUT = 60.0
+# Seconds a new reader process may take to start before its first file's time begins.
+READER_START_GRACE = 60.0
+# a scanned page that took longer than this to OCR is named in the progress and the log
+SLOW_OCR_SECONDS = 10.0
 # A worker is replaced after this many files, so a slow leak in a reader cannot grow all night.
 MAX_FILES_PER_WORKER = 500
 # Editors' lock and temp files, OS litter: never submissions.
@@ -69,6 +101,10 @@ class Reject:
     error_code: str
     message: str
 
+    def __post_init__(self) -> None:
+        # every reject reads Chinese first, however it was made (extractors.errors.bilingual)
+        object.__setattr__(self, "message", bilingual(self.error_code, self.message))
+
 
 Outcome = dict[str, Any] | Reject
 
@@ -87,8 +123,9 @@ class RunReport:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
-    known_rejects: int = 0
+    known_rejects: int = 0  # of the rejects, those refused on an earlier night and unchanged
     rejects: list[Reject] = field(default_factory=list)
+    nights: dict[str, int] = field(default_factory=dict)  # per rejected path: nights refused so far
     log_path: Path | None = None
     seconds: float = 0.0
 
@@ -189,8 +226,9 @@ class ReaderPool:
     """
 
     def __init__(self, workers: int, extractor: Extractor, timeout: float, max_bytes: int) -> None:
-        # spawn, not fork: the parent has DuckDB's threads running, and forking those is unsafe.
-        self._ctx = multiprocessing.get_context("spawn")
+        # not fork: the parent has DuckDB's threads running, and forking those is unsafe;
+        # a warmed fork server (jieba and the readers loaded once) forks the readers instead
+        self._ctx = reader_context()
         self._extractor = extractor
         self._timeout = timeout
         self._max_bytes = max_bytes
@@ -222,22 +260,29 @@ class ReaderPool:
         """Read every job; yield (job, reading or Reject) in the order they finish."""
         pending = deque(range(len(jobs)))
         while True:
-            for worker in self._workers:
-                if worker.index is None and pending:
-                    worker.index = pending.popleft()
-                    worker.deadline = time.monotonic() + self._timeout
-                    job = jobs[worker.index]
-                    # A worker that died idle shows up below as a crash on this job.
-                    with contextlib.suppress(OSError):
-                        worker.conn.send((worker.index, job))
+            self._dispatch(jobs, pending)
             busy = [w for w in self._workers if w.index is not None]
             if not busy:
                 return
             nearest = min(w.deadline for w in busy)
             wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
                  timeout=max(0.0, nearest - time.monotonic()))
-            for worker in busy:
-                yield from self._collect(worker, jobs)
+            finished = [item for worker in busy for item in self._collect(worker, jobs)]
+            # the next files go out before the caller loads these: readers never wait on the loader
+            self._dispatch(jobs, pending)
+            yield from finished
+
+    def _dispatch(self, jobs: list[FileJob], pending: deque[int]) -> None:
+        """Give every idle worker the next file, its time limit starting now."""
+        for worker in self._workers:
+            if worker.index is None and pending:
+                worker.index = pending.popleft()
+                # a reader still starting (imports, on a loaded machine) gets its start-up time on top
+                start = 0.0 if worker.ready else READER_START_GRACE
+                worker.deadline = time.monotonic() + self._timeout + start
+                # A worker that died idle shows up on the next collect as a crash on this job.
+                with contextlib.suppress(OSError):
+                    worker.conn.send((worker.index, jobs[worker.index]))
 
     def _collect(self, worker: _Worker, jobs: list[FileJob]) -> Iterator[tuple[FileJob, Outcome]]:
         assert worker.index is not None
@@ -246,7 +291,10 @@ class ReaderPool:
         try:
             while outcome is None and worker.conn.poll():
                 _, outcome = worker.conn.recv()
-                worker.ready = True  # the first message is ("ready", None)
+                if not worker.ready:  # the first message is ("ready", None)
+                    worker.ready = True
+                    # the file's time starts now, not while a loaded machine was starting the reader
+                    worker.deadline = time.monotonic() + self._timeout
         except (EOFError, OSError):
             pass  # the worker died mid-message: treated as a crash below
         if outcome is not None:
@@ -297,10 +345,17 @@ def _run_logger(log_path: Path) -> logging.Logger:
     logger = logging.getLogger(f"jixiao.ingest.{log_path.stem}")
     logger.setLevel(logging.INFO)
     logger.propagate = False
-    handler = logging.FileHandler(log_path, encoding="utf-8")
+    handler = _QuietFileHandler(log_path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     logger.addHandler(handler)
     return logger
+
+
+class _QuietFileHandler(logging.FileHandler):
+    """A run log that fails silently: a full disk must end the run in one sentence, not tracebacks."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        pass
 
 
 def _close_logger(logger: logging.Logger) -> None:
@@ -344,7 +399,12 @@ def ingest(
                  max_bytes=max_bytes, retry_rejected=retry_rejected, on_progress=on_progress)
     except Exception as exc:
         report.status = "failed"
-        log.error("run %s failed: %s", report.run_id, getattr(exc, "message", exc))
+        failure = run_failure(exc, db)
+        log.error("run %s failed: %s", report.run_id, getattr(failure, "message", failure))
+        if not isinstance(exc, IngestAlreadyRunning):  # another run's copies are not ours to remove
+            discard_working_copies(db)
+        if failure is not exc:
+            raise failure from exc
         raise
     finally:
         report.seconds = time.monotonic() - clock
@@ -357,28 +417,28 @@ def _run(
     extractor: Extractor, max_bytes: int, retry_rejected: bool, on_progress: ProgressCallback | None,
 ) -> None:
     db = report.db
+    healed = heal_interrupted_publish(db)
+    if healed is not None:
+        log.warning("finished publishing night %s, which a crash interrupted between its two files", healed)
     work = prepare_working_copy(db)
-    con = schema.open_for_write(work)
+    con = open_working_copy(db, work)
     try:
+        moved = take_contacts_to_move(con)  # an old warehouse's own contacts, leaving it tonight
         con.execute(
             "insert into runs (run_id, started_at, status, source_dir, jixiao_version) values (?, ?, 'running', ?, ?)",
             [report.run_id, report.started_at, str(report.source_dir), __version__],
         )
-        loaded = {row[0] for row in con.execute("select sha256 from submissions").fetchall()}
-        # Bytes this reader refused before are refused again: skip them until they change.
-        # A timeout or a crash may be the machine's fault, not the file's: those are retried.
-        refused = set() if retry_rejected else {
-            row[0] for row in con.execute(
-                "select distinct sha256 from rejects where sha256 is not null and jixiao_version = ? "
-                "and error_code not in ('timeout', 'internal_error')", [__version__]
-            ).fetchall()
-        }
+        loaded = {reading_key(Path(path), sha256)
+                  for path, sha256 in con.execute("select source_path, sha256 from submissions").fetchall()}
+        # What this reader refused before is refused again, with the same reason, until it changes.
+        refused = {} if retry_rejected else earlier_refusals(con, __version__)
         # The warehouse's own files, should it live inside the folder, are not submissions.
-        own = [db, working_path(db), lock_path(db), failed_path(db), db.parent / "logs"]
-        own += [p.with_name(p.name + ".wal") for p in own[:3]]
+        own = [db, working_path(db), contacts_path(db), contacts_working_path(db), lock_path(db),
+               failed_path(db), publishing_path(db), db.parent / "logs"]
+        own += [p.with_name(p.name + ".wal") for p in own[:4]]
         jobs, copies = _plan(report, log, scan_dir(report.source_dir, exclude=own), loaded, refused)
-        _load(report, log, con, jobs, copies, workers=workers, timeout=timeout, extractor=extractor,
-              max_bytes=max_bytes, on_progress=on_progress)
+        contacts = _load(report, log, con, jobs, copies, workers=workers, timeout=timeout, extractor=extractor,
+                         max_bytes=max_bytes, on_progress=on_progress)
         report.finished_at = datetime.now()
         report.status = "completed"
         con.execute(
@@ -387,6 +447,7 @@ def _run(
             [report.finished_at, report.status, report.seen, report.new, report.changed,
              report.unchanged, len(report.rejects), report.run_id],
         )
+        report.nights = nights_refused(con)
         failures = schema.run_checks(con)
     finally:
         con.close()
@@ -397,41 +458,52 @@ def _run(
             f"data checks failed: {listed}; nothing was published, the failed load is kept at {kept}",
             failures,
         )
-    publish_working_copy(db)
+    publish_with_contacts(db, report.run_id, [*moved, *contacts], compact=bool(moved))
     log.info("published %s: %d new, %d changed, %d unchanged, %d rejected",
              db, report.new, report.changed, report.unchanged, len(report.rejects))
 
 
 def _plan(
-    report: RunReport, log: logging.Logger, paths: list[Path], loaded: set[str], refused: set[str]
-) -> tuple[list[FileJob], dict[str, list[Path]]]:
-    """Hash every file; keep those whose bytes are neither loaded nor refused before.
+    report: RunReport, log: logging.Logger, paths: list[Path], loaded: set[ReadingKey],
+    refused: dict[ReadingKey, Refusal],
+) -> tuple[list[FileJob], dict[ReadingKey, list[Path]]]:
+    """Hash every file; keep those whose reading key is neither loaded nor refused before.
 
-    Returns the files to read and, by sha256, the other paths holding the same bytes: those
-    are read once and share the outcome of the first.
+    A file refused before and unchanged is a reject of this run too, with the reason it got
+    then. Returns the files to read and, by reading key, the other paths holding the same
+    bytes under the same extension: those are read once and share the outcome of the first.
     """
     jobs: list[FileJob] = []
-    copies: dict[str, list[Path]] = {}
+    copies: dict[ReadingKey, list[Path]] = {}
     for path in paths:
         report.seen += 1
+        path = path.resolve()
         try:
             sha256 = sha256_file(path)
         except OSError as exc:
             report.rejects.append(Reject(str(path), None, "internal_error", f"could not read the file: {exc.strerror}"))
             continue
-        if sha256 in loaded:
+        key = reading_key(path, sha256)
+        if key in loaded:
             report.unchanged += 1  # the same bytes are one submission, whatever the path
-        elif sha256 in copies:
-            copies[sha256].append(path.resolve())
-        elif sha256 in refused:
-            report.unchanged += 1
+        elif key in copies:
+            copies[key].append(path)
+        elif key in refused:
             report.known_rejects += 1
+            report.rejects.append(Reject(str(path), sha256, refused[key].error_code, refused[key].message))
             log.info("refused before, not read again: %s (%s)", path, sha256[:12])
         else:
-            copies[sha256] = []
-            jobs.append(FileJob(path.resolve(), sha256))
-    log.info("%d files seen, %d to read, %d unchanged", report.seen, len(jobs), report.unchanged)
-    return jobs, {sha: paths for sha, paths in copies.items() if paths}
+            copies[key] = []
+            jobs.append(FileJob(path, sha256))
+    log.info("%d files seen, %d to read, %d unchanged, %d refused before", report.seen, len(jobs),
+             report.unchanged, report.known_rejects)
+    return jobs, {key: paths for key, paths in copies.items() if paths}
+
+
+def slow_ocr_pages(reading: dict[str, Any]) -> str:
+    """The pages of a scan that took over ``SLOW_OCR_SECONDS`` to OCR (``page 2 14.1 s``), or ''."""
+    pages = reading.get("source", {}).get("ocr_pages") or []
+    return ", ".join(f"page {p['page']} {p['seconds']:.1f} s" for p in pages if p["seconds"] > SLOW_OCR_SECONDS)
 
 
 def in_job_order(jobs: list[FileJob], outcomes: Iterable[tuple[FileJob, Outcome]]) -> Iterator[tuple[FileJob, Outcome]]:
@@ -452,43 +524,63 @@ def in_job_order(jobs: list[FileJob], outcomes: Iterable[tuple[FileJob, Outcome]
 
 
 def _load(
-    report: RunReport, log: logging.Logger, con: Any, jobs: list[FileJob], copies: dict[str, list[Path]],
+    report: RunReport, log: logging.Logger, con: Any, jobs: list[FileJob], copies: dict[ReadingKey, list[Path]],
     *, workers: int | None,
     timeout: float, extractor: Extractor, max_bytes: int, on_progress: ProgressCallback | None,
-) -> None:
-    """Read the jobs and load each reading in its own transaction; refusals become rejects."""
+) -> list[tuple[Any, ...]]:
+    """Read the jobs and load each reading in its own transaction; refusals become rejects.
+
+    Returns the night's contacts rows, for the publish step to write into the contacts file.
+    """
+    extractor = Segmenting(extractor)  # readers cut the search words, the one writer does not
     loader = Loader(con)
     count = min(workers if workers is not None else (os.cpu_count() or 1), len(jobs))
     pool = ReaderPool(count, extractor, timeout, max_bytes) if count > 0 else None
     outcomes = pool.map(jobs) if pool else read_in_process(jobs, extractor, max_bytes)
     try:
         for done, (job, outcome) in enumerate(in_job_order(jobs, outcomes), 1):
+            same = copies.get(reading_key(job.path, job.sha256), [])
             if not isinstance(outcome, Reject):
                 try:
-                    result = loader.load_reading(outcome, sha256=job.sha256, source_path=str(job.path),
+                    result = loader.load_reading(outcome, sha256=_read_sha256(outcome, job), source_path=str(job.path),
                                                  run_id=report.run_id)
                 except Exception as exc:  # one unloadable reading must not stop the night
+                    if is_disk_full(exc) or isinstance(exc, duckdb.FatalException):
+                        raise  # ... but a full disk or a broken warehouse stops every reading after it
                     outcome = Reject(str(job.path), job.sha256, "internal_error",
                                      f"the reading could not be loaded: {InternalError.from_exception(exc).message}")
                 else:
                     setattr(report, result.status, getattr(report, result.status) + 1)
+                    reached("first_reading_loaded")
                     log.info("%s %s (%s) as %s version %d", result.status, job.path, job.sha256[:12],
                              result.submission_id, result.version)
             if isinstance(outcome, Reject):
                 # Every path of refused bytes gets its own reject: each is a file a clerk must fix.
-                for path in [job.path, *copies.get(job.sha256, [])]:
+                for path in [job.path, *same]:
                     reject = Reject(str(path), job.sha256, outcome.error_code, outcome.message)
                     report.rejects.append(reject)
                     log.warning("rejected %s (%s): %s: %s", path, job.sha256[:12], reject.error_code, reject.message)
             else:
-                report.unchanged += len(copies.get(job.sha256, []))
+                report.unchanged += len(same)
+            slow = slow_ocr_pages(outcome) if not isinstance(outcome, Reject) else ""
+            if slow:
+                log.info("%s: slow OCR: %s", job.path, slow)
             if on_progress:
-                on_progress(done, len(jobs), str(job.path))
+                if slow:
+                    on_progress(done, len(jobs), str(job.path), note=f"slow OCR: {slow}")
+                else:
+                    on_progress(done, len(jobs), str(job.path))
     finally:
         if pool:
             pool.close()
-    if report.rejects:
-        con.executemany(
-            "insert into rejects (run_id, source_path, sha256, error_code, message, jixiao_version) values (?, ?, ?, ?, ?, ?)",
-            [[report.run_id, r.path, r.sha256, r.error_code, r.message, __version__] for r in report.rejects],
-        )
+    record_rejects(con, report.run_id, __version__,
+                   [(r.path, r.sha256, r.error_code, r.message) for r in report.rejects])
+    reached("all_loaded")
+    return loader.contacts
+
+
+def _read_sha256(reading: dict[str, Any], job: FileJob) -> str:
+    """The sha256 of the bytes the reading was made from (a file rewritten since the scan has new ones)."""
+    source = reading.get("source")
+    digest = source.get("sha256") if isinstance(source, dict) else None
+    return digest if isinstance(digest, str) and digest else job.sha256

@@ -12,17 +12,27 @@ from pathlib import Path
 from typing import Any
 
 from extractors.document import Document, Source
-from extractors.errors import InternalError, JixiaoError
+from extractors.errors import CorruptFile, InternalError, JixiaoError
 from extractors.sniff import classify
 from pipeline.checks import fields_to_checks
 from pipeline.coverage import coverage_warnings, reading_coverage
 from pipeline.facts import form_to_facts
 from pipeline.fields import FIELD_SPECS
 from pipeline.form import Form, document_to_form
+from pipeline.ocr_doubts import ocr_doubts
 from pipeline.tasks import Task
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 SCHEMA = "jixiao.form/1"
+
+# What a reading is a function of: the file's bytes (sha256) and its extension, which picks
+# the reader and is named in refusals. Same bytes under another extension: another reading.
+ReadingKey = tuple[str, str]
+
+
+def reading_key(path: Path, sha256: str) -> ReadingKey:
+    """The key two files share exactly when reading them must give the same outcome."""
+    return sha256, path.suffix.lower()
 
 
 def sha256_file(path: Path) -> str:
@@ -40,16 +50,59 @@ def _readers() -> dict[str, Callable[[bytes, Source], Document]]:
     from extractors.pdf import read_pdf
     from extractors.text import read_text
 
-    return {"text": read_text, "docx": read_docx, "pdf": read_pdf}
+    return {"text": read_text, "docx": read_docx, "pdf": read_pdf, "image": _read_image}
+
+
+def _read_image(data: bytes, source: Source) -> Document:
+    # OpenCV and the OCR engine load only when a scan is read
+    from extractors.ocr import read_image
+
+    return read_image(data, source)
+
+
+def warm_up() -> None:
+    """Load what every reading needs once: the readers' imports, the jieba dictionary.
+
+    Run in the process that forks the readers (``reader_context``), so each reader starts
+    with them loaded and shares their pages instead of loading its own copy.
+    """
+    _readers()
+    from pipeline.figures.lexicon import lexicon
+
+    lexicon()
+
+
+def reader_context() -> Any:
+    """The multiprocessing context reader processes start from, warmed up once.
+
+    A fork server: a clean process (no DuckDB threads, unlike the batch's parent, which
+    must not fork) that imports this module, runs ``warm_up`` and forks each reader.
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pipeline._warm"])
+    return context
 
 
 def read_document(
     path: Path, *, sha256: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Document:
-    """Check a file and read it with the reader its real format needs."""
+    """Check a file and read it with the reader its real format needs.
+
+    The document's sha256 is always that of the bytes read, whatever ``sha256`` the caller
+    hashed before (a file rewritten in between is read as it is now, and says so by its hash);
+    a file that changes while it is being read is refused.
+    """
+    before = path.stat()
     kind, data = classify(path, max_bytes=max_bytes)
-    digest = sha256 or hashlib.sha256(data).hexdigest()
-    return _readers()[kind](data, Source(str(path), digest, kind))
+    after = path.stat()
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:
+        raise CorruptFile(
+            "the file changed while it was being read (is it still being written or copied?); "
+            "it is read again on the next run once its bytes have settled"
+        )
+    return _readers()[kind](data, Source(str(path), hashlib.sha256(data).hexdigest(), kind))
 
 
 def extract_file(
@@ -76,22 +129,28 @@ def reading_to_json(document: Document, form: Form) -> dict[str, Any]:
     """The OUTPUT.md object for a document and its form."""
     fields = {spec.key: _field_json(document, form, spec.key, spec.type) for spec in FIELD_SPECS}
     year = form.fields["year"].value if form.fields["year"] else None
-    facts = form_to_facts(document, form)
+    fact_warnings: list[str] = []
+    facts = form_to_facts(document, form, fact_warnings)
+    source: dict[str, Any] = {
+        "path": document.source.path,
+        "sha256": document.source.sha256,
+        "format": document.source.format,
+        "pages": document.source.pages,
+        "ocr": document.ocr,
+    }
+    if document.ocr:
+        source["ocr_pages"] = [{"page": p.number, "seconds": p.seconds} for p in document.ocr_pages]
     coverage = reading_coverage(document, form, facts)
     return {
         "schema": SCHEMA,
-        "source": {
-            "path": document.source.path,
-            "sha256": document.source.sha256,
-            "format": document.source.format,
-            "pages": document.source.pages,
-        },
+        "source": source,
         "text": document.text,
         "fields": fields,
         "tasks": [_task_json(document, task) for task in form.tasks],
         "facts": facts,
         "checks": fields_to_checks(fields, year if isinstance(year, int) else None),
-        "warnings": [*document.warnings, *form.warnings, *coverage_warnings(coverage)],
+        "warnings": [*document.warnings, *form.warnings, *fact_warnings, *ocr_doubts(fields, facts),
+                     *coverage_warnings(coverage)],
         "coverage": coverage,
     }
 
@@ -127,4 +186,7 @@ def _field_json(document: Document, form: Form, key: str, kind: str) -> dict[str
         item["page"] = page
     if bbox is not None:
         item["bbox"] = [round(v, 2) for v in bbox]
+    confidence = document.confidence(reading.start, reading.end)
+    if confidence is not None:
+        item["confidence"] = confidence
     return item

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from extractors.document import Document
-from pipeline.figures import text_to_facts
+from pipeline.figures import read_figures
 from pipeline.form import FACT_FIELDS, Form
+from pipeline.privacy import CONTACT_KEYS, mask_personal
 
 
 def free_text_regions(form: Form) -> Iterator[tuple[int | None, int, int]]:
@@ -26,16 +27,35 @@ def free_text_regions(form: Form) -> Iterator[tuple[int | None, int, int]]:
             yield None, reading.start, reading.end
 
 
+def _text(form: Form, key: str) -> str | None:
+    reading = form.fields.get(key)
+    return str(reading.value) if reading is not None and reading.value is not None else None
+
+
 def fact_id(sha256: str, start: int, end: int, kind: str) -> str:
     """A fact's stable id: the same file read twice gives the same ids."""
     return hashlib.sha256(f"{sha256}:{start}:{end}:{kind}".encode()).hexdigest()[:20]
 
 
-def form_to_facts(document: Document, form: Form) -> list[dict[str, Any]]:
-    """Every fact of the form's free text, as OUTPUT.md dicts with spans into the document."""
+def form_to_facts(
+    document: Document, form: Form, warnings: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Every fact of the form's free text, as OUTPUT.md dicts with spans into the document.
+
+    A figure left out because it could not be read with confidence is appended to
+    ``warnings`` (when given), its span moved into the document text.
+    """
     facts: list[dict[str, Any]] = []
+    contacts = [_text(form, key) for key in CONTACT_KEYS]
     for task_no, start, end in free_text_regions(form):
-        for fact in text_to_facts(document.text[start:end]):
+        reading = read_figures(document.text[start:end])
+        if warnings is not None:
+            where = f"任务{task_no}：" if task_no is not None else ""
+            # personal data never reaches warnings, not even inside a quoted figure
+            warnings.extend(
+                mask_personal(d.message(start, where), contacts) for d in reading.doubts
+            )
+        for fact in reading.facts:
             begin, finish = start + fact.start, start + fact.end
             item: dict[str, Any] = {
                 "id": fact_id(document.source.sha256, begin, finish, fact.kind),
@@ -47,5 +67,8 @@ def form_to_facts(document: Document, form: Form) -> list[dict[str, Any]]:
             if page is not None:
                 item["page"] = page
                 item["bbox"] = [round(v, 2) for v in bbox] if bbox else None
+            confidence = document.confidence(begin, finish)
+            if confidence is not None:
+                item["confidence"] = confidence
             facts.append(item)
     return facts

@@ -247,6 +247,8 @@ class CompactText:
 
 def match_label(compact: CompactText, index: int) -> LabelMatch | None:
     """The longest label starting exactly at compact ``index``, or None."""
+    if _ANY_LABEL.match(compact.compact, index) is None:
+        return None  # one pass of the alternation rules out every label at once
     best: tuple[int, Label, re.Match[str]] | None = None
     for label in LABELS:
         found = label.pattern.match(compact.compact, index)

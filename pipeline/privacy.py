@@ -58,3 +58,16 @@ def mask_text(text: str, ranges: Iterable[Span], offset: int = 0) -> str:
 def mask_personal(text: str, contacts: Iterable[str | None]) -> str:
     """``text`` with every occurrence of the contact values blotted out, same length."""
     return mask_text(text, personal_ranges(text, contacts))
+
+
+_MASKED = re.compile(f"{re.escape(MASK_CHAR)}+")
+
+
+def masked_ranges(stored: str) -> list[Span]:
+    """Where a stored (already blotted) document text hides personal values: its runs of the mask.
+
+    The same places ``personal_ranges`` found in the original text (less any line breaks inside
+    them), so tracing, redacting a page and comparing a new reading need no contact value at all:
+    those stay in the contacts file, which whoever traces a figure may not be allowed to read.
+    """
+    return [match.span() for match in _MASKED.finditer(stored)]

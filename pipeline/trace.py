@@ -13,9 +13,10 @@ the views, which show latest submissions) can still be traced; the columns read 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,7 +26,7 @@ from extractors._typing import BBox, Span
 from extractors.errors import JixiaoError
 from pipeline.extract import sha256_file
 from pipeline.fields import FIELDS_BY_KEY
-from pipeline.privacy import mask_personal, mask_text, personal_ranges
+from pipeline.privacy import mask_text, masked_ranges
 
 FileState = Literal["matches", "changed", "missing"]
 ItemKind = Literal["fact", "field"]
@@ -41,36 +42,42 @@ class TraceError(JixiaoError):
     """A trace could not be made, or what it found does not hold; ``error_code`` is stable."""
 
     error_code = "trace_error"
+    sentence_zh = "无法追溯这个数字。"
 
 
 class UnknownId(TraceError):
     """No fact, field or submission has this id in the warehouse."""
 
     error_code = "unknown_id"
+    sentence_zh = "数据仓库中没有这个编号。"
 
 
 class PersonalField(TraceError):
     """The id names a personal field (contact person, phone, email): never shown by a trace."""
 
     error_code = "personal_field"
+    sentence_zh = "这是个人信息字段（联系人、电话、邮箱），不予追溯显示。"
 
 
 class SourceChanged(TraceError):
     """The file on disk no longer has the sha256 recorded when it was loaded."""
 
     error_code = "source_changed"
+    sentence_zh = "磁盘上的源文件已被改动，与导入时的 sha256 不一致。"
 
 
 class SourceMissing(TraceError):
     """The file recorded at load is not on disk (or cannot be read) any more."""
 
     error_code = "source_missing"
+    sentence_zh = "导入时记录的源文件已不在磁盘上（或无法读取）。"
 
 
 class SpanMismatch(TraceError):
     """The stored span does not slice the stored document text to the figure's text."""
 
     error_code = "span_mismatch"
+    sentence_zh = "记录的位置与文档文本对不上。"
 
 
 # --- what a trace returns ---------------------------------------------------------------------
@@ -120,12 +127,25 @@ class Trace:
     run_id: str
     ingested_at: datetime | None
     fact_no: int | None = None  # the fact's position in its submission
+    value_max: float | None = None  # a range's upper end (``value`` is its lower end)
+    approx: str | None = None  # about / over / under (FACTS.md), None when exact
 
-    def shown_value(self, number: Callable[[Any], str]) -> str:
-        """The value with its unit, and the standard value after it when the unit differs."""
-        shown = number(self.value) + (self.unit or "")
+    def shown_value(self) -> str:
+        """The value line: the figure as printed, what it was read as (qualifier, range), the standard value.
+
+        ``约100多亿元 → 100亿元以上 (= 10,000,000,000 元)``; numbers in plain decimals with
+        thousands separators, never in scientific notation; the same in the CLI and the page.
+        """
+        if isinstance(self.value, bool):
+            return "是 yes" if self.value else "否 no"
+        if not isinstance(self.value, int | float):
+            return "blank" if self.value is None else str(self.value)
+        read = qualified(self.value, self.value_max, self.unit or "", self.approx)
+        shown = read if self.text is None or _compact(self.text) == _compact(read) else f"{self.text} → {read}"
         if self.value_std is not None and self.unit_std and self.unit_std != self.unit:
-            shown += f" (= {number(self.value_std)} {self.unit_std})"
+            upper = _scaled(self.value_std, self.value, self.value_max)
+            std = plain_number(self.value_std) + (f"–{plain_number(upper)}" if upper is not None else "")
+            shown += f" (= {std} {self.unit_std})"
         return shown
 
     @property
@@ -149,6 +169,37 @@ class Trace:
                 f"the span {list(self.span or ())} of {self.id} slices {self.found!r}, not "
                 f"{self.text!r}: the warehouse's offsets are wrong"))
         return found
+
+
+# How a qualifier reads around a figure: 约 before, 以上 / 以下 after.
+_BEFORE = {"about": "约"}
+_AFTER = {"over": "以上", "under": "以下"}
+
+
+def plain_number(value: float | int | Decimal) -> str:
+    """A number as a plain decimal with thousands separators: 10,000,000,000 and 0.0025, never 1e+10."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    digits = (value if isinstance(value, Decimal) else Decimal(repr(value))).normalize()
+    text = f"{digits:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def qualified(value: float | int, value_max: float | int | None, unit: str, approx: str | None) -> str:
+    """The figure as read, in words: ``100亿元以上``, ``约12.5%``, ``3至5亿元``."""
+    figure = plain_number(value) + (f"至{plain_number(value_max)}" if value_max is not None else "") + unit
+    return _BEFORE.get(approx or "", "") + figure + _AFTER.get(approx or "", "")
+
+
+def _scaled(std: float, value: float | int, value_max: float | int | None) -> Decimal | None:
+    """A range's upper end in the standard unit: the same factor as its lower end, computed exactly."""
+    if value_max is None or not value:
+        return None
+    return Decimal(repr(std)) * Decimal(repr(value_max)) / Decimal(repr(value))
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split()).replace(",", "").replace("，", "")
 
 
 def source_problems(source: SourceFile) -> list[TraceError]:
@@ -206,7 +257,7 @@ _SUBMISSION_COLUMNS = ("unit_name", "year", "version", "source_path", "sha256", 
 _FACT_SQL = (
     "select "
     + ", ".join(f"s.{c}" if c in _SUBMISSION_COLUMNS else f"f.{c}" for c in FACT_COLUMNS)
-    + ", s.pages, s.is_latest, f.fact_no "
+    + ", s.pages, s.is_latest, f.fact_no, f.value_max, f.approx "
     "from facts as f join submissions as s on s.submission_id = f.submission_id "
     "where {where} order by f.submission_id, f.fact_no"
 )
@@ -232,17 +283,11 @@ def document_text(con: duckdb.DuckDBPyConnection, submission_id: str) -> str:
 
 
 def masked_document(con: duckdb.DuckDBPyConnection, submission_id: str) -> str:
-    """The document text with the contact person, phone and email blotted out (same offsets)."""
-    return mask_personal(document_text(con, submission_id), personal_values(con, submission_id))
+    """The document text with the contact person, phone and email blotted out (same offsets).
 
-
-def personal_values(con: duckdb.DuckDBPyConnection, submission_id: str) -> list[str | None]:
-    """The contact person, phone and email of a submission: read only to blot them out of what is shown."""
-    row = con.execute(
-        "select contact_person, contact_phone, contact_email from contacts where submission_id = ?",
-        [submission_id],
-    ).fetchone()
-    return list(row) if row else []
+    The loader stored it so; a trace never needs the contacts file, which stays the operator's.
+    """
+    return document_text(con, submission_id)
 
 
 def _fact_context(document: str, sentence: str | None, span: Span) -> tuple[int, int]:
@@ -281,7 +326,7 @@ class _Context:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, submission_id: str) -> None:
         self.text = document_text(con, submission_id)
-        self.personal = personal_ranges(self.text, personal_values(con, submission_id))
+        self.personal = masked_ranges(self.text)
         self.goals: dict[int, str | None] = dict(con.execute(
             "select task_no, any_value(goal) from tasks where submission_id = ? group by task_no",
             [submission_id]).fetchall())
@@ -311,6 +356,7 @@ def _fact_trace(row: dict[str, Any], ctx: _Context, sources: _SourceCache) -> Tr
         section=None, unit_name=row["unit_name"], year=row["year"], version=row["version"],
         is_latest=row["is_latest"], source=sources.source(row["source_path"], row["sha256"], row["format"], row["pages"]),
         run_id=row["run_id"], ingested_at=row["ingested_at"], fact_no=row["fact_no"],
+        value_max=row["value_max"], approx=row["approx"],
     )
 
 
@@ -364,9 +410,9 @@ def trace(con: duckdb.DuckDBPyConnection, item_id: str) -> Trace:
 def _trace_field(con: duckdb.DuckDBPyConnection, submission_id: str, key: str) -> Trace:
     spec = FIELDS_BY_KEY.get(key)
     if spec is None:
-        raise UnknownId(f"{key!r} is not a field of the form; the keys are listed in contract/FIELDS.md")
+        raise UnknownId(f"{key!r} is not a field of the form; the keys are listed in docs/reference/fields.md")
     if spec.personal:
-        raise PersonalField(f"{key} is personal data, kept apart in the contacts table; a trace never shows it")
+        raise PersonalField(f"{key} is personal data, kept apart in the contacts file; a trace never shows it")
     if not _has_submission(con, submission_id):
         raise UnknownId(f"there is no submission {submission_id!r} in the warehouse; take one from submissions")
     rows = _rows(con, _FIELD_SQL.format(where="f.submission_id = ? and f.key = ?"), [submission_id, key])

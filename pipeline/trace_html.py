@@ -15,13 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
-from extractors._typing import BBox
+from extractors._typing import BBox, Span
 from extractors.document import Document
-from pipeline.privacy import MASK_CHAR, mask_personal, personal_ranges
+from pipeline.privacy import MASK_CHAR, mask_text, masked_ranges
 from pipeline.trace import (
     MARK_CLOSE,
     MARK_OPEN,
@@ -29,15 +28,16 @@ from pipeline.trace import (
     Trace,
     document_text,
     masked_document,
-    personal_values,
     submission_source,
     submission_traces,
 )
+from pipeline.trace_fonts import FONT_FAMILY, font_face
 
 RESOLUTION = 110  # dpi: an A4 page becomes ~910 x 1290 px, sharp enough for 9 pt CJK text
 BOX_PAD = 1.5  # points around a figure's box, so the stroke does not cover its glyphs
 
-FONT_STACK = ('"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", '
+# The page's own subset first (``trace_fonts``): it renders the same on a machine without CJK fonts.
+FONT_STACK = (f'"{FONT_FAMILY}", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", '
               '"Microsoft YaHei", "PingFang SC", sans-serif')
 
 
@@ -94,11 +94,11 @@ def page_image(
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def reread_pdf(source: SourceFile, stored_text: str, personal: Iterable[str | None]) -> Document | None:
+def reread_pdf(source: SourceFile, stored_text: str) -> Document | None:
     """The PDF read again, when it still matches and today's reader gives the text loaded.
 
     The stored text has the personal values blotted out; the new reading is compared
-    after the same masking.
+    after blotting out the same places.
 
     Only then do the stored spans mean the same characters, so its character boxes can place
     a field loaded without its box, and the personal data to paint over.
@@ -108,13 +108,13 @@ def reread_pdf(source: SourceFile, stored_text: str, personal: Iterable[str | No
     from pipeline.extract import read_document
 
     document = read_document(Path(source.path), sha256=source.sha256)
-    return document if mask_personal(document.text, personal) == stored_text else None
+    return document if mask_text(document.text, masked_ranges(stored_text)) == stored_text else None
 
 
-def personal_boxes(document: Document, values: Iterable[str | None]) -> dict[int, list[BBox]]:
-    """Per page, the box of every character of the contact person, phone and email."""
+def personal_boxes(document: Document, ranges: Iterable[Span]) -> dict[int, list[BBox]]:
+    """Per page, the box of every character of the contact person, phone and email (``ranges``)."""
     boxes: dict[int, list[BBox]] = {}
-    for start, end in personal_ranges(document.text, values):
+    for start, end in ranges:
         for box in (document.char_boxes or [])[start:end]:
             if box is not None:
                 boxes.setdefault(box.page, []).append(box.bbox)
@@ -132,18 +132,8 @@ def _zoom(bbox: BBox, page_width: float = 595.0) -> BBox:
 
 # --- the page -----------------------------------------------------------------------------------
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "是 yes" if value else "否 no"
-    if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".") if not value.is_integer() else f"{value:,.0f}"
-    return str(value)
-
-
 def _value(trace: Trace) -> str:
-    return trace.shown_value(_fmt)
+    return trace.shown_value()  # the CLI's value line, word for word
 
 
 def _marked_html(trace: Trace) -> str:
@@ -259,7 +249,7 @@ def _facts_table(traces: list[Trace]) -> str:
 
 def _figures(
     source: SourceFile, pages: dict[int, list[PageBox]], reread: Document | None,
-    values: list[str | None], zoom: PageBox | None = None, note: str = "",
+    personal: list[Span], zoom: PageBox | None = None, note: str = "",
 ) -> str:
     """The PDF pages with their boxes, personal data painted over; nothing for other formats."""
     if source.format != "pdf":
@@ -270,7 +260,7 @@ def _figures(
     if reread is None:
         return ('<p class="warn">This jixiao reads the file differently from the one that loaded it, so the '
                 "personal data on its pages cannot be located to be painted over: the pages are not shown.</p>")
-    redact = personal_boxes(reread, values)
+    redact = personal_boxes(reread, personal)
     figures = [f'<p class="note">{escape(note)}</p>'] if note else []
     if zoom is not None:
         page_no = next(n for n, boxes in pages.items() if zoom in boxes)
@@ -305,7 +295,7 @@ body {{ margin: 0; font-family: {FONT_STACK}; font-size: 15px; line-height: 1.6;
 header {{ padding: 14px 24px 6px; background: #fff; border-bottom: 1px solid #ddd; }}
 h1 {{ font-size: 20px; margin: 0 0 8px; }}
 h2 {{ font-size: 16px; margin: 18px 0 6px; }}
-code {{ font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; word-break: break-all; }}
+code {{ font-family: "DejaVu Sans Mono", Menlo, Consolas, "{FONT_FAMILY}", monospace; font-size: 12.5px; word-break: break-all; }}
 table.meta {{ border-collapse: collapse; width: 100%; }}
 table.meta th {{ text-align: left; vertical-align: top; white-space: nowrap; color: #555; font-weight: normal; padding: 3px 14px 3px 0; width: 12em; }}
 table.meta td {{ padding: 3px 0; }}
@@ -345,26 +335,32 @@ window.addEventListener('hashchange',function(){show(decodeURIComponent(location
 
 PRIVACY = ("个人信息已隐去 Personal data withheld: the contact person, phone and email are replaced wherever "
            "they occur in the document text and painted over on the PDF pages; the warehouse keeps them only "
-           "in the contacts table.")
+           "in their own contacts file, which this page never reads.")
 
 
 def _page(title: str, header: str, body: str, focus_anchor: str, with_pages: bool) -> str:
-    return (
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-        f"<title>{escape(title)}</title><style>{CSS}</style></head>"
+    content = (
         f"<body data-focus=\"{escape(focus_anchor)}\"><header>{header}</header>"
         f"<main class=\"{'' if with_pages else 'nopages'}\">{body}</main>"
         f"<footer>{escape(PRIVACY)} Made by <code>jixiao trace</code>.</footer>"
         f"<script>{SCRIPT}</script></body></html>\n"
     )
+    fonts = font_face(title + _TAG.sub("", content))
+    return (
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+        f"<title>{escape(title)}</title><style>{fonts}{CSS}</style></head>{content}"
+    )
+
+
+_TAG = re.compile(r"<[^>]*>")
 
 
 def trace_to_html(con: duckdb.DuckDBPyConnection, trace: Trace) -> str:
     """The page for one traced fact or field: its submission's text with the figure focused."""
     stored = document_text(con, trace.submission_id)
     others = submission_traces(con, trace.submission_id)
-    personal = personal_values(con, trace.submission_id)
-    reread = reread_pdf(trace.source, stored, personal)
+    personal = masked_ranges(stored)
+    reread = reread_pdf(trace.source, stored)
     focus_bbox, note = trace.bbox, ""
     if trace.item == "field" and trace.bbox is None and trace.page is not None and trace.span is not None:
         # loaded before fields kept their box (schema 2): find it by reading the file again
@@ -390,8 +386,9 @@ def submission_to_html(con: duckdb.DuckDBPyConnection, submission_id: str) -> st
     traces = submission_traces(con, submission_id)
     source = traces[0].source if traces else submission_source(con, submission_id)
     first = traces[0] if traces else None
-    personal = personal_values(con, submission_id)
-    reread = reread_pdf(source, document_text(con, submission_id), personal)
+    stored = document_text(con, submission_id)
+    personal = masked_ranges(stored)
+    reread = reread_pdf(source, stored)
     figures = _figures(source, _boxes(traces, None, None), reread, personal)
     department = f"{first.unit_name} {first.year or ''}" if first else submission_id
     header = (f"<h1>证据包 Evidence pack · {escape(department)} "

@@ -144,6 +144,9 @@ def read_bool(text: str) -> CellValue | None:
     end = _close_bracket(text, max(options[-1][0], *symbols) + 1)
     if len(picked) > 1:
         return CellValue(None, start, end, doubt="both 是 and 否 are marked")
+    if boxes and len(boxes) != len(options):
+        # one box per option, or which option a box belongs to is a guess (a scan lost one)
+        return CellValue(None, start, end, doubt="the boxes do not match the options one to one")
     if not picked:
         return None
     return CellValue(picked.pop() == "是", start, end)

@@ -61,3 +61,18 @@ def test_same_cells_as_pdfplumbers_table_finder(path):
                     if box is not None
                 ]
                 assert [(c.row, c.col, c.bbox) for c in mine.cells] == expected
+
+
+@pytest.mark.parametrize("path", sorted(glob.glob("tests/fixtures/forms/*.pdf")))
+def test_cells_from_intersections_are_pdfplumbers(path):  # type: ignore[no-untyped-def]
+    """grid's faster intersections_to_cells finds pdfplumber's cells, in pdfplumber's order."""
+    from pdfplumber.table import edges_to_intersections, merge_edges
+    from pdfplumber.table import intersections_to_cells as reference
+
+    from extractors.grid import intersections_to_cells
+
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            edges = merge_edges(page.edges, 3, 3, 3, 3)
+            points = edges_to_intersections([e for e in edges if e["orientation"] in ("h", "v")], 3, 3)
+            assert intersections_to_cells(points) == reference(points)

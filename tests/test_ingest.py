@@ -33,6 +33,7 @@ from pipeline.batch import ingest, scan_dir
 from pipeline.cli import COMMANDS, cli
 from pipeline.extract import extract_file, sha256_file
 from pipeline.warehouse import ChecksFailed, IngestAlreadyRunning, schema
+from pipeline.warehouse.contacts import contacts_path
 from pipeline.warehouse.load import reading_to_rows, submission_id_for
 from pipeline.warehouse.publish import ingest_lock, working_path
 
@@ -67,7 +68,9 @@ def fake_cli(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def count_rows(db: Path, table: str, submission_id: str) -> int:
-    return query(db, f"select count(*) from {table} where submission_id = ?", submission_id)[0][0]
+    # the personal rows are in the contacts file beside the warehouse
+    where = contacts_path(db) if table == "contacts" else db
+    return query(where, f"select count(*) from {table} where submission_id = ?", submission_id)[0][0]
 
 
 # --- what a run loads and refuses -----------------------------------------------------------
@@ -114,11 +117,17 @@ def test_second_run_loads_nothing_and_reports_every_file_unchanged(tmp_path: Pat
     assert (first.new, first.unchanged, len(first.rejects)) == (2, 1, 1)
     before = query(db, "select * from submissions order by 1")
 
-    second = run_fake(raw, db)
-    assert (second.seen, second.new, second.changed, second.unchanged, second.rejects) == (4, 0, 0, 4, [])
-    assert second.known_rejects == 1  # refused bytes are not read again until they change
+    second = run_fake(raw, db, extractor=_never_called)  # refused bytes are not read again until they change
+    assert (second.seen, second.new, second.changed, second.unchanged) == (4, 0, 0, 3)
+    assert [(r.path, r.error_code) for r in second.rejects] == [(str(raw / "bad.txt"), "corrupt_file")]
+    assert second.known_rejects == 1
     assert query(db, "select * from submissions order by 1") == before
-    assert query(db, "select files_unchanged, files_new from runs where run_id = ?", second.run_id) == [(4, 0)]
+    assert query(db, "select files_unchanged, files_new, files_rejected from runs where run_id = ?",
+                 second.run_id) == [(3, 0, 1)]
+
+
+def _never_called(path: Path, **_: Any) -> dict[str, Any]:
+    raise AssertionError(f"{path} was read again")
 
 
 def test_resubmission_becomes_version_2_and_latest_version_1_kept(tmp_path: Path, db: Path) -> None:
@@ -139,7 +148,7 @@ def test_refused_files_are_read_again_when_asked(tmp_path: Path, db: Path) -> No
     raw = tmp_path / "raw"
     write_submission(raw / "bad.txt", action="reject:not_a_form")
     run_fake(raw, db, workers=0)
-    assert run_fake(raw, db, workers=0).rejects == []
+    assert run_fake(raw, db, workers=0, extractor=_never_called).known_rejects == 1
     again = run_fake(raw, db, workers=0, retry_rejected=True)
     assert [r.error_code for r in again.rejects] == ["not_a_form"]
 
@@ -168,7 +177,9 @@ def test_failed_data_check_fails_the_run_and_publishes_nothing(tmp_path: Path, d
     assert db.with_name(db.name + ".failed").exists()
     result = CliRunner().invoke(cli, ["ingest", str(raw), "--db", str(db), "--workers", "0"])
     assert result.exit_code == 1
-    assert result.output.startswith("jixiao ingest: data checks failed") and result.output.count("\n") == 1
+    # Chinese first, then the English sentence (contract/CLI.md)
+    assert result.output.startswith("jixiao ingest: 数据检查未通过") and result.output.count("\n") == 1
+    assert "。 data checks failed: spans_inside_document" in result.output
 
 
 def test_second_ingest_is_refused_at_once_naming_the_running_one(tmp_path: Path, db: Path) -> None:
@@ -232,10 +243,12 @@ def test_cli_report_names_new_changed_unchanged_and_rejects(tmp_path: Path, db: 
     result = CliRunner().invoke(cli, ["ingest", str(raw), "--db", str(db), "--workers", "0"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("run ") and "completed" in lines[0]
-    assert [line.split()[0] for line in lines[1:6]] == ["files", "new", "changed", "unchanged", "rejected"]
-    assert any("bad.txt: wrong_format:" in line for line in lines)
-    assert lines[-1].startswith("  log: ") and len(lines) < 25
+    # each line Chinese first, then English
+    assert lines[0].startswith("导入完成 run ") and "completed" in lines[0]
+    assert [line.split()[:2] for line in lines[1:6]] == [
+        ["扫描文件", "files"], ["新增", "new"], ["更正", "changed"], ["未变", "unchanged"], ["拒收", "rejected"]]
+    assert any("bad.txt: wrong_format: 文件内容与扩展名不符" in line for line in lines)
+    assert lines[-1].startswith("  日志 log: ") and len(lines) < 25
 
 
 # --- the real reader, end to end ----------------------------------------------------------------
@@ -275,8 +288,7 @@ def test_real_corpus_rows_equal_extract_and_each_bad_file_its_code(tmp_path: Pat
             reading = extract_file(path, sha256=sha)
             sid = submission_id_for(sha)
             for table, expected in reading_to_rows(reading, sid).items():
-                counted = con.execute(f"select count(*) from {table} where submission_id = ?", [sid]).fetchone()
-                assert counted == (len(expected),), (path.name, table)
+                assert count_rows(db, table, sid) == len(expected), (path.name, table)
             facts = con.execute("select fact_id, metric, value, text, span_start from facts where submission_id = ? "
                                 "order by fact_no", [sid]).fetchall()
             assert facts == [(f["id"], f["metric"], f["value"], f["text"], f["span"][0]) for f in reading["facts"]]

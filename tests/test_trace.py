@@ -26,14 +26,13 @@ from pipeline.batch import ingest
 from pipeline.cli import cli
 from pipeline.cli.trace import EXIT_CANNOT_TRACE, EXIT_NOT_PROVEN, report_lines
 from pipeline.extract import sha256_file
-from pipeline.privacy import MASK_CHAR, personal_ranges
+from pipeline.privacy import MASK_CHAR, masked_ranges, personal_ranges
 from pipeline.trace import (
     FACT_COLUMNS,
     MARK_CLOSE,
     MARK_OPEN,
     SpanMismatch,
     Trace,
-    personal_values,
     submission_field_traces,
     submission_traces,
     trace,
@@ -46,6 +45,7 @@ from pipeline.trace_html import (
     reread_pdf,
     trace_to_html,
 )
+from pipeline.warehouse.contacts import contacts_path
 from pipeline.warehouse.load import submission_id_for
 
 SOURCES = form_sources()
@@ -288,12 +288,22 @@ def _no_network(page: _Page) -> None:
             assert "src" not in attrs
 
 
+def personal_values(con: duckdb.DuckDBPyConnection, submission_id: str) -> tuple[str | None, ...]:
+    """The contact values of a submission, from the contacts file beside the warehouse."""
+    db = Path(con.execute("select path from duckdb_databases() where database_name = current_database()")
+              .fetchone()[0])
+    with duckdb.connect(str(contacts_path(db)), read_only=True) as personal:
+        row = personal.execute("select contact_person, contact_phone, contact_email from contacts "
+                               "where submission_id = ?", [submission_id]).fetchone()
+    assert row is not None
+    return tuple(row)
+
+
 def _no_personal_data(con: duckdb.DuckDBPyConnection, submission_id: str, html: str) -> None:
-    row = con.execute("select contact_person, contact_phone, contact_email from contacts where submission_id = ?",
-                      [submission_id]).fetchone()
-    assert row is not None and any(row)
+    row = personal_values(con, submission_id)
+    assert any(row)
     text = con.execute("select text from documents where submission_id = ?", [submission_id]).fetchone()
-    # the stored document text has them blotted out already; only `contacts` holds them
+    # the stored document text has them blotted out already; only the contacts file holds them
     assert text is not None and not personal_ranges(text[0], row) and MASK_CHAR in text[0]
     for value in row:
         assert not value or value not in html
@@ -327,11 +337,15 @@ def test_html_page_of_a_pdf_fact_shows_the_figure_and_the_page_with_its_box(
     inside = [image.getpixel((int((x0 + x1) / 2), int(y))) for y in range(int(top), int(bottom))]
     assert all(g < 250 for _, g, _ in inside)  # tinted, not white
     # The contact person, phone and email printed on the page are painted over.
-    personal = personal_values(con, submission_id)
-    reread = reread_pdf(t.source, con.execute("select text from documents where submission_id = ?",
-                                              [submission_id]).fetchone()[0], personal)
+    stored = con.execute("select text from documents where submission_id = ?", [submission_id]).fetchone()[0]
+    reread = reread_pdf(t.source, stored)
     assert reread is not None
-    hidden = personal_boxes(reread, personal).get(t.page or 0, [])
+    # the boxes painted over are those of the contact values, found without reading them
+    def covered(ranges: list[tuple[int, int]]) -> set[int]:
+        return {i for start, end in ranges for i in range(start, end) if reread.text[i] != "\n"}
+
+    assert covered(masked_ranges(stored)) == covered(personal_ranges(reread.text, personal_values(con, submission_id)))
+    hidden = personal_boxes(reread, masked_ranges(stored)).get(t.page or 0, [])
     assert len(hidden) > 10
     for hx0, htop, hx1, hbottom in hidden:
         assert image.getpixel((int((hx0 + hx1) / 2 * scale), int((htop + hbottom) / 2 * scale))) == (70, 70, 70)

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from extractors.errors import JixiaoError
+from extractors.errors import JixiaoError, bilingual
 
 # command name -> module under pipeline.cli; imported only when the command runs,
 # so `jixiao --help` stays fast and one command's imports never slow another.
@@ -35,6 +35,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Show where a fact or field came from: file, sha256, page, box, sentence.",
     ),
     "sql": ("pipeline.cli.sql", "Run a read-only query against the warehouse."),
+    "verify": (
+        "pipeline.cli.verify",
+        "Re-hash every latest submission's source; list files changed or missing since loaded.",
+    ),
+    "export": (
+        "pipeline.cli.export",
+        "Write the analysts' views to an Excel workbook (Chinese headers, charts), Parquet or CSV.",
+    ),
+    "search": (
+        "pipeline.cli.search",
+        "Find the goals, outcomes and free text that mention words (Chinese, cut by jieba).",
+    ),
 }
 
 
@@ -71,7 +83,18 @@ def _available(name: str) -> bool:
 def cli(ctx: click.Context, debug: bool) -> None:
     """jixiao: read 整体绩效自评基础数据表 submissions into a DuckDB warehouse.
 
-    Start with `jixiao ingest data/raw`, then query with `jixiao sql`.
+    Start with `jixiao ingest data/raw`, then query with `jixiao sql`, hand the views to
+    Excel with `jixiao export`, find words with `jixiao search`. The warehouse is --db, else
+    $JIXIAO_DB, else data/warehouse/jixiao.duckdb.
+
+    
+    Reference (in the repository, docs/reference/):
+      fields.md     every field of the form, its key and type
+      reading.md    the JSON `jixiao extract` prints
+      facts.md      the figures read from free text
+      warehouse.md  every table and view with its columns
+      errors.md     the error codes and what to do
+      commands.md   every command and option
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
@@ -91,7 +114,8 @@ def main(argv: list[str] | None = None) -> Any:
         if debug:
             raise
         click.echo(
-            f"jixiao: unexpected {type(exc).__name__}: {exc} (run with --debug for details)",
+            f"jixiao: internal_error: {bilingual('internal_error', f'unexpected {type(exc).__name__}: {exc}')}"
+            " (run with --debug for details)",
             err=True,
         )
         sys.exit(70)

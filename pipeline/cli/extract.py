@@ -30,6 +30,7 @@ def command(files: tuple[Path, ...], max_bytes: int | None) -> None:
     \b
     Example:
       jixiao extract data/raw/2023/*.docx > readings.jsonl
+    The JSON is described in docs/reference/reading.md, the fields in docs/reference/fields.md.
     """
     from pipeline.extract import DEFAULT_MAX_BYTES, extract_file
 
@@ -42,7 +43,7 @@ def command(files: tuple[Path, ...], max_bytes: int | None) -> None:
             reading = extract_file(path, max_bytes=limit)
         except FileNotFoundError:
             failed += 1
-            _report(path, "not_found", "no such file", single=len(files) == 1)
+            _report(path, "not_found", "找不到这个文件。 no such file", single=len(files) == 1)
             continue
         except JixiaoError as exc:
             failed += 1

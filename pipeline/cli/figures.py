@@ -7,12 +7,15 @@ import sys
 
 import click
 
-from pipeline.figures import text_to_facts
+from pipeline.figures import read_figures
 
 
 def _line(text: str) -> str:
-    facts = [fact.to_json() for fact in text_to_facts(text)]
-    return json.dumps({"text": text, "facts": facts}, ensure_ascii=False)
+    reading = read_figures(text)
+    facts = [fact.to_json() for fact in reading.facts]
+    return json.dumps(
+        {"text": text, "facts": facts, "warnings": reading.warnings}, ensure_ascii=False
+    )
 
 
 @click.command(name="figures")
@@ -21,8 +24,9 @@ def command(texts: tuple[str, ...]) -> None:
     """Read the figures out of free Chinese text and print them as facts.
 
     For each TEXT argument, or each line of stdin when none is given, prints one
-    JSON line {"text": ..., "facts": [...]}, with facts as in FACTS.md and spans
-    into that text.
+    JSON line {"text": ..., "facts": [...], "warnings": [...]}, with facts as in
+    docs/reference/facts.md and spans into that text, and a warning for each figure
+    left out because it could not be read with confidence.
 
     \b
     Example:

@@ -10,35 +10,44 @@ from typing import Any
 import click
 
 from pipeline.batch import DEFAULT_TIMEOUT, RunReport, ingest
-from pipeline.warehouse import DEFAULT_DB, WarehouseError
+from pipeline.cli.options import db_option
+from pipeline.warehouse import WarehouseError
 
 REJECTS_SHOWN = 12  # one screen: the rest are in the log and the rejects table
 
 
 def report_lines(report: RunReport) -> list[str]:
-    """The one-screen report of a run."""
+    """The one-screen report of a run, each line Chinese first, then English."""
     lines = [
-        f"run {report.run_id} completed in {report.seconds:.1f} s: {report.source_dir} -> {report.db}",
-        f"  files seen  {report.seen:>7}",
-        f"  new         {report.new:>7}",
-        f"  changed     {report.changed:>7}   (new version of a department's form for a year)",
-        f"  unchanged   {report.unchanged:>7}   (already loaded; not read again)",
-        f"  rejected    {len(report.rejects):>7}",
+        f"导入完成 run {report.run_id} completed，用时 {report.seconds:.1f} 秒 s：{report.source_dir} -> {report.db}",
+        f"  扫描文件 files seen  {report.seen:>7}",
+        f"  新增     new         {report.new:>7}",
+        f"  更正     changed     {report.changed:>7}   （部门当年报表的新版本 new version of a department's form for a year）",
+        f"  未变     unchanged   {report.unchanged:>7}   （已导入，不再读取 already loaded; not read again）",
+        f"  拒收     rejected    {len(report.rejects):>7}",
     ]
     if report.known_rejects:
         lines.append(
-            f"  (of the unchanged, {report.known_rejects} refused in an earlier run; "
-            "--retry-rejected reads them again)"
+            f"  （拒收文件中有 {report.known_rejects} 个此前已被拒收且未改动，未重读；用 --retry-rejected 可重读 "
+            f"of the rejected, {report.known_rejects} refused on an earlier night and unchanged, not read again; "
+            "--retry-rejected reads them again）"
         )
     if report.rejects:
         by_code = Counter(r.error_code for r in report.rejects)
-        lines.append("  rejected by reason: " + ", ".join(f"{code} {n}" for code, n in by_code.most_common()))
+        lines.append("  拒收原因 rejected by reason: " + ", ".join(f"{code} {n}" for code, n in by_code.most_common()))
+        lines.append("  仍未解决 still broken (v_open_rejects):")
         for reject in report.rejects[:REJECTS_SHOWN]:
-            lines.append(f"    {reject.path}: {reject.error_code}: {reject.message}")
+            lines.append(f"    {reject.path}: {reject.error_code}: {reject.message}{_nights(report, reject.path)}")
         if len(report.rejects) > REJECTS_SHOWN:
-            lines.append(f"    … and {len(report.rejects) - REJECTS_SHOWN} more, listed in the log")
-    lines.append(f"  log: {report.log_path}")
+            more = len(report.rejects) - REJECTS_SHOWN
+            lines.append(f"    …… 另有 {more} 个，见日志 and {more} more, listed in the log")
+    lines.append(f"  日志 log: {report.log_path}")
     return lines
+
+
+def _nights(report: RunReport, path: str) -> str:
+    nights = report.nights.get(path, 1)
+    return f" (拒收 {nights} 晚 refused {nights} nights)" if nights > 1 else " (new tonight)"
 
 
 class _Progress:
@@ -48,9 +57,11 @@ class _Progress:
         self._bar: Any = None
         self.enabled = sys.stderr.isatty()
 
-    def __call__(self, done: int, total: int, path: str) -> None:
+    def __call__(self, done: int, total: int, path: str, note: str = "") -> None:
         if not self.enabled:
             return
+        if note:
+            click.echo(f"\n{path}: {note}", err=True)
         if self._bar is None:
             self._bar = click.progressbar(length=total, label="reading", file=sys.stderr)
             self._bar.__enter__()
@@ -64,8 +75,7 @@ class _Progress:
 @click.command(name="ingest")
 @click.argument("source_dir", metavar="[DIR]", default="data/raw",
                 type=click.Path(file_okay=False, path_type=Path))
-@click.option("--db", "db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The warehouse file to load into (created if missing).")
+@db_option("The warehouse file to load into (created if missing)")
 @click.option("--workers", type=click.IntRange(min=0), default=None,
               help="Reader processes (default: one per core; 0 reads in this process, without the time limit).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT,
@@ -89,7 +99,8 @@ def command(source_dir: Path, db: Path, workers: int | None, timeout: float, ret
         sys.exit(1)
     except KeyboardInterrupt:
         progress.close()
-        click.echo("jixiao ingest: interrupted; nothing was published, the next run starts over", err=True)
+        click.echo("jixiao ingest: 已中断，本次未发布任何内容，下次运行将重新开始。"
+                   "interrupted; nothing was published, the next run starts over", err=True)
         sys.exit(130)
     progress.close()
     click.echo("\n".join(report_lines(report)))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
@@ -15,8 +14,7 @@ from typing import Any
 import click
 import duckdb
 
-from pipeline.warehouse import DEFAULT_DB, WarehouseError
-from pipeline.warehouse.schema import open_read_only
+from pipeline.cli.options import db_option, fail, first_line, open_warehouse
 
 
 def _width(text: str) -> int:
@@ -72,33 +70,35 @@ def rows_to_json(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
 FORMATTERS = {"table": rows_to_table, "csv": rows_to_csv, "json": rows_to_json}
 
 
+def run_script(con: duckdb.DuckDBPyConnection, script: str) -> list[tuple[list[str], list[tuple[Any, ...]]]]:
+    """Run every statement of a script in turn; the columns and rows of each that returns some."""
+    results = []
+    for statement in con.extract_statements(script):
+        cursor = con.execute(statement)
+        columns = [d[0] for d in cursor.description or []]
+        if columns:
+            results.append((columns, cursor.fetchall()))
+    return results
+
+
 @click.command(name="sql")
 @click.argument("query")
-@click.option("--db", "db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The warehouse file to query.")
+@db_option("The warehouse file to query")
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATTERS)), default="table", show_default=True,
               help="How to print the rows.")
 def command(query: str, db: Path, fmt: str) -> None:
     """Run a read-only QUERY against the warehouse, e.g. "select * from v_sangong".
 
-    The warehouse is opened read-only, so this works while a nightly ingest runs: it sees the
-    last published night.
+    QUERY may be a script of several statements separated by `;`: each runs in turn and its
+    rows are printed one after the other (a blank line between). The warehouse is opened
+    read-only, so this works while a nightly ingest runs: it sees the last published night.
+    Every table, view and column: docs/reference/warehouse.md.
     """
+    con = open_warehouse("sql", db)
     try:
-        con = open_read_only(db)
-    except WarehouseError as exc:
-        click.echo(f"jixiao sql: {exc.message}", err=True)
-        sys.exit(1)
+        results = run_script(con, query)
     except duckdb.Error as exc:
-        click.echo(f"jixiao sql: cannot open {db}: {str(exc).splitlines()[0]}", err=True)
-        sys.exit(1)
-    try:
-        cursor = con.execute(query)
-        columns = [d[0] for d in cursor.description or []]
-        rows = cursor.fetchall() if columns else []
-    except duckdb.Error as exc:
-        click.echo(f"jixiao sql: {str(exc).splitlines()[0]}", err=True)
-        sys.exit(1)
+        fail("sql", f"查询出错，未返回结果。 {first_line(exc)}")
     finally:
         con.close()
-    click.echo(FORMATTERS[fmt](columns, rows))
+    click.echo("\n\n".join(FORMATTERS[fmt](columns, rows) for columns, rows in results))

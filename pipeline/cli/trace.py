@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 import click
-import duckdb
 
+from pipeline.cli.options import db_option, fail, open_warehouse
 from pipeline.trace import (
     Trace,
     TraceError,
@@ -16,21 +16,13 @@ from pipeline.trace import (
     submission_traces,
     trace,
 )
-from pipeline.warehouse import DEFAULT_DB, WarehouseError
-from pipeline.warehouse.schema import open_read_only
 
 EXIT_CANNOT_TRACE = 1  # unknown id, no warehouse
 EXIT_NOT_PROVEN = 3  # traced, but the file changed or went missing, or a span is off (2 is click's usage)
 
 
-def _number(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:g}" if abs(value) < 1e15 else repr(value)
-    return "blank" if value is None else str(value)
-
-
 def _value(t: Trace) -> str:
-    return t.shown_value(_number)
+    return t.shown_value()
 
 
 def _one_line(text: str) -> str:
@@ -63,14 +55,12 @@ def report_lines(t: Trace) -> list[str]:
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"jixiao trace: {message}", err=True)
-    sys.exit(code)
+    fail("trace", message, code)
 
 
 @click.command(name="trace")
 @click.argument("item_id", metavar="ID", required=False)
-@click.option("--db", "db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The warehouse file to look in.")
+@db_option("The warehouse file to look in")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write a self-contained page showing the figure in its document (and PDF page).")
 @click.option("--submission", "submission_id", metavar="ID",
@@ -93,21 +83,16 @@ def command(item_id: str | None, db: Path, html_path: Path | None, submission_id
       jixiao trace --submission 1940c75a4ee8aa37 --html evidence.html
     """
     if (item_id is None) == (submission_id is None):
-        raise click.UsageError("give one ID to trace, or --submission ID")
-    try:
-        con = open_read_only(db)
-    except WarehouseError as exc:
-        _fail(exc.message, EXIT_CANNOT_TRACE)
-    except duckdb.Error as exc:
-        _fail(f"cannot open {db}: {str(exc).splitlines()[0]}", EXIT_CANNOT_TRACE)
+        raise click.UsageError("请给出一个要追溯的编号，或 --submission ID。 give one ID to trace, or --submission ID")
+    con = open_warehouse("trace", db, EXIT_CANNOT_TRACE)
     try:
         traces = submission_traces(con, submission_id) if submission_id else [trace(con, item_id or "")]
         source = traces[0].source if traces else submission_source(con, submission_id or "")
+        page = None
         if html_path is not None:
             from pipeline.trace_html import submission_to_html, trace_to_html
 
             page = submission_to_html(con, submission_id) if submission_id else trace_to_html(con, traces[0])
-            html_path.write_text(page, encoding="utf-8")
     except TraceError as exc:
         _fail(exc.message, EXIT_CANNOT_TRACE)
     finally:
@@ -118,7 +103,13 @@ def command(item_id: str | None, db: Path, html_path: Path | None, submission_id
             click.echo(f"  #{t.fact_no} {t.id} {t.label} = {_value(t)}  {_one_line(t.marked)}")
     else:
         click.echo("\n".join(report_lines(traces[0])))
-    if html_path is not None:
+    if html_path is not None and page is not None:
+        try:
+            html_path.write_text(page, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"无法写入网页 {html_path}：{exc.strerror or type(exc).__name__}。 / cannot write the page to "
+                  f"{html_path}: {exc.strerror or type(exc).__name__}; pass --html a path in a folder you can "
+                  "write to", EXIT_CANNOT_TRACE)
         click.echo(f"wrote {html_path}")
     found = source_problems(source) + [p for t in traces for p in t.problems()]
     problems = {p.message: p for p in found}.values()  # the file's state once, not per fact

@@ -61,6 +61,21 @@ def read_change(text: str, figure: Figure, clause: str) -> None:
     figure.start = verb_start
 
 
+def read_signed_change(figure: Figure, clause: str) -> None:
+    """`同比-5.1%`, `较上年+3.2%`: a basis right before a signed figure makes it a change."""
+    tail = clause[-16:]
+    last = None
+    for hit in BASIS.finditer(tail):
+        last = hit
+    if last is None or last.end() != len(tail):
+        return
+    figure.kind = "change"
+    figure.basis = BASIS_NAMES.get(last.lastgroup or "")
+    figure.by_verb = True
+    if figure.basis is not None:  # 较2020年-5%: a base of no basis is not in the text
+        figure.start -= len(tail) - last.start()
+
+
 def _verb_start(hit: re.Match[str]) -> int:
     for name in _VERBS:
         if hit.group(name):

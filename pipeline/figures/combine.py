@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from pipeline.figures.candidate import Figure
 from pipeline.figures.numerals import parse_number
 from pipeline.figures.patterns import (
@@ -16,6 +19,9 @@ from pipeline.figures.patterns import (
     RANGE_GAP,
     RANK_TOTAL,
 )
+
+# what says that 从A到B is a range of values, not a change from A to B
+RANGE_AFTER = re.compile(r"的?(?:不等|之间|范围|区间)")
 
 # kinds whose two ends may repeat the unit (% and ℃ are read as ranges by FIGURE itself)
 _RANGE_KINDS = ("amount", "count", "quantity", "percent")
@@ -29,11 +35,14 @@ def fold_levels_and_fields(text: str, figures: list[Figure]) -> None:
         gap = text[a.end : b.start]
         if (
             FROM_TO_GAP.match(gap)
+            # 从5000元到1.2万元不等: a range, not a level reached
+            and not (RANGE_GAP.match(gap) and RANGE_AFTER.match(text, b.end))
             and FROM_BEFORE.search(text[max(a.sentence[0], a.start - 8) : a.start])
             and (a.unit is None) == (b.unit is None)
             and (a.unit is None or b.unit is None or a.unit.std == b.unit.std)
         ):
-            b.previous = a.value
+            # the earlier level in the unit of the later (由8000元提高至1.2万元: 0.8 万元)
+            b.previous = _in_unit_of(b, a, a.value * (-1 if a.negative else 1))
             b.anchor = a.start
             if b.kind == "change" and a.kind != "change":
                 b.kind = a.kind
@@ -74,16 +83,27 @@ def merge_ranges(text: str, figures: list[Figure]) -> None:
             continue
         if a.value_max is not None or b.value_max is not None or a.negative or b.negative:
             continue
-        if a.unit is None or b.unit is None or a.unit.written != b.unit.written:
+        if a.unit is None or b.unit is None or a.unit.std != b.unit.std:
+            continue
+        if a.unit.base != b.unit.base and a.unit.written != b.unit.written:
             continue
         if a.approx and b.approx and a.approx != b.approx:
             continue
-        if not RANGE_GAP.match(text[a.end : b.start]) or b.value < a.value:
+        high = _in_unit_of(a, b, b.value)  # 5000元至1.2万元: 5000 to 12000 元
+        if not RANGE_GAP.match(text[a.end : b.start]) or high <= a.value:
             continue
-        a.value_max = b.value
+        a.value_max = high
         a.end = b.end
         a.approx = a.approx or b.approx
         b.dropped = True
+
+
+def _in_unit_of(target: Figure, source: Figure, value: Decimal) -> Decimal:
+    """``value``, written in ``source``'s unit, in the unit of ``target`` (万元 → 元: x10000)."""
+    if target.unit is None or source.unit is None or target.unit.factor == source.unit.factor:
+        return value
+    moved = value * source.unit.factor / target.unit.factor
+    return moved.to_integral_value() if moved == moved.to_integral_value() else moved.normalize()
 
 
 def inherit_listed_kinds(text: str, figures: list[Figure]) -> None:

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from pipeline.figures.units import MONEY_STD
+
 # unit_std values that are money: value_std leaves as float, like the warehouse's 元 columns
-MONEY_UNITS = frozenset(
-    {"元", "美元", "欧元", "港元", "港币", "日元", "英镑", "澳元", "韩元", "卢布"}
-)
+MONEY_UNITS = MONEY_STD
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class Fact:
     sentence: str
     sentence_start: int
     value_max: Decimal | None = None
+    value_max_std: Decimal | None = None
     previous: Decimal | None = None
     total: Decimal | None = None
 
@@ -52,7 +53,39 @@ class Fact:
             number = getattr(self, key)
             if number is not None:
                 out[key] = written_number(number)
+        if self.value_max_std is not None:
+            out["value_max_std"] = std_number(self.value_max_std, self.unit_std)
         return out
+
+
+# why a figure was left out: (Chinese, English)
+WHY = {
+    "estimate_end": ("区间的一端是估数", "one end of a range is an estimate"),
+    "place_unclear": ("区间两端的位数不明", "the ends of a range differ in place, as in 三至五百"),
+    "numeral": ("数字写法不明", "the numeral reads no way, as in 五三个"),
+    "signed": ("负号用于区间或计数", "a minus sign on a range or a count"),
+    "range_order": ("区间上限不大于下限", "the top of a range is not above its bottom"),
+    "digit_group": ("数字被空格隔开，可能是千位分隔", "a number split by a space, maybe 12 345"),
+}
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """A figure the reader left out because it could not read it with confidence."""
+
+    start: int
+    end: int
+    text: str  # the characters as printed
+    why: str  # a key of WHY
+
+    def message(self, offset: int = 0, where: str = "") -> str:
+        """The warning: Chinese, then English; offsets shifted by ``offset`` (into a document)."""
+        zh, en = WHY[self.why]
+        span = f"[{self.start + offset}, {self.end + offset}]"
+        return (
+            f"{where}数字未读取（{zh}）：“{self.text}” {span}；"
+            f"figure left out ({en}): “{self.text}” {span}"
+        )
 
 
 def written_number(value: Decimal) -> int | float:

@@ -98,6 +98,8 @@ _THRESHOLD_HEAD = re.compile(
     r"(?:[至到\-－—~～](?:[0-9０-９]+(?:[.．][0-9０-９]+)?|[零〇一二两三四五六七八九十百]+))?$"
 )
 _THRESHOLD_UNIT = ("周岁", "岁")
+# a list number opening a flattened table row or a list item names nothing
+_LIST_NUMBER = re.compile(r"^(?:[（(][0-9一二三四五六七八九十]{1,3}[）)]|[0-9]{1,2}[.．](?![0-9]))")
 
 
 def _strip_link(phrase: str) -> str:
@@ -176,6 +178,9 @@ def before_phrase(
         elif text[i] in CLAUSE_BREAK and not depth:
             cut = i + 1
             break
+    if cut > lo and text[cut - 1] in "：:" and not text[cut:hi].strip():
+        # 支出：615.08万元: a label and a colon name what the figure after them measures
+        return before_phrase(text, tokens, lo, cut - 1, lex, after_count=after_count)
     window = [t for t in tokens if t[1] >= cut and t[2] <= hi]
     # the basis words of a change (同比, 较上年) name no metric
     basis_at = [m.start() for m in BASIS.finditer(text, cut, hi)]
@@ -194,6 +199,7 @@ def before_phrase(
         if number is not None:
             phrase = text[number.start() : head] + phrase
     phrase = _strip_link(phrase)
+    phrase = _LIST_NUMBER.sub("", phrase, count=1)  # （3）三公经费支出 → 三公经费支出
     doer = _DOER.match(phrase)
     if doer is None and after_count and cut == lo:
         doer = _COUNTED_DOER.match(phrase)
@@ -258,6 +264,21 @@ def after_phrase(
         if verb is not None:
             phrase = verb + phrase
     return phrase
+
+
+def split_guess(tokens: list[Token], end: int, lex: Lexicon) -> list[Token]:
+    """The words with a guessed word across a figure's ``end`` cut there (`56间村卫生站`).
+
+    jieba's HMM joins characters it does not know (`间村`); the figure's unit ends the
+    first part, so what is counted starts at ``end`` (`村卫生站`).
+    """
+    for i, (word, lo, hi) in enumerate(tokens):
+        if lo < end < hi and not lex.tokenizer.FREQ.get(word):
+            cut = end - lo
+            return [*tokens[:i], (word[:cut], lo, end), (word[cut:], end, hi), *tokens[i + 1 :]]
+        if lo >= end:
+            break
+    return tokens
 
 
 def noun_follows(text: str, tokens: list[Token], end: int, lex: Lexicon) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from pipeline.figures.estimates import VAGUE
 from pipeline.figures.units import unit_pattern
 
 ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3}(?![0-9０-９]))*(?:[.．][0-9０-９]+)?"
@@ -49,8 +50,12 @@ def _alternation(words: Iterable[str]) -> str:
 
 
 _UNITS = unit_pattern()
+# the 角 and 分 after 元 or 块: 36元4角5分, 八元五毛, 二百一十块三角五分钱
+_COIN = "[0-9一二两三四五六七八九壹贰叁肆伍陆柒捌玖]"
 # the second half of a rate unit: 万吨/日, 微克/立方米
-_PER = "日|天|年|月|小时|时|秒|人|户|次|吨|立方米|平方米|亩|公里|千瓦时|公顷"
+_PER = "日|天|年|月|小时|时|秒|人|户|次|吨|立方米|平方米|亩|公里|千瓦时|公顷|升|毫升|千克|公斤|平方公里"
+# a measure word and its alternative in brackets are one unit (套（间）, 万头（只）, 册（件）)
+_ALT = "件套台个头只册卷间株棵辆部本张份座处户家所栋幢匹羽尾枚颗盏条块项"
 FIGURE = re.compile(
     rf"""
     (?P<di>第)?
@@ -58,10 +63,11 @@ FIGURE = re.compile(
     (?:
         百分之(?P<pn>{NUMBER})
       |
-        (?P<n1>{NUMBER})
+        (?P<n1>{VAGUE}|{NUMBER})
         (?:(?P<s1>万亿|亿|万)?(?P<u1>%|％|‰|℃|°C|摄氏度|度)?(?P<sep>[-—–~～至到－]{{1,2}})(?P<n2>{NUMBER}))?
         (?P<more>多|余)?
-        (?:(?P<scale>{SCALE})??(?P<more2>多|余)?(?P<base>{_UNITS})(?P<per>/(?:{_PER}))?)?
+        (?:(?P<scale>{SCALE})??(?P<more2>多|余)?(?P<base>{_UNITS})(?P<alt>[（(][{_ALT}][）)])?(?P<per>/(?:{_PER}))?
+          |(?P<bare>万亿|亿|万)(?P<more3>多|余)?)?
     )
     (?P<post>{_alternation(APPROX_AFTER)})?
     (?P<tail>人民币|整)?
@@ -173,7 +179,15 @@ EXCLUDED = re.compile(
     r"|(?:19|20)\d\d[-./年](?:\d{1,2})(?:[-./月]\d{1,2}日?)?"
 )
 
-CLAUSE_BREAK = "，,。；;：:！!？?\n（()）、"
+COINS = re.compile(rf"(?:零?(?P<jiao>{_COIN})(?:角|毛))?(?:零?(?P<fen>{_COIN})分)?(?P<qian>钱)?")
+# a money word right before a figure written with 万 or 亿 and no 元 (安排资金3621.5万)
+MONEY_BEFORE = re.compile(
+    r"(?:资金|经费|预算|预算数|投资|投入|拨款|补助|补贴|奖补|奖励|收入|支出|金额|资产|款项?|费用?"
+    r"|税收|税款|基金|营业额|产值|总额|价值|成本|利润|融资|贷款|债券|结余|结转|资本|工资|薪酬|保费"
+    r"|增收|节支|节约|节省|损失|挽回|追缴|罚没|罚款|退赔)"
+    r"(?:总额|总计|合计|共计|累计|共|总|达到|达|为|是|计|了|约|近|超过|超)*$"
+)
+CLAUSE_BREAK = "，,。；;：:！!？?\n\t（()）、"  # a tab ends a table cell
 SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
 
 # a number of years is a duration where a word of time span stands before it (期限3年,

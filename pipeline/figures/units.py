@@ -16,9 +16,42 @@ AMOUNT, PERCENT, POINTS, TIMES, COUNT, QUANTITY = (
 )  # fmt: skip
 
 # base unit -> (class, unit_std, factor into unit_std)
-_CURRENCIES = {"美元", "欧元", "港元", "港币", "日元", "英镑", "澳元", "韩元", "卢布"}
+# other currencies keep their own unit_std, without an exchange rate (FACTS.md)
+_CURRENCIES = set(
+    [
+        "美元",
+        "欧元",
+        "港元",
+        "港币",
+        "日元",
+        "英镑",
+        "澳元",
+        "韩元",
+        "卢布",
+        "澳门元",
+        "澳门币",
+        "新台币",
+        "台币",
+        "泰铢",
+        "瑞士法郎",
+        "加元",
+        "加拿大元",
+        "新加坡元",
+        "新西兰元",
+        "林吉特",
+        "越南盾",
+        "印尼盾",
+        "卢比",
+        "比索",
+        "兰特",
+        "里拉",
+        "雷亚尔",
+        "迪拉姆",
+    ]
+)
 BASE_UNITS: dict[str, tuple[str, str, Decimal]] = {
     "元": (AMOUNT, "元", Decimal(1)),
+    "圆": (AMOUNT, "元", Decimal(1)),  # the 元 of 大写 amounts (叁佰贰拾伍萬圆整)
     **{c: (AMOUNT, c, Decimal(1)) for c in _CURRENCIES},
     "%": (PERCENT, "%", Decimal(1)),
     "％": (PERCENT, "%", Decimal(1)),
@@ -43,7 +76,7 @@ MEASURE_WORDS = _words(
     首 集 分 片 块 眼 口 根 盘 包 箱 袋 剂 针 剂次 家次 项次 管 标箱 路 卷 幅
     页 字 则 段 趟 顶 瓶 盒 桶 罐 工日 点位 列 副 樘 把 双
     台件 台套 件套
-    票 款 拍 台班 台时 机时 人份 头份 羽份
+    票 款 拍 台班 台时 机时 人份 头份 羽份 画幅
     """
 )
 # 票 a declaration or waybill (报关单12.6万票), 款 a product line (新品78款), 拍 a scanned
@@ -75,6 +108,7 @@ QUANTITY_UNITS = _words(
     担 市斤 芯公里 皮长公里 孔公里 车公里
     立方米每秒 立方米每小时 米每秒 千米每小时 公里每小时 m³/s m/s km/h
     bps kbps Kbps Mbps Gbps Tbps Mb/s Gb/s KB MB GB TB PB
+    m cm mm m2 m3 kW kWh MW MWh kV
     """
 )
 # 担 a weight (50 kg) of tobacco and grain; 芯公里/皮长公里 the fibre and sheath length of
@@ -114,13 +148,26 @@ class Unit:
     factor: Decimal  # value_std = value * factor
 
 
-def read_unit(scale: str, base: str, per: str = "") -> Unit:
-    """The unit made of ``scale`` (may be ''), ``base`` (a key of BASE_UNITS) and ``per`` ('/日')."""
+def read_unit(scale: str, base: str, per: str = "", alt: str = "") -> Unit:
+    """The unit of ``scale`` (may be ''), ``base`` (a key of BASE_UNITS) and ``per`` ('/日').
+
+    ``alt`` is an alternative measure word in brackets (`（间）` of `套（间）`), kept as
+    written; its unit_std has full-width brackets.
+    """
+    if alt:
+        kind, std, factor = BASE_UNITS[base]
+        std = f"{std}（{alt[1:-1]}）"
+        return Unit(scale + base + alt + per, scale, base, kind, std + per, factor * scale_of(scale))
     written = scale + base
+    if base == "圆":
+        written = scale + "元"  # 萬圆 is written 万元 (萬 is normalised to 万 before)
     if written in BASE_UNITS:  # 千米, 千瓦 are units of their own, not 千 x 米
         scale, base = "", written
     kind, std, factor = BASE_UNITS[base]
     return Unit(written + per, scale, base, kind, std + per, factor * scale_of(scale))
+
+
+MONEY_STD = frozenset(std for kind, std, _ in BASE_UNITS.values() if kind == AMOUNT)
 
 
 def unit_pattern() -> str:

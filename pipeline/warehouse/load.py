@@ -14,6 +14,8 @@ import duckdb
 
 from pipeline.fields import FIELD_SPECS, FIELDS_BY_KEY
 from pipeline.privacy import CONTACT_KEYS, mask_personal
+from pipeline.search.index import SEGMENTED, rows_to_search_rows
+from pipeline.warehouse.contacts import CONTACT_COLUMNS
 
 Row = dict[str, Any]
 LoadStatus = Literal["new", "changed", "unchanged"]
@@ -122,7 +124,7 @@ def reading_to_rows(reading: dict[str, Any], submission_id: str) -> dict[str, li
     fields = reading.get("fields") or {}
     return {
         # the text every span points into, with the contact values blotted out (same offsets):
-        # personal data lives in `contacts` only
+        # personal data lives in the contacts file only
         "documents": [{
             "submission_id": submission_id,
             "text": mask_personal(reading.get("text") or "", [_value(fields, key) for key in CONTACT_KEYS]),
@@ -164,10 +166,15 @@ def coverage_rows(submission_id: str, coverage: dict[str, Any] | None) -> list[R
 
 
 class Loader:
-    """Writes readings into one open warehouse connection, each in its own transaction."""
+    """Writes readings into one open warehouse connection, each in its own transaction.
+
+    The personal rows (``contacts``) never go into the warehouse: they gather in ``contacts``
+    for the night's publish step to write into the contacts file (``warehouse.contacts``).
+    """
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
+        self.contacts: list[tuple[Any, ...]] = []
         self._types: dict[str, dict[str, str]] = {}
 
     def _column_types(self, table: str) -> dict[str, str]:
@@ -181,20 +188,25 @@ class Loader:
         return self._types[table]
 
     def insert_rows(self, table: str, rows: list[Row]) -> None:
-        """Insert rows (dicts by column name) in one statement, typed by the table itself."""
+        """Insert rows (dicts by column name) in one statement, typed by the table itself.
+
+        One round trip per table: one row as typed scalar parameters, several as one typed
+        list per column unnested side by side (DuckDB binds a list of scalars far faster
+        than a list of structs or one parameter per value: measured 3x and 10x).
+        """
         if not rows:
             return
         types = self._column_types(table)
         columns = list(rows[0])
-        # One list-of-structs parameter: one round trip per table instead of one per row,
-        # and the struct type taken from the table so None and ints need no guessing.
-        struct = ", ".join(f'"{c}" {types[c]}' for c in columns)
         names = ", ".join(f'"{c}"' for c in columns)
-        self.con.execute(
-            f"insert into {table} ({names}) select unnest(r, recursive := true) "
-            f"from (select unnest(?::struct({struct})[]) as r)",
-            [rows],
-        )
+        if len(rows) == 1:
+            values = ", ".join(f"?::{types[c]}" for c in columns)
+            self.con.execute(f"insert into {table} ({names}) values ({values})",
+                             [rows[0][c] for c in columns])
+            return
+        lists = ", ".join(f"unnest(?::{types[c]}[])" for c in columns)
+        self.con.execute(f"insert into {table} ({names}) select {lists}",
+                         [[row[c] for row in rows] for c in columns])
 
     def load_reading(
         self, reading: dict[str, Any], *, sha256: str, source_path: str, run_id: str,
@@ -210,18 +222,24 @@ class Loader:
         con = self.con
         con.execute("begin transaction")
         try:
-            if con.execute("select 1 from submissions where sha256 = ?", [sha256]).fetchone():
+            same_form = "unit_name is not distinct from ? and year is not distinct from ?"
+            # one query for both questions: these bytes loaded already? the form's last version?
+            row = con.execute(
+                "select count(*) filter (where sha256 = ?), "
+                f"coalesce(max(version) filter (where {same_form}), 0) from submissions",
+                [sha256, unit_name, year],
+            ).fetchone()
+            if row and row[0]:
                 con.execute("rollback")
                 return LoadResult(submission_id, "unchanged", 0)
-            same_form = "unit_name is not distinct from ? and year is not distinct from ?"
-            row = con.execute(
-                f"select coalesce(max(version), 0) from submissions where {same_form}", [unit_name, year]
-            ).fetchone()
-            version = (int(row[0]) if row else 0) + 1
+            version = (int(row[1]) if row else 0) + 1
             if version > 1:
                 con.execute(f"update submissions set is_latest = false where {same_form}", [unit_name, year])
-            for table, rows in reading_to_rows(reading, submission_id).items():
-                self.insert_rows(table, rows)
+            rows = reading_to_rows(reading, submission_id)
+            rows |= rows_to_search_rows(rows, reading.get(SEGMENTED))  # the word index of `jixiao search`
+            personal = [tuple(row[c] for c in CONTACT_COLUMNS) for row in rows.pop("contacts")]
+            for table, table_rows in rows.items():
+                self.insert_rows(table, table_rows)
             self.insert_rows("submissions", [{
                 "submission_id": submission_id, "sha256": sha256, "source_path": source_path,
                 "format": source.get("format"), "pages": source.get("pages"),
@@ -234,4 +252,5 @@ class Loader:
         except BaseException:
             con.execute("rollback")
             raise
+        self.contacts.extend(personal)
         return LoadResult(submission_id, "new" if version == 1 else "changed", version)

@@ -8,6 +8,13 @@ only the working copy, which the next run throws away.
 
 One run at a time: ``<db>.lock`` is held with ``flock`` for the whole run (the kernel drops it
 when the process dies, so a kill -9 never leaves a stale lock) and names the run holding it.
+
+Two files make a night: the warehouse and its contacts file (``warehouse.contacts``). Both
+working copies are finished and on disk before ``<db>.publishing`` (the night marker) is
+written; then the contacts file is swapped in, then the warehouse, then the marker goes. A
+crash between the two renames leaves the marker: the next run finishes the swap
+(``heal_interrupted_publish``) before anything else, so the pair is never from two nights for
+longer than the crash lasts, and the warehouse never names a submission the contacts file lacks.
 """
 
 from __future__ import annotations
@@ -23,7 +30,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
+from pipeline.warehouse.contacts import contacts_path, contacts_working_path
 from pipeline.warehouse.errors import IngestAlreadyRunning
+from pipeline.warehouse.killpoints import reached
 
 
 def lock_path(db: Path) -> Path:
@@ -39,6 +50,11 @@ def working_path(db: Path) -> Path:
 def failed_path(db: Path) -> Path:
     """Where the working copy of a run whose data checks failed is kept for inspection."""
     return db.with_name(db.name + ".failed")
+
+
+def publishing_path(db: Path) -> Path:
+    """The night marker: present only while a night's two files are being swapped in."""
+    return db.with_name(db.name + ".publishing")
 
 
 def _wal(path: Path) -> Path:
@@ -125,6 +141,109 @@ def publish_working_copy(db: Path) -> None:
     os.replace(work, db)
     _wal(db).unlink(missing_ok=True)  # stale from a crashed writer, now folded into the copy
     _fsync(db.parent)
+
+
+def publish_night(db: Path, run_id: str) -> None:
+    """Swap in both finished working copies, contacts first, under the night marker.
+
+    The caller has closed both connections (no WAL left) and holds the ingest lock.
+    """
+    work, contacts_work = working_path(db), contacts_working_path(db)
+    for path in (work, contacts_work):
+        if _wal(path).exists():
+            raise RuntimeError(f"{path} still has a write-ahead log; close the connection before publishing")
+        _fsync(path)
+    marker = publishing_path(db)
+    marker.write_text(json.dumps({"run_id": run_id}), encoding="utf-8")
+    _fsync(marker)
+    _fsync(db.parent)  # from here on the night is published: a crash is healed forward
+    reached("marker_written")
+    _swap_in(db)
+
+
+def _swap_in(db: Path) -> None:
+    """The renames of a publish, in their fixed order; each step is skipped once done."""
+    contacts_work = contacts_working_path(db)
+    if contacts_work.exists():
+        os.replace(contacts_work, contacts_path(db))
+        reached("contacts_swapped")
+    if working_path(db).exists():
+        os.replace(working_path(db), db)
+        _wal(db).unlink(missing_ok=True)
+    _fsync(db.parent)
+    reached("warehouse_swapped")
+    publishing_path(db).unlink(missing_ok=True)
+    _fsync(db.parent)
+
+
+def heal_interrupted_publish(db: Path) -> str | None:
+    """Finish a publish a crash interrupted between its renames; the night it published, if any.
+
+    Both working copies were complete and on disk before the marker was written, so finishing
+    the swap is always right. Call under the ingest lock, before a new run touches anything.
+    """
+    marker = publishing_path(db)
+    if not marker.exists():
+        return None
+    try:
+        run_id = json.loads(marker.read_text(encoding="utf-8") or "{}").get("run_id")
+    except ValueError:
+        run_id = None  # torn while written; the copies it guards were on disk before it
+    _swap_in(db)
+    return str(run_id) if run_id else None
+
+
+def compact_working_copy(db: Path) -> None:
+    """Rebuild the closed working copy into a fresh file: dropped tables' bytes do not survive.
+
+    DuckDB reuses the blocks of a dropped table but does not wipe them; a copy of the live data
+    into a new file leaves them behind. Used once, on the night old contacts move out.
+    """
+    work = working_path(db)
+    fresh = work.with_name(work.name + ".fresh")
+    fresh.unlink(missing_ok=True)
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"attach {_quoted(work)} as src (read_only)")
+        con.execute(f"attach {_quoted(fresh)} as dst")
+        con.execute("copy from database src to dst")
+        con.execute("detach dst")
+        con.execute("detach src")
+    finally:
+        con.close()
+    os.replace(fresh, work)
+
+
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def running_ingest(db: Path) -> str | None:
+    """The ingest holding the warehouse's lock right now, named, or None when none runs."""
+    path = lock_path(db)
+    try:
+        handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed below, after the lock test
+    except OSError:
+        return None
+    with handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _holder(handle)
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    return None
+
+
+def discard_working_copies(db: Path) -> None:
+    """Throw away a failed run's working copies (they may be what filled the disk).
+
+    Not once the night marker is written: those copies are the night being published.
+    """
+    if publishing_path(db).exists():
+        return
+    for path in (working_path(db), contacts_working_path(db)):
+        for leftover in (path, _wal(path), path.with_name(path.name + ".fresh")):
+            leftover.unlink(missing_ok=True)
 
 
 def keep_failed_copy(db: Path) -> Path:

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline.warehouse.contacts import drop_empty_contacts_to_move
 from pipeline.warehouse.errors import WarehouseNotFound, WarehouseTooNew
+from pipeline.warehouse.publish import running_ingest
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 
@@ -37,9 +39,10 @@ def migrations(sql_dir: Path = SQL_DIR) -> list[SqlFile]:
             raise ValueError(f"migration file {path.name} is not named NNN_words.sql")
         found.append(SqlFile(path.stem, path.read_text(encoding="utf-8"), int(match.group(1))))
     numbers = [m.number for m in found]
-    # parallel branches each take their own block of numbers, so gaps are allowed; order is not
-    if numbers != sorted(set(numbers)) or (numbers and numbers[0] < 1):
-        raise ValueError(f"migrations must have distinct numbers from 1 up, found {numbers}")
+    if len(set(numbers)) != len(numbers):
+        raise ValueError(f"two migrations share a number: {numbers}")
+    # Gaps are fine: parallel branches own number blocks, and each migration is applied once
+    # by its number, whatever order the branches land in.
     return found
 
 
@@ -52,9 +55,8 @@ def sql_files(kind: str, sql_dir: Path = SQL_DIR) -> list[SqlFile]:
 
 
 def latest_version(sql_dir: Path = SQL_DIR) -> int:
-    """The schema version this code writes (the highest migration number)."""
-    known = migrations(sql_dir)
-    return known[-1].number if known else 0
+    """The schema version this code writes: the highest migration number."""
+    return max((m.number for m in migrations(sql_dir)), default=0)
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -71,7 +73,7 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 def migrate(con: duckdb.DuckDBPyConnection, *, db_label: str = "the warehouse", sql_dir: Path = SQL_DIR) -> int:
     """Bring the schema up to date, one transaction per migration; return the version reached."""
     known = migrations(sql_dir)
-    newest = known[-1].number if known else 0
+    newest = max((m.number for m in known), default=0)
     current = schema_version(con)
     if current > newest:
         raise WarehouseTooNew(
@@ -83,8 +85,6 @@ def migrate(con: duckdb.DuckDBPyConnection, *, db_label: str = "the warehouse", 
         "(version integer primary key, name varchar not null, applied_at timestamp not null)"
     )
     applied = {int(row[0]) for row in con.execute("select version from schema_migrations").fetchall()}
-    # every migration not yet applied, in order: one merged from another branch with a lower
-    # number than the newest applied still runs
     for migration in (m for m in known if m.number not in applied):
         con.execute("begin transaction")
         try:
@@ -114,17 +114,45 @@ def open_for_write(path: Path) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path))
     try:
+        indexed = has_table(con, "search_passages")
         migrate(con, db_label=f"the warehouse {path}")
+        drop_empty_contacts_to_move(con)  # a full one is the night's to move (batch)
         create_views(con)
+        _after_migrate(con, indexed)
     except BaseException:
         con.close()
         raise
     return con
 
 
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the database has a table (or view) of that name."""
+    row = con.execute("select count(*) from information_schema.tables where table_name = ?", [name]).fetchone()
+    return bool(row and row[0])
+
+
+def _after_migrate(con: duckdb.DuckDBPyConnection, indexed: bool) -> None:
+    """Labels ship with the code like the views; a warehouse loaded before the word index gets one."""
+    from pipeline.search.index import index_loaded
+    from pipeline.warehouse.labels import refresh_labels
+    from pipeline.warehouse.load import Loader
+
+    refresh_labels(con)
+    if not indexed:  # the migration has just created the index: fill it for what is loaded
+        con.execute("begin transaction")
+        index_loaded(con, Loader(con).insert_rows)
+        con.execute("commit")
+
+
 def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     """Open a published warehouse for reading; it is never locked by a running ingest."""
     if not path.is_file():
+        running = running_ingest(path)
+        if running is not None:
+            raise WarehouseNotFound(
+                f"仓库 {path} 的第一晚尚在载入中，完成后即可查询。 / There is no warehouse at {path} yet: "
+                f"{running} is loading its first night; query again when it has finished"
+            )
         raise WarehouseNotFound(f"there is no warehouse at {path}; run `jixiao ingest` first or pass --db")
     return duckdb.connect(str(path), read_only=True)
 

@@ -1,14 +1,14 @@
--- every row belongs to a submission, every submission has its document and contacts,
+-- every row belongs to a submission, every submission has its document,
 -- every submission and reject to a run
 with owned as (
     select 'documents' as tbl, submission_id from documents
     union all select 'fields', submission_id from fields
-    union all select 'contacts', submission_id from contacts
     union all select 'tasks', submission_id from tasks
     union all select 'facts', submission_id from facts
     union all select 'checks', submission_id from checks
     union all select 'warnings', submission_id from warnings
     union all select 'reading_coverage', submission_id from reading_coverage
+    union all select 'search_passages', submission_id from search_passages
 ),
 
 orphans as (
@@ -23,10 +23,10 @@ missing_document as (
     anti join documents as d on d.submission_id = s.submission_id
 ),
 
-missing_contacts as (
-    select 'no contacts' as tbl, s.submission_id
-    from submissions as s
-    anti join contacts as c on c.submission_id = s.submission_id
+wordless as (
+    select 'search word without passage' as tbl, w.passage_id
+    from search_words as w
+    anti join search_passages as p on p.passage_id = w.passage_id
 ),
 
 runless as (
@@ -42,8 +42,8 @@ runless as (
 final as (
     select * from orphans
     union all select * from missing_document
-    union all select * from missing_contacts
     union all select * from runless
+    union all select * from wordless
 )
 
 select * from final

@@ -1,0 +1,485 @@
+"""The PDF page source on pypdfium2: every printed character and ruling line of a page.
+
+``pdfium_pages`` opens a PDF with PDFium and yields one ``extractors.pdf.PageContent`` per
+page, in the shape the assembly (``extractors.pdf.pages_to_document``) reads: characters
+as pdfplumber-shaped dicts (``text``, ``x0``, ``x1``, ``top``, ``bottom`` from the top-left
+of the page as displayed, ``size``, ``fontname``, ``page_number``) and ruling lines as
+``extractors.grid.Edge``. It gives what pdfplumber gives, at a tenth of the cost:
+
+- characters from ``PdfTextPage`` by index, each read with the raw ``FPDFText_*`` calls
+  (``GetUnicode`` per index — ``get_text_range`` offsets drift from character indexes on
+  some files); characters PDFium *generated* (the spaces and line breaks it infers) are
+  skipped, since pdfminer has no such characters. A box is pdfminer's: the advance width
+  across (PDFium's loose box), and from the font's descent below the origin to one font
+  size above it down;
+- a character whose font has no Unicode map (``FPDFText_HasUnicodeMapError``) is counted
+  in ``unmapped`` and left out, as pdfplumber's ``(cid:N)`` characters are;
+- ruling lines from the page's path objects (form XObjects walked, their matrices
+  applied), each sub-path classified as pdfminer classifies it (a line, a rectangle, or
+  a curve whose consecutive points are edges) and turned into edges as pdfplumber's
+  ``page.edges`` turns them; a diagonal curve segment is no ruling line and is dropped;
+- page rotation and a MediaBox off the origin are applied as pdfminer's page matrix does.
+
+PDFium is not thread-safe, and its objects must close child first (text page, page,
+document): every call runs under one process-wide lock, and a document is opened, read
+and closed inside ``pdfium_pages``'s context. Worker processes each have their own
+library state (the batch forks before any document is opened).
+
+pdfplumber is still used for: the reference page source ``extractors.pdf._pdfplumber_pages``
+(kept so ``tests/test_pdfium.py`` can compare the two on every PDF fixture), the grid
+geometry in ``extractors.grid`` (pdfplumber's table functions, pure), and page images
+for the HTML trace (``pipeline.trace_html``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import math
+import re
+import threading
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+import pypdfium2_raw.bindings as _bindings
+
+from extractors.errors import CorruptFile, Encrypted
+from extractors.grid import Edge, rect_to_edges
+
+Char = dict[str, Any]
+Matrix = tuple[float, float, float, float, float, float]
+Point = tuple[float, float]
+
+_LOCK = threading.RLock()
+_SIZE_EPSILON = 0.01  # PDFium's kSizeEpsilon: a text object narrower is left out of the text page
+_BLANK_GAP = 0.5  # a text object's box past its kept characters by more holds a blank glyph
+_SPACE_EM = 0.25  # a blank text object's width, in font sizes (pdfminer has the font's advance)
+_FONT_NAME_BUFFER = 256
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_LINETO, _BEZIERTO, _MOVETO = raw.FPDF_SEGMENT_LINETO, raw.FPDF_SEGMENT_BEZIERTO, raw.FPDF_SEGMENT_MOVETO
+
+
+@contextmanager
+def pdfium_pages(data: bytes) -> Iterator[tuple[int, Iterator[Any]]]:
+    """Open a PDF: ``(page count, PageContent per page)``, valid inside the ``with`` block.
+
+    Raises ``Encrypted`` for a password-locked file and ``CorruptFile`` for one PDFium
+    cannot open or whose page it cannot load.
+    """
+    with _LOCK:
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            if getattr(exc, "err_code", None) in (raw.FPDF_ERR_PASSWORD, raw.FPDF_ERR_SECURITY):
+                raise Encrypted(
+                    "the PDF is locked with a password; remove the password and resubmit"
+                ) from None
+            raise CorruptFile(f"the PDF is damaged ({_reason(exc)}); resubmit it") from None
+        try:
+            yield len(pdf), _pages(pdf, declared_descents(data))
+        finally:
+            pdf.close()
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc)
+    start, end = text.find("(PDFium: "), text.rfind(")")
+    return text[start + 9 : end] if 0 <= start < end else type(exc).__name__
+
+
+def _pages(pdf: pdfium.PdfDocument, declared: dict[str, float]) -> Iterator[Any]:
+    from extractors.pdf import PageContent  # the assembly imports this module lazily
+
+    for index in range(len(pdf)):
+        try:
+            page = pdf[index]
+        except pdfium.PdfiumError:
+            raise CorruptFile(f"page {index + 1} of the PDF is damaged; resubmit it") from None
+        try:
+            content = _page_content(page, index + 1, declared, PageContent)
+        finally:
+            page.close()  # before yielding: no page is left open if the reader stops early
+        yield content
+
+
+def _page_content(page: pdfium.PdfPage, number: int, declared: dict[str, float],
+                  make: Any) -> Any:
+    view = _PageView(page)
+    fonts: dict[int, tuple[str, float]] = {}
+    textpage = page.get_textpage()
+    try:
+        text = _chars(textpage, view, number, fonts, declared)
+    finally:
+        textpage.close()
+    shapes = _Shapes(view)
+    handle = page.raw
+    for index in range(raw.FPDFPage_CountObjects(handle)):
+        shapes.walk(raw.FPDFPage_GetObject(handle, index), _IDENTITY)
+    text.chars.extend(shapes.blank_chars(text, number, fonts, declared))
+    return make(number, text.chars, shapes.lines + shapes.rects + shapes.curves, text.unmapped)
+
+
+class _PageView:
+    """PDF user space → pdfplumber's top-left coordinates of the page as displayed."""
+
+    def __init__(self, page: pdfium.PdfPage) -> None:
+        left, bottom, right, top = page.get_mediabox()
+        x0, x1 = sorted((left, right))
+        y0, y1 = sorted((bottom, top))
+        rotation = page.get_rotation() % 360
+        # pdfminer's page matrix (PDFPageInterpreter.process_page)
+        if rotation == 90:
+            self.ctm: Matrix = (0, -1, 1, 0, -y0, x1)
+        elif rotation == 180:
+            self.ctm = (-1, 0, 0, -1, x1, y1)
+        elif rotation == 270:
+            self.ctm = (0, 1, -1, 0, y1, -x0)
+        else:
+            self.ctm = (1, 0, 0, 1, -x0, -y0)
+        # pdfplumber's MediaBox as displayed (x and y swapped when turned a quarter), whose
+        # left and top it adds back to pdfminer's coordinates (its page.process_object)
+        box = (y0, x0, y1, x1) if rotation in (90, 270) else (x0, y0, x1, y1)
+        self.height = box[3] - box[1]
+        self.left = box[0]
+        self.top = self.height - box[3]
+        self.upright = rotation == 0 and x0 <= x1 and y0 <= y1
+        self.dx = self.ctm[4] + self.left  # upright: x + dx, top = dy - y
+        self.dy = self.height - self.ctm[5] + self.top
+
+    def point(self, x: float, y: float) -> Point:
+        """A point of PDF user space as (x, top) on the displayed page."""
+        a, b, c, d, e, f = self.ctm
+        return a * x + c * y + e + self.left, self.height - (b * x + d * y + f) + self.top
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        """A box of user space as (x0, top, x1, bottom) on the displayed page."""
+        if self.upright:  # the common page: a shift only
+            dx, dy = self.dx, self.dy
+            return x0 + dx, dy - y1, x1 + dx, dy - y0
+        (ax, at), (bx, bt) = self.point(x0, y0), self.point(x1, y1)
+        return min(ax, bx), min(at, bt), max(ax, bx), max(at, bt)
+
+
+@dataclass
+class _Run:
+    """What the text page kept of one text object: its characters' extent and baseline."""
+
+    left: float
+    right: float
+    baseline: float
+    size: float
+
+
+@dataclass
+class _Text:
+    """The text page's characters, and what the blank-space recovery needs to know."""
+
+    chars: list[Char]
+    unmapped: int
+    runs: dict[int, _Run]
+    space_em: dict[int, float]  # a font's space advance per point of size, where one was seen
+
+
+def _prototype(name: str, restype: Any, *argtypes: Any) -> Any:
+    """A private binding of a PDFium function (pypdfium2's own stay as they are)."""
+    function = _bindings._libs["pdfium"][name]  # __getitem__ makes a fresh function object
+    function.restype, function.argtypes = restype, argtypes
+    return function
+
+
+# handles as plain integers: a text object's address is its key, with no ctypes.cast
+_text_object = _prototype("FPDFText_GetTextObject", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_text_object_font = _prototype("FPDFTextObj_GetFont", ctypes.c_void_p, ctypes.c_void_p)
+_font_name = _prototype("FPDFFont_GetBaseFontName", ctypes.c_size_t, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t)
+_font_descent = _prototype("FPDFFont_GetDescent", ctypes.c_int, ctypes.c_void_p, ctypes.c_float,
+                           ctypes.POINTER(ctypes.c_float))
+
+
+def _chars(textpage: pdfium.PdfTextPage, view: _PageView, number: int,
+           fonts: dict[int, tuple[str, float]], declared: dict[str, float]) -> _Text:
+    """The page's characters as pdfplumber-shaped dicts, and how many had no Unicode map."""
+    handle = textpage.raw
+    rect = raw.FS_RECTF()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    text = _Text([], 0, {}, {})
+    generated, unmapped, unicode = raw.FPDFText_IsGenerated, raw.FPDFText_HasUnicodeMapError, raw.FPDFText_GetUnicode
+    font_size, loose_box, origin = raw.FPDFText_GetFontSize, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
+    box, chars, runs = view.box, text.chars, text.runs
+    address = ctypes.cast(handle, ctypes.c_void_p).value
+    last_object, font, fontname, descent = None, None, "", 0.0
+    size = 0.0
+    for index in range(raw.FPDFText_CountChars(handle)):
+        code = unicode(handle, index)
+        # PDFium generates only spaces and line breaks
+        if code in (0x20, 0x0D, 0x0A) and generated(handle, index):
+            continue
+        if unmapped(handle, index):
+            text.unmapped += 1
+            continue
+        if code in (0, 0x0D, 0x0A, 0xFFFE):
+            continue
+        textobj = _text_object(address, index)
+        if textobj != last_object or not textobj:
+            # a character's size is its text object's (CPDF_TextPage::GetCharFontSize)
+            last_object = textobj
+            size = font_size(handle, index)
+            font = _text_object_font(textobj) if textobj else None
+            fontname, descent = _font(font, fonts, declared)
+        loose_box(handle, index, rect)
+        origin(handle, index, ox, oy)
+        left, right, baseline = rect.left, rect.right, oy.value
+        bottom = baseline + descent * size
+        x0, top, x1, bot = box(left, bottom, right, bottom + size)
+        chars.append({
+            "text": chr(code), "fontname": fontname, "size": size,
+            "x0": x0, "x1": x1, "top": top, "bottom": bot, "page_number": number,
+        })
+        if textobj:
+            run = runs.get(textobj)
+            if run is None:
+                runs[textobj] = _Run(left, right, baseline, size)
+            else:
+                run.left, run.right = min(run.left, left), max(run.right, right)
+            if code == 0x20 and size > 0:
+                text.space_em.setdefault(font or 0, (right - left) / size)
+    return text
+
+
+def _address(handle: Any) -> int:
+    return ctypes.cast(handle, ctypes.c_void_p).value or 0 if handle else 0
+
+
+def _font(font: int | None, cache: dict[int, tuple[str, float]],
+          declared: dict[str, float]) -> tuple[str, float]:
+    """A font's name (no subset prefix, as PDFium gives it) and descent per point of size.
+
+    pdfminer takes the descent the font descriptor declares (0 when it declares 0);
+    PDFium measures the glyphs instead when a descriptor declares neither ascent nor
+    descent, so a declared descent, when the file shows one, wins.
+    """
+    key = font or 0
+    known = cache.get(key)
+    if known is not None:
+        return known
+    name = ""
+    if font:
+        buffer = ctypes.create_string_buffer(_FONT_NAME_BUFFER)
+        length = _font_name(font, buffer, _FONT_NAME_BUFFER)
+        name = buffer.raw[: max(0, min(length, _FONT_NAME_BUFFER) - 1)].decode("utf-8", "replace")
+    per_point = declared.get(name)
+    if per_point is None:
+        descent = ctypes.c_float()
+        per_point = descent.value if font and _font_descent(font, 1.0, ctypes.byref(descent)) else 0.0
+    cache[key] = (name, per_point)
+    return name, per_point
+
+
+# a font descriptor dictionary with no dictionary nested in it (hex strings allowed)
+_DESCRIPTOR = re.compile(
+    rb"<<((?:[^<>]|<(?!<)|>(?!>))*?/Type\s*/FontDescriptor(?:[^<>]|<(?!<)|>(?!>))*)>>"
+)
+_FONT_NAME = re.compile(rb"/FontName\s*/([^\s/\[\]<>()]+)")
+_DESCENT = re.compile(rb"/Descent\s+([-+]?(?:\d+\.?\d*|\.\d+))(?![\d.])(?!\s+\d+\s+R)")
+_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b[^>]*>>\s*stream\r?\n")
+
+
+def declared_descents(data: bytes) -> dict[str, float]:
+    """Each font's declared descent per point (``/Descent`` / 1000, negative), by font name.
+
+    The descriptors are read straight from the file's bytes, and from its compressed
+    object streams; the font name is without its subset prefix, as PDFium names it. A
+    font whose descriptor is not found here keeps PDFium's descent.
+    """
+    chunks = [data]
+    if b"/ObjStm" in data:
+        for match in _OBJECT_STREAM.finditer(data):
+            with contextlib.suppress(zlib.error):
+                chunks.append(zlib.decompressobj().decompress(data[match.end():match.end() + (1 << 22)]))
+    found: dict[str, float] = {}
+    for chunk in chunks:
+        if b"/FontDescriptor" not in chunk:
+            continue
+        for match in _DESCRIPTOR.finditer(chunk):
+            body = match.group(1)
+            name, descent = _FONT_NAME.search(body), _DESCENT.search(body)
+            if name is None or (descent is None and b"/Descent" in body):
+                continue  # no name, or a descent given by reference: PDFium's stands
+            value = float(descent.group(1)) if descent else 0.0
+            key = _SUBSET.sub(b"", name.group(1)).decode("latin-1")
+            found.setdefault(key, -abs(value) / 1000)
+    return found
+
+
+_SUBSET = re.compile(rb"^[A-Z]{6}\+")
+
+
+class _Shapes:
+    """One walk over a page's objects: its ruling lines (pdfplumber's line, rect and curve
+    edges) and the blank text objects PDFium's text page leaves out.
+
+    PDFium skips a text object whose box has no width — a run of spaces in a font of its
+    own, as LibreOffice and reportlab write a line's trailing space — where pdfminer gives
+    each space a character; ``blank_chars`` gives one space for each.
+    """
+
+    def __init__(self, view: _PageView) -> None:
+        self.view = view
+        self.lines: list[Edge] = []
+        self.rects: list[Edge] = []
+        self.curves: list[Edge] = []
+        self.texts: list[tuple[Any, Matrix]] = []
+
+    def walk(self, obj: Any, parent: Matrix) -> None:
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            self.texts.append((obj, parent))
+            return
+        if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
+            return
+        matrix = raw.FS_MATRIX()
+        own = (_IDENTITY if not raw.FPDFPageObj_GetMatrix(obj, matrix)
+               else (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f))
+        combined = _multiply(own, parent)
+        if kind == raw.FPDF_PAGEOBJ_FORM:
+            for index in range(raw.FPDFFormObj_CountObjects(obj)):
+                self.walk(raw.FPDFFormObj_GetObject(obj, index), combined)
+            return
+        if _painted(obj):
+            for shape, points in _subpaths(obj, combined, self.view):
+                _classify(shape, points, self.lines, self.rects, self.curves)
+
+    def blank_chars(self, text: _Text, number: int, fonts: dict[int, tuple[str, float]],
+                    declared: dict[str, float]) -> list[Char]:
+        """Spaces pdfminer has and PDFium's text page leaves out, one per place.
+
+        PDFium skips a text object with no width (a run of spaces in a font of its own) and
+        deletes a space that follows a space on its line (a line's trailing space, where
+        the next run starts with one too). A blank glyph's box is its origin, so such a
+        space shows as a text object with nothing kept, or whose box reaches past the
+        characters kept from it.
+        """
+        chars: list[Char] = []
+        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        size = ctypes.c_float()
+        for obj, parent in self.texts:
+            if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                continue
+            (x0, y0), (x1, _) = _apply(parent, left.value, bottom.value), _apply(parent, right.value, bottom.value)
+            run = text.runs.get(_address(obj))
+            places: list[tuple[float, float]] = []
+            if run is None:
+                if abs(x1 - x0) < _SIZE_EPSILON and raw.FPDFTextObj_GetFontSize(obj, size):
+                    places.append((x0, y0))
+                run_size = size.value
+            else:
+                run_size = run.size
+                if x0 < run.left - _BLANK_GAP:
+                    places.append((x0, run.baseline))
+                if x1 > run.right + _BLANK_GAP:
+                    places.append((x1, run.baseline))
+            if not places or run_size <= 0:
+                continue
+            font = _text_object_font(_address(obj))
+            fontname, descent = _font(font, fonts, declared)
+            width = text.space_em.get(font or 0, _SPACE_EM) * run_size
+            for x, baseline in places:
+                low = baseline + descent * run_size
+                bx0, box_top, bx1, box_bottom = self.view.box(x, low, x + width, low + run_size)
+                chars.append({
+                    "text": " ", "fontname": fontname, "size": run_size, "x0": bx0, "x1": bx1,
+                    "top": box_top, "bottom": box_bottom, "page_number": number,
+                })
+        return chars
+
+
+def _painted(obj: Any) -> bool:
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)):
+        return True
+    return bool(fill.value) or bool(stroke.value)
+
+
+def _subpaths(obj: Any, matrix: Matrix, view: _PageView) -> Iterator[tuple[str, list[Point]]]:
+    """The path's sub-paths in pdfminer's letters (m, l, c, h) with their end points."""
+    x, y = ctypes.c_float(), ctypes.c_float()
+    shape: list[str] = []
+    points: list[Point] = []
+    bezier = 0
+    for index in range(raw.FPDFPath_CountSegments(obj)):
+        segment = raw.FPDFPath_GetPathSegment(obj, index)
+        raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
+        kind = raw.FPDFPathSegment_GetType(segment)
+        px, py = _apply(matrix, x.value, y.value)
+        point = view.point(px, py)
+        if kind == _MOVETO:
+            if shape:
+                yield "".join(shape), points
+            shape, points, bezier = ["m"], [point], 0
+            continue
+        if not shape:  # a path must begin with a move; pdfminer ignores one that does not
+            shape, points = ["m"], [point]
+            continue
+        if kind == _BEZIERTO:
+            bezier += 1
+            if bezier % 3:
+                continue  # the two control points; a curve is known by its end point
+            shape.append("c")
+        else:
+            shape.append("l")
+        points.append(point)
+        if raw.FPDFPathSegment_GetClose(segment):
+            # PDFium closes a sub-path on its last point, adding a line back to the start
+            # when needed; pdfminer keeps ``h`` and drops a redundant line before it
+            if shape[-1] == "l" and _same(points[-1], points[0]):
+                shape[-1] = "h"
+                points[-1] = points[0]
+            else:
+                shape.append("h")
+                points.append(points[0])
+    if shape:
+        yield "".join(shape), points
+
+
+def _classify(shape: str, points: list[Point],
+              lines: list[Edge], rects: list[Edge], curves: list[Edge]) -> None:
+    """pdfminer's ``paint_path``: one line, one rectangle, or a curve; then pdfplumber's edges."""
+    if shape in ("ml", "mlh"):
+        (ax, at), (bx, bt) = points[0], points[1]
+        top, bottom = min(at, bt), max(at, bt)
+        lines.append(Edge("h" if top == bottom else "v", min(ax, bx), top, max(ax, bx), bottom))
+        return
+    if shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), last = points[:5]
+        square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
+            y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0
+        )
+        if _same(points[0], last) and square:
+            xs, tops = (x0, x2), (y0, y2)
+            rects.extend(rect_to_edges(min(xs), min(tops), max(xs), max(tops)))
+            return
+    for (ax, at), (bx, bt) in zip(points, points[1:], strict=False):
+        if ax == bx:
+            curves.append(Edge("v", ax, min(at, bt), bx, max(at, bt)))
+        elif at == bt:
+            curves.append(Edge("h", min(ax, bx), at, max(ax, bx), bt))
+
+
+def _same(one: Point, other: Point) -> bool:
+    return math.isclose(one[0], other[0], abs_tol=1e-6) and math.isclose(one[1], other[1], abs_tol=1e-6)
+
+
+def _apply(m: Matrix, x: float, y: float) -> Point:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def _multiply(first: Matrix, then: Matrix) -> Matrix:
+    """The matrix applying ``first``, then ``then`` (PDF's row-vector convention)."""
+    a, b, c, d, e, f = first
+    A, B, C, D, E, F = then
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+            e * A + f * C + E, e * B + f * D + F)
