@@ -3,7 +3,7 @@
 python-docx's ``cell.text`` repeats a merged cell across its span, misses text inside
 content controls (``w:sdt``), checkbox controls (``w14:checkbox``) and nested tables.
 So this reader walks the body XML itself: each ``w:tc`` once (horizontal spans via
-``gridSpan``, vertical continuations as empty cells), content controls read through,
+``gridSpan``, vertical merges as ``row_span`` on the top cell), content controls read through,
 checkboxes turned into ☑/□ marks, nested tables as tables of their own.
 """
 
@@ -178,35 +178,53 @@ class _BodyWalker:
     def read_table(self, table: etree._Element) -> None:
         table_id = self.tables
         self.tables += 1
-        for row_index, row in enumerate(_children(table, "tr")):
-            column = 0
-            for cell in _children(row, "tc"):
-                properties = cell.find(_w("tcPr"))
-                span = 1
-                continued = False
-                if properties is not None:
-                    grid = properties.find(_w("gridSpan"))
-                    if grid is not None:
-                        span = int(grid.get(_w("val"), "1") or 1)
-                    merge = properties.find(_w("vMerge"))
-                    continued = merge is not None and merge.get(_w("val"), "continue") == "continue"
+        rows = [list(_row_cells(row)) for row in _children(table, "tr")]
+        for row_index, cells in enumerate(rows):
+            for column, span, continued, cell in cells:
                 if continued:
-                    # the cell above holds this text already: keep the position, read nothing
-                    self.builder.add_cell(
-                        "", table=table_id, row=row_index, col=column, col_span=span
-                    )
-                else:
-                    text = "\n".join(paragraph_text(p) for p in _cell_paragraphs(cell))
-                    self.builder.add_cell(
-                        normalise_cell_text(text),
-                        table=table_id,
-                        row=row_index,
-                        col=column,
-                        col_span=span,
-                    )
-                    for nested in _cell_tables(cell):
-                        self.read_table(nested)
-                column += span
+                    # the cell above holds this text already and spans down over it
+                    continue
+                text = "\n".join(paragraph_text(p) for p in _cell_paragraphs(cell))
+                self.builder.add_cell(
+                    normalise_cell_text(text),
+                    table=table_id,
+                    row=row_index,
+                    col=column,
+                    col_span=span,
+                    row_span=_rows_merged_below(rows, row_index, column),
+                )
+                for nested in _cell_tables(cell):
+                    self.read_table(nested)
+
+
+_GridCell = tuple[int, int, bool, etree._Element]
+
+
+def _row_cells(row: etree._Element) -> Iterator[_GridCell]:
+    """(column, column span, continues a vertical merge, w:tc) for each cell of a row."""
+    column = 0
+    for cell in _children(row, "tc"):
+        properties = cell.find(_w("tcPr"))
+        span = 1
+        continued = False
+        if properties is not None:
+            grid = properties.find(_w("gridSpan"))
+            if grid is not None:
+                span = int(grid.get(_w("val"), "1") or 1)
+            merge = properties.find(_w("vMerge"))
+            continued = merge is not None and merge.get(_w("val"), "continue") == "continue"
+        yield column, span, continued, cell
+        column += span
+
+
+def _rows_merged_below(rows: list[list[_GridCell]], row_index: int, column: int) -> int:
+    """How many grid rows a cell starting at ``column`` covers: itself and its vMerge continuations."""
+    span = 1
+    for below in rows[row_index + 1 :]:
+        if not any(col == column and continued for col, _, continued, _ in below):
+            break
+        span += 1
+    return span
 
 
 def _block_children(container: etree._Element) -> Iterator[etree._Element]:

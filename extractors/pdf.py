@@ -44,6 +44,7 @@ LINE_TOLERANCE = 3.0
 # fewer characters than this on pages read by OCR is noise (dust, a seal), not a readable scan
 MIN_OCR_CHARS = 10
 EDGE_TOLERANCE = 8.0
+CLOSE_TOLERANCE = 1.5
 Char = dict[str, Any]
 Pair = tuple[str, CharBox | None]
 
@@ -109,8 +110,11 @@ class _Row:
 
 @dataclass
 class _Line:
+    """Free text: one printed line, or a paragraph whose wrapped lines were joined."""
+
     page: int
     chars: list[Char]
+    wrapped: bool = False
 
 
 @dataclass
@@ -189,7 +193,7 @@ def pages_to_document(pages: Iterable[PageContent], source: Source) -> Document:
             continue
         page_blocks: list[tuple[float, _Row | _Line]] = []
         remaining = chars
-        for table in edges_to_tables(page.edges):
+        for table in edges_to_tables(close_cut_tables(page.edges)):
             rows = [
                 _Row(table_count, index, number,
                      [_Cell(cell.col, cell.bbox, cell.row_span, cell.col_span) for cell in row])
@@ -200,8 +204,9 @@ def pages_to_document(pages: Iterable[PageContent], source: Source) -> Document:
             table_count += 1
         page_blocks.extend((line[0]["top"], _Line(number, line)) for line in _lines(remaining))
         page_blocks.sort(key=lambda block: (block[0], isinstance(block[1], _Line)))
-        _join_split_row(blocks, [block for _, block in page_blocks])
-        blocks.extend(block for _, block in page_blocks)
+        ordered = _join_wrapped_lines([block for _, block in page_blocks])
+        _join_split_row(blocks, ordered)
+        blocks.extend(ordered)
     if total_chars == 0 or (total_chars == ocr_chars and ocr_chars < MIN_OCR_CHARS):
         raise NoTextLayer(
             "nothing on the pages could be read, not even by OCR (a blank or illegible scan); "
@@ -211,7 +216,8 @@ def pages_to_document(pages: Iterable[PageContent], source: Source) -> Document:
     paragraph = 0
     for block in blocks:
         if isinstance(block, _Line):
-            text, boxes = _normalise(_line_pairs(block.chars, block.page))
+            pairs = _cell_pairs(block.chars) if block.wrapped else _line_pairs(block.chars, block.page)
+            text, boxes = _normalise(pairs)
             if text:
                 builder.add_cell(text, table=None, row=paragraph, col=0, page=block.page,
                                  bbox=_union([b.bbox for b in boxes if b]), char_boxes=boxes)
@@ -223,6 +229,34 @@ def pages_to_document(pages: Iterable[PageContent], source: Source) -> Document:
                              bbox=cell.box, char_boxes=boxes,
                              row_span=cell.row_span, col_span=cell.col_span)
     return builder.build()
+
+
+def close_cut_tables(edges: list[Edge]) -> list[Edge]:
+    """Draw the missing bottom rule of a table cut by a page break.
+
+    Some producers (reportlab splitting a row) leave the part of a row at the foot of a
+    page without its bottom rule: its column rules end in the air and the row would not
+    be a cell. Where two or more vertical rules end at the same height with no horizontal
+    rule there across them, the rule is added.
+    """
+    verticals = [edge for edge in edges if edge.orientation == "v"]
+    horizontals = [edge for edge in edges if edge.orientation == "h"]
+    groups: dict[int, list[Edge]] = {}
+    for edge in verticals:
+        groups.setdefault(round(edge.bottom), []).append(edge)
+    added = []
+    for bottom, group in groups.items():
+        if len(group) < 2:
+            continue
+        left, right = min(e.x0 for e in group), max(e.x0 for e in group)
+        closed = any(
+            abs(h.top - bottom) <= CLOSE_TOLERANCE and h.x0 <= left + CLOSE_TOLERANCE and h.x1 >= right - CLOSE_TOLERANCE
+            for h in horizontals
+        )
+        if not closed and not any(v.top < bottom - CLOSE_TOLERANCE < v.bottom for v in verticals if v not in group):
+            y = max(e.bottom for e in group)
+            added.append(Edge("h", left, y, right, y))
+    return [*edges, *added]
 
 
 def _assign_chars(rows: list[_Row], chars: list[Char], table_box: BBox) -> list[Char]:
@@ -265,9 +299,15 @@ def _join_split_row(previous: list[_Row | _Line], page_blocks: list[_Row | _Line
     row does not look like that.
     """
     last = next((block for block in reversed(previous) if isinstance(block, _Row)), None)
-    first = next((block for block in page_blocks if isinstance(block, _Row)), None)
+    rows = [block for block in page_blocks if isinstance(block, _Row)]
+    first = rows[0] if rows else None
     if last is None or first is None or first.index != 0 or first.page != last.page + 1:
         return
+    if _repeats_header(previous, last, first):
+        # a header row repeated on the new page: the cut row goes on below it
+        if len(rows) < 2 or rows[1].table != first.table:
+            return
+        first = rows[1]
     if not any(cell.chars for cell in first.cells):
         return
     pairs: list[tuple[_Cell, _Cell]] = []
@@ -280,6 +320,59 @@ def _join_split_row(previous: list[_Row | _Line], page_blocks: list[_Row | _Line
     for above, below in pairs:
         above.chars.extend(below.chars)
         first.cells.remove(below)
+
+
+def _join_wrapped_lines(blocks: list[_Row | _Line]) -> list[_Row | _Line]:
+    """Join a free line to the one before it when that one was wrapped, not ended.
+
+    A paragraph outside the tables wraps at the right edge of the text; its next line
+    goes on the paragraph, as a wrapped line in a cell does. A line that ends short of
+    the edge, or a next line that starts a numbered item or stands apart, starts anew.
+    """
+    lines = [block for block in blocks if isinstance(block, _Line)]
+    if len(lines) < 2:
+        return blocks
+    # the right margin: the tables' right edge, else where at least two lines end together
+    ends = sorted((max(c["x1"] for c in line.chars) for line in lines), reverse=True)
+    tables = [cell.box[2] for block in blocks if isinstance(block, _Row) for cell in block.cells]
+    right = max(tables) if tables else ends[1] + 4
+    left = min(min(c["x0"] for c in line.chars) for line in lines)
+    out: list[_Row | _Line] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        if isinstance(block, _Line) and isinstance(previous, _Line) and _wraps_into(previous, block, left, right):
+            out[-1] = _Line(previous.page, previous.chars + block.chars, wrapped=True)
+        else:
+            out.append(block)
+    return out
+
+
+def _wraps_into(previous: _Line, line: _Line, left: float, right: float) -> bool:
+    last = _lines(previous.chars)[-1]
+    width = max(c["x1"] - c["x0"] for c in last)
+    height = max(c["bottom"] - c["top"] for c in last)
+    first_x = min(c["x0"] for c in line.chars)
+    gap = min(c["top"] for c in line.chars) - max(c["bottom"] for c in last)
+    text = "".join(c["text"] for c in sorted(line.chars, key=lambda c: c["x0"]))
+    return (
+        last[-1]["x1"] >= right - 1.5 * width - 4
+        and first_x <= left + width
+        and gap < height
+        and not _ITEM_START.match(text.lstrip())
+    )
+
+
+def _repeats_header(previous: list[_Row | _Line], last: _Row, first: _Row) -> bool:
+    """True when ``first`` prints again the header row of the table ``last`` belongs to."""
+    header = next(
+        (block for block in previous if isinstance(block, _Row) and block.table == last.table and block.index == 0),
+        None,
+    )
+    return header is not None and header is not last and _row_texts(header) == _row_texts(first)
+
+
+def _row_texts(row: _Row) -> list[str]:
+    return ["".join(c["text"] for c in sorted(cell.chars, key=lambda c: (c["top"], c["x0"]))) for cell in row.cells]
 
 
 def _same_columns(one: _Cell, other: _Cell) -> bool:
@@ -351,7 +444,9 @@ def _cell_pairs(chars: list[Char]) -> list[Pair]:
         line_pairs = _line_pairs(line, line[0]["page_number"])
         if pairs:
             text = "".join(ch for ch, _ in line_pairs)
-            if _ITEM_START.match(text.lstrip()):
+            # a line starting "72.html" after "…post_4251" is a word cut at the edge, not an item
+            cut_word = pairs[-1][0].isascii() and pairs[-1][0].isalnum() and text[:1].isdigit()
+            if _ITEM_START.match(text.lstrip()) and not cut_word:
                 pairs.append(("\n", None))
         pairs.extend(line_pairs)
     return pairs

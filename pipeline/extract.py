@@ -15,10 +15,12 @@ from extractors.document import Document, Source
 from extractors.errors import CorruptFile, InternalError, JixiaoError
 from extractors.sniff import classify
 from pipeline.checks import fields_to_checks
+from pipeline.coverage import coverage_warnings, reading_coverage
 from pipeline.facts import form_to_facts
 from pipeline.fields import FIELD_SPECS
 from pipeline.form import Form, document_to_form
 from pipeline.ocr_doubts import ocr_doubts
+from pipeline.tasks import Task
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 SCHEMA = "jixiao.form/1"
@@ -138,25 +140,36 @@ def reading_to_json(document: Document, form: Form) -> dict[str, Any]:
     }
     if document.ocr:
         source["ocr_pages"] = [{"page": p.number, "seconds": p.seconds} for p in document.ocr_pages]
+    coverage = reading_coverage(document, form, facts)
     return {
         "schema": SCHEMA,
         "source": source,
         "text": document.text,
         "fields": fields,
-        "tasks": [
-            {
-                "no": task.no,
-                "goal": task.goal,
-                "outcome": task.outcome,
-                "goal_span": list(task.goal_span) if task.goal_span else None,
-                "outcome_span": list(task.outcome_span) if task.outcome_span else None,
-            }
-            for task in form.tasks
-        ],
+        "tasks": [_task_json(document, task) for task in form.tasks],
         "facts": facts,
         "checks": fields_to_checks(fields, year if isinstance(year, int) else None),
-        "warnings": [*document.warnings, *form.warnings, *fact_warnings, *ocr_doubts(fields, facts)],
+        "warnings": [*document.warnings, *form.warnings, *fact_warnings, *ocr_doubts(fields, facts),
+                     *coverage_warnings(coverage)],
+        "coverage": coverage,
     }
+
+
+def _task_json(document: Document, task: Task) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "no": task.no,
+        "goal": task.goal,
+        "outcome": task.outcome,
+        "goal_span": list(task.goal_span) if task.goal_span else None,
+        "outcome_span": list(task.outcome_span) if task.outcome_span else None,
+    }
+    for part, span in (("goal", task.goal_span), ("outcome", task.outcome_span)):
+        page, bbox = document.locate(*span) if span else (None, None)
+        if page is not None:
+            item[f"{part}_page"] = page
+        if bbox is not None:
+            item[f"{part}_bbox"] = [round(v, 2) for v in bbox]
+    return item
 
 
 def _field_json(document: Document, form: Form, key: str, kind: str) -> dict[str, Any]:

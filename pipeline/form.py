@@ -4,6 +4,9 @@ The reader walks the cells in reading order. A cell that starts with a printed l
 names a field; the value is the rest of that cell or, when the label fills the cell,
 the next non-empty cell of the row (unless that cell is itself a label). Labels that
 mean different fields in different blocks take the block from the last group label.
+A label left without a value then looks by position (``pipeline/layout.py``): the cell
+below it, and a value nobody claimed takes the label heading its column. Task tables
+(``pipeline/task_table.py``) are read before all of this, by their header row.
 """
 
 from __future__ import annotations
@@ -18,16 +21,21 @@ from extractors.errors import NotAForm
 from pipeline.fields import FIELD_SPECS, FIELDS_BY_KEY
 from pipeline.labels import (
     CompactText,
+    Label,
     LabelMatch,
+    label_start,
     match_label,
     next_label_start,
     skip_separators,
     starts_with_label,
 )
-from pipeline.tasks import Task, pair_tasks
+from pipeline.layout import TableGrid, covering
+from pipeline.task_table import document_to_task_tables
+from pipeline.tasks import Task, join_tasks, region_items
 from pipeline.values import (
     CellValue,
     is_blank_value,
+    is_placeholder,
     read_bool,
     read_date,
     read_measure,
@@ -55,16 +63,37 @@ CORE_LABELS = (
 FACT_FIELDS = ("incomplete_reason", "social_benefit", "work_measures")
 
 
+_NUMBERS = re.compile(r"\d[\d,，]*(?:\.\d+)?")
+_HEADER_UNIT = re.compile(r"(?:[（(](?:单位[:：])?|^单位[:：])\s*(?P<unit>万元|元|千元|亿元)\s*[)）]?\s*$")
+
+
 @dataclass
 class Form:
     """The reading of one form: fields by key (None when blank), tasks, doubts.
 
-    Each field's start/end are offsets into the document text.
+    Each field's start/end are offsets into the document text. ``labels_found`` holds
+    the keys whose printed label was found, ``unreadable`` those whose label was found
+    with text beside it that could not be read as the field's value; ``goals_found``
+    says a goals block (or a task table) was present.
     """
 
     fields: dict[str, CellValue | None]
     tasks: list[Task]
     warnings: list[str] = field(default_factory=list)
+    labels_found: set[str] = field(default_factory=set)
+    unreadable: set[str] = field(default_factory=set)
+    goals_found: bool = False
+    task_regions: list[tuple[int, int]] = field(default_factory=list)
+    also_read: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """A label whose value was neither in its cell nor beside it: look for it by position."""
+
+    key: str
+    cell: Cell
+    unit: str | None
 
 
 def document_to_form(document: Document) -> Form:
@@ -78,48 +107,165 @@ def document_to_form(document: Document) -> Form:
 class _FormReader:
     def __init__(self, document: Document) -> None:
         self.document = document
+        self.grid = TableGrid(document)
         self.fields: dict[str, CellValue | None] = {spec.key: None for spec in FIELD_SPECS}
         self.seen_labels: set[str] = set()
+        self.labels_found: set[str] = set()
+        self.unreadable: set[str] = set()
         self.group: str | None = None
         self.goals_region: tuple[int, int] | None = None
         self.outcomes_region: tuple[int, int] | None = None
         self.warnings: list[str] = []
+        self.hits: list[_Hit] = []
+        self.loose: list[tuple[Cell, str | None]] = []  # unlabelled cells and the group they stand in
+        self.consumed: set[int] = set()
+        self.positional: set[int] = set()  # values found by position (below a label, by column)
+        self.also_read: list[tuple[int, int]] = []  # values of a label's later occurrences
 
     def read(self) -> Form:
+        tables = document_to_task_tables(self.document, self.grid)
+        self.consumed.update(tables.cells)
+        if tables.found:
+            self.seen_labels.add("整体绩效目标")
         rows = [[cell for cell in row if cell.text] for row in self.document.rows()]
         rows = [row for row in rows if row]
         flat = [cell for row in rows for cell in row]
         position = {id(cell): index for index, cell in enumerate(flat)}
-        consumed: set[int] = set()
         for row in rows:
             for index, cell in enumerate(row):
-                if id(cell) in consumed:
+                if id(cell) in self.consumed:
                     continue
                 # the rest of the document is walked lazily: only a task block reads on into it
                 following = itertools.islice(flat, position[id(cell)] + 1, None)
-                taken = self._read_cell(cell, row[index + 1 :], following)
-                consumed.update(id(c) for c in taken)
+                taken, labelled = self._read_cell(cell, row[index + 1 :], following)
+                self.consumed.update(id(c) for c in taken)
+                if not labelled and cell.table is not None and index > 0:
+                    self.loose.append((cell, self.group))
+        self._read_below()
+        self._read_by_column()
         self._year_from_title()
         self._check_is_form()
-        tasks, doubts = pair_tasks(self.document.text, self.goals_region, self.outcomes_region)
+        goals = {**tables.goals, **region_items(self.document.text, self.goals_region, goal=True)}
+        outcomes = {
+            **tables.outcomes,
+            **region_items(self.document.text, self.outcomes_region, goal=False),
+        }
+        tasks, doubts = join_tasks(self.document.text, goals, outcomes)
+        self.warnings.extend(tables.warnings)
         self.warnings.extend(doubts)
-        return Form(self.fields, tasks, self.warnings)
+        regions = [r for r in (self.goals_region, self.outcomes_region) if r is not None]
+        return Form(
+            self.fields,
+            tasks,
+            self.warnings,
+            labels_found=self.labels_found,
+            unreadable={key for key in self.unreadable if self.fields[key] is None},
+            goals_found=tables.found or self.goals_region is not None,
+            task_regions=regions,
+            also_read=self.also_read,
+        )
+
+    # -- by position ------------------------------------------------------------------
+
+    def _read_below(self) -> None:
+        """A label over its value: the cell below, when nothing else has claimed it."""
+        for hit in self.hits:
+            if self.fields[hit.key] is not None:
+                continue
+            below = self.grid.below(hit.cell)
+            if below is None or id(below) in self.consumed or not below.text.strip():
+                continue
+            if starts_with_label(below.text):
+                continue
+            self.consumed.add(id(below))
+            self.positional.add(id(below))
+            self._read_value(hit.key, below, hit.unit)
+
+    def _read_by_column(self) -> None:
+        """A value nobody claimed, in a row headed by a label: the label heading its column."""
+        matrix_rows: dict[tuple[int | None, int], tuple[Cell, str | None]] = {}
+        for cell, group in self.loose:
+            if id(cell) in self.consumed or is_blank_value(cell.text):
+                continue
+            row = [c for c in self.grid.row_of(cell) if c.text.strip()]
+            if not row or row[0] is cell or not starts_with_label(row[0].text):
+                continue
+            header = self._column_label(cell)
+            if header is None:
+                continue
+            label, unit = header
+            key = label.key_in(group)
+            if key is None or self.fields[key] is not None:
+                continue
+            self.labels_found.add(key)
+            self.consumed.add(id(cell))
+            self.positional.add(id(cell))
+            self._read_value(key, cell, unit)
+            matrix_rows[(cell.table, cell.row)] = (cell, group)
+        # a blank value of such a row still had its label (row group × column header)
+        for cell, group in matrix_rows.values():
+            for other in self.grid.row_of(cell):
+                header = self._column_label(other) if not other.text.strip() else None
+                key = header[0].key_in(group) if header else None
+                if key is not None:
+                    self.labels_found.add(key)
+
+    def _column_label(self, cell: Cell) -> tuple[Label, str | None] | None:
+        """The field label heading the cell's column (through other values above it)."""
+        for row in self.grid.rows_before(cell):
+            above = covering(row, cell.col)
+            if above is None or not above.text.strip():
+                continue
+            compact = CompactText(above.text)
+            found = match_label(compact, label_start(compact))
+            if found is None:
+                if id(above) in self.consumed and id(above) not in self.positional:
+                    return None  # the value of a label beside it: another arrangement
+                continue
+            if found.label.role != "field":
+                return None
+            return found.label, found.unit
+        return None
+
+    def _read_value(self, key: str, cell: Cell, unit: str | None) -> None:
+        spec = FIELDS_BY_KEY[key]
+        if spec.type == "text":
+            self._set_text(key, cell, 0, len(cell.text))
+        else:
+            header = self._header_unit(cell) if unit is None and _needs_unit(spec.type, cell) else None
+            self._set_typed(key, spec.type, cell, 0, len(cell.text), unit, header)
+
+    def _header_unit(self, cell: Cell) -> str | None:
+        """A money unit printed at the head of the value's column (``金额（万元）``, ``单位：万元``)."""
+        for row in self.grid.rows_before(cell):
+            above = covering(row, cell.col)
+            if above is None or not above.text.strip():
+                continue
+            match = _HEADER_UNIT.search(CompactText(above.text).compact)
+            if match:
+                return match["unit"]
+            if starts_with_label(above.text):
+                return None
+        return None
 
     # -- one cell ---------------------------------------------------------------------
 
     def _read_cell(
         self, cell: Cell, rest_of_row: list[Cell], rest_of_document: Iterable[Cell]
-    ) -> list[Cell]:
-        """Read the labels of one cell; return the neighbouring cells used as values."""
+    ) -> tuple[list[Cell], bool]:
+        """Read the labels of one cell; return the neighbouring cells used as values, and
+        whether the cell held a label (or header line) at all."""
         if self._read_header(cell):
-            return []
+            return [], True
         compact = CompactText(cell.text)
-        index = skip_separators(compact.compact, 0)
+        index = label_start(compact)
         taken: list[Cell] = []
+        labelled = False
         while index < len(compact.compact):
             found = match_label(compact, index)
             if found is None:
                 break
+            labelled = True
             label = found.label
             self.seen_labels.add(label.name)
             if label.sets_group:
@@ -136,7 +282,7 @@ class _FormReader:
             if resume is None:
                 break
             index = resume
-        return taken
+        return taken, labelled
 
     def _year_from_title(self) -> None:
         """No ``(2023年)`` line: the evaluated year printed in the title (``2023年度整体绩效…``)."""
@@ -173,6 +319,8 @@ class _FormReader:
     ) -> tuple[int | None, list[Cell]]:
         """Read one field's value after its label; return where to go on in the cell and cells used."""
         spec = FIELDS_BY_KEY.get(key) if key else None
+        if spec is not None:
+            self.labels_found.add(spec.key)
         after = skip_separators(compact.compact, found.compact_end)
         if spec is not None and spec.type == "text":
             start = compact.to_original(after)
@@ -183,6 +331,7 @@ class _FormReader:
             if neighbour is not None:
                 self._set_text(key, neighbour, 0, len(neighbour.text))
                 return None, [neighbour]
+            self.hits.append(_Hit(spec.key, cell, found.unit))
             return None, []
         next_label = next_label_start(compact, after)
         segment_end = next_label if next_label is not None else len(compact.compact)
@@ -195,10 +344,14 @@ class _FormReader:
         else:
             neighbour = _value_cell(rest_of_row)
             if neighbour is None:
+                if spec is not None:
+                    self.hits.append(_Hit(spec.key, cell, found.unit))
                 return (segment_end if next_label is not None else None), []
             used.append(neighbour)
             value_cell, value_start, value_end = neighbour, 0, len(neighbour.text)
             next_unit = _unit_beside(rest_of_row, neighbour)
+            if next_unit is None and found.unit is None and spec is not None and _needs_unit(spec.type, neighbour):
+                next_unit = self._header_unit(neighbour)
         if spec is not None:
             self._set_typed(
                 spec.key, spec.type, value_cell, value_start, value_end, found.unit, next_unit
@@ -229,7 +382,7 @@ class _FormReader:
         text = cell.text[start:end]
         rest, offset = strip_hint(text)
         rest = rest.strip()
-        if not rest or key is None:
+        if not rest or key is None or is_placeholder(rest):
             return
         begin = cell.start + start + offset + (len(text[offset:]) - len(text[offset:].lstrip()))
         self._set(key, rest, begin, begin + len(rest))
@@ -248,6 +401,11 @@ class _FormReader:
         if is_blank_value(segment) and kind != "bool":
             return
         reading: CellValue | None
+        if kind in ("amount", "count", "percent") and len(_NUMBERS.findall(strip_hint(segment)[0])) > 1:
+            # prose with several figures (a wrapped outcome line starting 满意度…) is no value
+            self.unreadable.add(key)
+            self.warnings.append(f"{key}: several numbers where one value was expected; none was read")
+            return
         if kind == "bool":
             reading = read_bool(segment)
         elif kind == "date":
@@ -256,9 +414,12 @@ class _FormReader:
             reading = read_measure(segment, kind, label_unit=label_unit, next_unit=next_unit)  # type: ignore[arg-type]
         if reading is None:
             if segment.strip() and kind != "bool":
+                self.unreadable.add(key)
                 self.warnings.append(f"could not read {key} from {segment.strip()[:40]!r}")
             return
         if reading.doubt:
+            if reading.value is None:
+                self.unreadable.add(key)
             self.warnings.append(f"{key}: {reading.doubt}")
         if reading.value is None:
             return
@@ -287,6 +448,8 @@ class _FormReader:
         # a label printed twice (已完工个数 in two blocks): the first filled one wins
         if self.fields.get(key) is None:
             self.fields[key] = CellValue(value, start, end, unit, value_std, unit_std)
+        else:
+            self.also_read.append((start, end))
 
     def _check_is_form(self) -> None:
         found = [name for name in CORE_LABELS if name in self.seen_labels]
@@ -295,6 +458,11 @@ class _FormReader:
             raise NotAForm(
                 f"this is not a 整体绩效自评基础数据表: expected labels not found: {missing}"
             )
+
+
+def _needs_unit(kind: str, cell: Cell) -> bool:
+    """An amount printed without its money unit: the unit must come from elsewhere."""
+    return kind == "amount" and "元" not in cell.text
 
 
 def _value_cell(rest_of_row: list[Cell]) -> Cell | None:

@@ -54,11 +54,11 @@ def _label(
 LABELS: tuple[Label, ...] = (
     # header and basic information
     _label("填报日期", "填[报表]日期", key="fill_date"),
-    _label("单位名称", "(?:单位|部门)名称", key="unit_name"),
+    _label("单位名称", rf"(?:单位|部门)名称|部门{_L}单位{_R}名称|填报单位", key="unit_name"),
     _label("单位性质", "(?:单位|部门)性质", key="unit_nature"),
     _label("下属预算单位", "下属(?:预算)?单位", key="subordinate_units"),
-    _label("联络人", "(?:(?:单位)?自评)?联[络系]人", key="contact_person"),
-    _label("联系电话", "联系电话(?:及手机)?|手机(?:号码)?", key="contact_phone"),
+    _label("联络人", "(?:(?:单位)?自评|部门|单位)?联[络系]人", key="contact_person"),
+    _label("联系电话", "联[系络]电话(?:及手机)?|手机(?:号码)?", key="contact_phone"),
     _label("邮箱", "(?:电子)?邮箱|[Ee]-?[Mm]ail", key="contact_email"),
     _label("单位基本情况", "(?:单位|部门)基本情况", "stop"),
     # goals
@@ -275,8 +275,22 @@ def skip_separators(text: str, index: int) -> int:
     return found.end() if found else index
 
 
+_HEADING_NUMBER = re.compile(r"(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）])")
+
+
+def label_start(compact: CompactText) -> int:
+    """Where a cell's first label starts: past separators, and past a heading's number
+    (``一、单位基本情况``, ``（二）信息公开``) when the number heads nothing but a label."""
+    start = skip_separators(compact.compact, 0)
+    numbered = _HEADING_NUMBER.match(compact.compact, start)
+    if numbered:
+        found = match_label(compact, numbered.end())
+        if found is not None and skip_separators(compact.compact, found.compact_end) == len(compact.compact):
+            return numbered.end()
+    return start
+
+
 def starts_with_label(text: str) -> bool:
     """True when a cell begins with one of the form's labels."""
     compact = CompactText(text)
-    start = skip_separators(compact.compact, 0)
-    return match_label(compact, start) is not None
+    return match_label(compact, label_start(compact)) is not None

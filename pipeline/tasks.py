@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TASK_MARKER = re.compile(
-    r"(?:(?<![\d.．])\d{1,2}\s*[.．、]\s*|[（(]\d{1,2}[)）]\s*)?任务\s*(?P<no>\d{1,2})\s*[:：]"
-)
 _CN_DIGITS = "一二三四五六七八九十"
+_TASK_MARKER = re.compile(
+    r"(?:(?<![\d.．])\d{1,2}\s*[.．、]\s*|[（(]\d{1,2}[)）]\s*)?"
+    rf"任务\s*(?P<no>\d{{1,2}}|[{_CN_DIGITS}]{{1,3}})\s*[:：]"
+)
 # an item number stands at the start, or after white space or a clause's end
 _ITEM_NUMBER = re.compile(
     rf"(?:^|(?<=[\s；;。：:]))(?:(?P<no>\d{{1,2}})\s*[.．、](?!\d)|[（(](?P<paren>\d{{1,2}}|[{_CN_DIGITS}]{{1,3}})[)）]"
@@ -39,7 +40,7 @@ class Task:
 
 def split_numbered(text: str, *, strip_tail: str = "") -> list[NumberedItem]:
     """Split ``1. 任务1：… 2. 任务2：…`` (or lines numbered ``1.``) into items in order."""
-    markers = [(int(m["no"]), m.start(), m.end()) for m in _TASK_MARKER.finditer(text)]
+    markers = [(number_value(m["no"]), m.start(), m.end()) for m in _TASK_MARKER.finditer(text)]
     if not markers:
         markers = [(_item_number(m), m.start(), m.end()) for m in _ITEM_NUMBER.finditer(text)]
     sequence: list[tuple[int, int, int]] = []
@@ -56,7 +57,11 @@ def split_numbered(text: str, *, strip_tail: str = "") -> list[NumberedItem]:
 
 
 def _item_number(match: re.Match[str]) -> int:
-    written = match["no"] or match["paren"] or match["cn"]
+    return number_value(match["no"] or match["paren"] or match["cn"])
+
+
+def number_value(written: str) -> int:
+    """An item number written ``3`` or ``三`` (一 … 九十九) as an int."""
     if written.isdigit():
         return int(written)
     # 一 … 十九: enough for the tasks of one form
@@ -79,17 +84,24 @@ def pair_tasks(
     text: str, goals_region: tuple[int, int] | None, outcomes_region: tuple[int, int] | None
 ) -> tuple[list[Task], list[str]]:
     """Join numbered goals and outcomes found in two regions of ``text``; return tasks and doubts."""
-    goals = _items(text, goals_region, _GOAL_TAIL)
-    outcomes = _items(text, outcomes_region, "")
+    return join_tasks(
+        text, _items(text, goals_region, _GOAL_TAIL), _items(text, outcomes_region, "")
+    )
+
+
+def join_tasks(
+    text: str, goals: dict[int, tuple[int, int]], outcomes: dict[int, tuple[int, int]]
+) -> tuple[list[Task], list[str]]:
+    """Tasks from goal and outcome spans keyed by number, with a doubt for every unpaired one."""
     warnings: list[str] = []
     numbers = sorted(set(goals) | set(outcomes))
     tasks = []
     for no in numbers:
         goal, outcome = goals.get(no), outcomes.get(no)
         if goal is None:
-            warnings.append(f"task outcome {no} has no matching task goal")
+            warnings.append(f"任务{no}有完成情况但没有目标 / task outcome {no} has no matching task goal")
         if outcome is None:
-            warnings.append(f"task goal {no} has no outcome paragraph")
+            warnings.append(f"任务{no}有目标但没有完成情况 / task goal {no} has no outcome paragraph")
         tasks.append(
             Task(
                 no,
@@ -99,7 +111,33 @@ def pair_tasks(
                 outcome,
             )
         )
+    if goals and len(outcomes) < len(goals):
+        warnings.append(
+            f"完成情况少于目标（{len(outcomes)}/{len(goals)}） / "
+            f"fewer outcomes ({len(outcomes)}) than goals ({len(goals)})"
+        )
     return tasks, warnings
+
+
+def region_items(
+    text: str, region: tuple[int, int] | None, *, goal: bool
+) -> dict[int, tuple[int, int]]:
+    """The numbered items of a goals (``goal=True``) or outcomes region, by number."""
+    return _items(text, region, _GOAL_TAIL if goal else "")
+
+
+def trim_item(text: str, start: int, end: int, *, goal: bool) -> tuple[int, int]:
+    """A single item's span without its leading number and (for a goal) its closing mark."""
+    match = _LEADING_NUMBER.match(text, start, end)
+    if match:
+        start = match.end()
+    return _trim(text, start, end, _GOAL_TAIL if goal else "")
+
+
+_LEADING_NUMBER = re.compile(
+    rf"\s*(?:(?:\d{{1,2}}\s*[.．、](?!\d)|[（(](?:\d{{1,2}}|[{_CN_DIGITS}]{{1,3}})[)）]|[{_CN_DIGITS}]{{1,3}}、)\s*)?"
+    rf"(?:任务\s*(?:\d{{1,2}}|[{_CN_DIGITS}]{{1,3}})\s*[:：]\s*)?"
+)
 
 
 def _items(text: str, region: tuple[int, int] | None, tail: str) -> dict[int, tuple[int, int]]:

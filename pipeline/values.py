@@ -27,7 +27,8 @@ PERCENT_UNITS = ("%", "％")
 
 # Checked and unchecked boxes are attached to their option; ticks stand after it.
 CHECKED_BOXES = "☑☒■●◉▣✅"
-EMPTY_BOXES = "□☐○◯"
+# 口 (the character) stands in for □ where a font lacks the box
+EMPTY_BOXES = "□☐○◯口"
 TICKS = "√✓✔"
 _ANSWERS = {"是": True, "否": False, "有": True, "无": False}
 
@@ -67,8 +68,21 @@ def json_number(value: Decimal) -> int | float:
     return float(value)
 
 
+# what an untouched Word content control prints (its placeholder): not a value
+PLACEHOLDERS = ("单击或点击此处输入文字。", "单击此处输入文字。", "Click or tap here to enter text.", "Click here to enter text.")
+
+
+def is_placeholder(text: str) -> bool:
+    """True for the placeholder text of an empty Word content control, as a PDF prints it."""
+    compact = "".join(text.split())
+    return any(compact == "".join(p.split()) for p in PLACEHOLDERS)
+
+
 def is_blank_value(text: str) -> bool:
-    """True for a cell that holds only the template's unit or hint (``个``, ``% (附调查结果)``)."""
+    """True for a cell that holds only the template's unit or hint (``个``, ``% (附调查结果)``),
+    or an empty content control's placeholder."""
+    if is_placeholder(text):
+        return True
     stripped = _HINT.sub("", text).translate(_FULLWIDTH_DIGITS)
     stripped = re.sub(r"[\s:：;；,，。、/]", "", stripped)
     for unit in sorted((*MONEY_SCALE, *COUNT_UNITS, "%", "人次(次)"), key=len, reverse=True):
@@ -121,7 +135,8 @@ def read_bool(text: str) -> CellValue | None:
                 _option_after(index, options) if boxes_before else _option_before(index, options)
             )
         else:
-            option = _option_before(index, options)
+            # a tick stands after its option; one before every option can only mark the first
+            option = _option_before(index, options) or _option_after(index, options)
         if option is not None:
             picked.add(option)
     symbols = [i for i, _ in marks] + boxes

@@ -23,11 +23,16 @@ ROOT = Path(__file__).resolve().parents[1]
 SLOW = {"slow_dense_text.pdf"}
 PDFS = sorted(
     p for p in [*(ROOT / "tests" / "fixtures").rglob("*.pdf"), *(ROOT / "data" / "raw").rglob("*.pdf")]
-    if p.name not in SLOW
+    # the held-out layout renderings are scored by tests/fixtures/score_layouts.py, not compared here
+    if p.name not in SLOW and not p.parent.name.startswith("layouts_heldout")
 )
 # PDFium takes a glyph's advance from the font program where the file's /Widths (or a
 # non-embedded CID font's metrics) say otherwise; pdfminer takes the declared width
 WIDTHS_DIFFER = {"invoice.pdf", "tick_off_baseline.pdf"}
+# the layout fixtures' LibreOffice exports (LibreOffice 7.x here, fonts substituted): the same
+# glyph-advance difference, a little over half a point at line ends
+WIDTHS_DIFFER |= {p.name for p in PDFS if p.parent.name == "layouts" and p.name.endswith(".lo.pdf")
+                  and ".official." not in p.name or p.name in ("d001.official.lo.pdf", "d002.official.lo.pdf")}
 TOLERANCE = 0.5
 
 

@@ -42,6 +42,20 @@ def test_docx_merged_cells_are_read_once() -> None:
     assert [c.text for c in document.tables[0].rows[0].cells].count("单位名称") == 2
 
 
+def test_docx_merges_become_row_and_column_spans() -> None:
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 1)).text = "单位名称"
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "信息公开"
+    table.cell(1, 1).merge(table.cell(2, 2)).text = "二乘二"
+    cells = {(c.row, c.col): c for c in read_docx(docx_bytes(document), source("docx")).cells if c.table == 0}
+    assert (cells[(0, 0)].row_span, cells[(0, 0)].col_span) == (1, 2)
+    assert (cells[(1, 0)].row_span, cells[(1, 0)].col_span) == (2, 1)
+    assert (cells[(1, 1)].row_span, cells[(1, 1)].col_span) == (2, 2)
+    # a merged cell is one cell, at its top-left: nothing stands in for the covered positions
+    assert set(cells) == {(0, 0), (0, 2), (1, 0), (1, 1)}
+
+
 def test_docx_content_controls_checkboxes_and_nested_tables() -> None:
     document = docx.Document()
     table = document.add_table(rows=1, cols=3)

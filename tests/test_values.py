@@ -23,6 +23,9 @@ from pipeline.values import is_blank_value, read_bool, read_date, read_measure
         ("是", True),
         (" 否 ", False),
         ("有", True),
+        ("√是 否", True),
+        ("☒是 口否", True),
+        ("口是 ☒否", False),
     ],
 )
 def test_marked_choice(text: str, value: bool) -> None:
@@ -96,11 +99,27 @@ def test_template_units_and_hints_are_blank(text: str) -> None:
         ("整体绩效（总）目标完成情况：", "整体绩效目标完成情况"),
         ("绩效目标情况", "绩效目标情况"),
         ("其中：新建 个", "新建"),
+        ("部门（单位）名称", "单位名称"),
+        ("填报单位", "单位名称"),
+        ("部门联系人", "联络人"),
+        ("联系人", "联络人"),
+        ("联络电话", "联系电话"),
+        ("电子邮箱", "邮箱"),
+        ("预算公开时间", "公开时间"),
+        ("联系电\n话及手\n机", "联系电话"),
     ],
 )
 def test_label_variants(printed: str, name: str) -> None:
     found = match_label(CompactText(printed), 0)
     assert found is not None and found.label.name == name
+
+
+@pytest.mark.parametrize("heading", ["一、单位基本情况", "六、公平性", "（一）信息公开", "二、绩效目标情况"])
+def test_section_headings_are_labels(heading: str) -> None:
+    from pipeline.labels import starts_with_label
+
+    assert starts_with_label(heading)
+    assert not starts_with_label("一、继续做好稳增长工作")
 
 
 def test_label_carries_its_unit() -> None:

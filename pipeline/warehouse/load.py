@@ -147,7 +147,22 @@ def reading_to_rows(reading: dict[str, Any], submission_id: str) -> dict[str, li
             {"submission_id": submission_id, "message": str(message)}
             for message in reading.get("warnings") or []
         ],
+        "reading_coverage": coverage_rows(submission_id, reading.get("coverage")),
     }
+
+
+def coverage_rows(submission_id: str, coverage: dict[str, Any] | None) -> list[Row]:
+    """The reading's coverage as one row (none for a reading made before coverage existed)."""
+    if not coverage:
+        return []
+    return [{
+        "submission_id": submission_id,
+        "labels_found": coverage["labels_found"], "labels_expected": coverage["labels_expected"],
+        "fields_read": coverage["fields_read"], "values_unreadable": len(coverage["values_unreadable"]),
+        "sections_missing": ",".join(coverage["sections_missing"]) or None,
+        "goals_block": coverage["goals_block"], "tasks": coverage["tasks"],
+        "unaccounted_numbers": coverage["unaccounted_numbers"],
+    }]
 
 
 class Loader:

@@ -7,6 +7,7 @@ with owned as (
     union all select 'facts', submission_id from facts
     union all select 'checks', submission_id from checks
     union all select 'warnings', submission_id from warnings
+    union all select 'reading_coverage', submission_id from reading_coverage
     union all select 'search_passages', submission_id from search_passages
 ),
 
