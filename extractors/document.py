@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from extractors._typing import BBox, Span
 
@@ -30,11 +31,13 @@ def normalise_cell_text(raw: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-@dataclass(frozen=True)
-class CharBox:
+class CharBox(NamedTuple):
     """Where one character of the text was printed (PDF sources only).
 
+    ``bbox`` is as the page source measured it, unrounded: whoever prints a box rounds the
+    union it prints (rounding is monotonic, so the union of rounded boxes is the same).
     ``confidence`` (0–1) is the recogniser's, for a character read by OCR; ``None`` otherwise.
+    A named tuple, not a dataclass: a document makes one per printed character.
     """
 
     page: int

@@ -20,6 +20,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import pdfplumber
@@ -267,19 +268,26 @@ def _assign_chars(rows: list[_Row], chars: list[Char], table_box: BBox) -> list[
     table's edge goes to the nearest cell of its row.
     """
     left_over = []
-    cells = [cell for row in rows for cell in row.cells]
+    spans = [(cell.box[1], cell.box[3], cell) for row in rows for cell in row.cells]
     bands: dict[float, list[_Cell]] = {}  # the characters of a line share their centre
+    left, right = table_box[0] - EDGE_TOLERANCE, table_box[2] + EDGE_TOLERANCE
+    top, bottom = table_box[1], table_box[3]
     for char in chars:
-        x = char["x0"] + min(1.0, (char["x1"] - char["x0"]) / 4)
+        x0 = char["x0"]
+        quarter = (char["x1"] - x0) / 4
+        x = x0 + (quarter if quarter < 1.0 else 1.0)
         y = (char["top"] + char["bottom"]) / 2
-        if not (table_box[0] - EDGE_TOLERANCE <= x <= table_box[2] + EDGE_TOLERANCE
-                and table_box[1] <= y <= table_box[3]):
+        if not (left <= x <= right and top <= y <= bottom):
             left_over.append(char)
             continue
         band = bands.get(y)
         if band is None:
-            band = bands[y] = [cell for cell in cells if cell.box[1] <= y <= cell.box[3]]
-        home = next((cell for cell in band if cell.box[0] <= x <= cell.box[2]), None)
+            band = bands[y] = [cell for cell_top, cell_bottom, cell in spans if cell_top <= y <= cell_bottom]
+        home = None
+        for cell in band:
+            if cell.box[0] <= x <= cell.box[2]:
+                home = cell
+                break
         if home is None and band:
             nearest = min(band, key=lambda cell: min(abs(x - cell.box[0]), abs(x - cell.box[2])))
             if min(abs(x - nearest.box[0]), abs(x - nearest.box[2])) <= EDGE_TOLERANCE:
@@ -409,31 +417,46 @@ def _lines(chars: list[Char]) -> list[list[Char]]:
     tick drawn larger or a little off the baseline beside its option stays on that line.
     """
     lines: list[list[Char]] = []
-    band = (0, 0.0, 0.0)  # page, top, bottom of the current line
-    for char in sorted(chars, key=lambda c: (c["page_number"], round(c["top"]), c["x0"])):
-        centre = (char["top"] + char["bottom"]) / 2
-        same_line = lines and band[0] == char["page_number"] and (
-            band[1] <= centre <= band[2] or abs(lines[-1][0]["top"] - char["top"]) <= LINE_TOLERANCE
-        )
-        if same_line:
-            lines[-1].append(char)
-            band = (band[0], min(band[1], char["top"]), max(band[2], char["bottom"]))
+    line: list[Char] = []
+    page, band_top, band_bottom, line_top = 0, 0.0, 0.0, 0.0  # the current line's band
+    for char in sorted(chars, key=_reading_order):
+        top, bottom = char["top"], char["bottom"]
+        centre = (top + bottom) / 2
+        if line and page == char["page_number"] and (
+            band_top <= centre <= band_bottom or abs(line_top - top) <= LINE_TOLERANCE
+        ):
+            line.append(char)
+            if top < band_top:
+                band_top = top
+            if bottom > band_bottom:
+                band_bottom = bottom
         else:
-            lines.append([char])
-            band = (char["page_number"], char["top"], char["bottom"])
-    return [sorted(line, key=lambda c: c["x0"]) for line in lines]
+            line = [char]
+            lines.append(line)
+            page, band_top, band_bottom, line_top = char["page_number"], top, bottom, top
+    return [sorted(line, key=_X0) for line in lines]
+
+
+def _reading_order(char: Char) -> tuple[int, int, float]:
+    return char["page_number"], round(char["top"]), char["x0"]
+
+
+_X0 = itemgetter("x0")
+_new_box = tuple.__new__  # CharBox(page, box, confidence) without its __new__'s Python frame
 
 
 def _line_pairs(line: list[Char], page: int) -> list[Pair]:
     pairs: list[Pair] = []
-    previous: Char | None = None
+    previous_x1: float | None = None
     for char in line:
-        if previous is not None and char["x0"] - previous["x1"] > max(
-            1.5, 0.25 * (char["size"] or 10)
-        ):
-            pairs.append((" ", None))
-        pairs.append((char["text"], CharBox(page, _box(char), char.get("confidence"))))
-        previous = char
+        if previous_x1 is not None:
+            gap = 0.25 * (char["size"] or 10)
+            if char["x0"] - previous_x1 > (gap if gap > 1.5 else 1.5):
+                pairs.append((" ", None))
+        page_bbox = char.get("page_bbox")
+        box = (char["x0"], char["top"], char["x1"], char["bottom"]) if page_bbox is None else tuple(page_bbox)
+        pairs.append((char["text"], _new_box(CharBox, (page, box, char.get("confidence")))))
+        previous_x1 = char["x1"]
     return pairs
 
 
@@ -473,17 +496,6 @@ def _normalise(pairs: list[Pair]) -> tuple[str, list[CharBox | None]]:
 
 def _bbox(box: Sequence[float]) -> BBox:
     return (float(box[0]), float(box[1]), float(box[2]), float(box[3]))
-
-
-def _box(char: Char) -> BBox:
-    if "page_bbox" in char:
-        return tuple(char["page_bbox"])
-    return (
-        round(char["x0"], 2),
-        round(char["top"], 2),
-        round(char["x1"], 2),
-        round(char["bottom"], 2),
-    )
 
 
 def _union(boxes: list[BBox]) -> BBox | None:

@@ -117,9 +117,9 @@ def _page_content(page: pdfium.PdfPage, number: int, declared: dict[str, float],
     finally:
         textpage.close()
     shapes = _Shapes(view)
-    handle = page.raw
-    for index in range(raw.FPDFPage_CountObjects(handle)):
-        shapes.walk(raw.FPDFPage_GetObject(handle, index), _IDENTITY)
+    handle = _address(page.raw)
+    for index in range(raw.FPDFPage_CountObjects(page.raw)):
+        shapes.walk(_page_object(handle, index), _IDENTITY)
     text.chars.extend(shapes.blank_chars(text, number, fonts, declared))
     return make(number, text.chars, shapes.lines + shapes.rects + shapes.curves, text.unmapped)
 
@@ -188,7 +188,9 @@ class _Text:
 def _prototype(name: str, restype: Any, *argtypes: Any) -> Any:
     """A private binding of a PDFium function (pypdfium2's own stay as they are)."""
     function = _bindings._libs["pdfium"][name]  # __getitem__ makes a fresh function object
-    function.restype, function.argtypes = restype, argtypes
+    function.restype = restype
+    if argtypes:
+        function.argtypes = argtypes
     return function
 
 
@@ -200,20 +202,51 @@ _font_descent = _prototype("FPDFFont_GetDescent", ctypes.c_int, ctypes.c_void_p,
                            ctypes.POINTER(ctypes.c_float))
 
 
+# The per-character calls, bound without argtypes: ctypes then passes the handle (a
+# c_void_p made once per page), the index and the byref'd outputs as they are, at half the
+# cost of pypdfium2's checked bindings. The page's characters are a hot loop (~1,200 a page).
+_unicode = _prototype("FPDFText_GetUnicode", ctypes.c_uint)
+_generated = _prototype("FPDFText_IsGenerated", ctypes.c_int)
+_unmapped = _prototype("FPDFText_HasUnicodeMapError", ctypes.c_int)
+_char_object = _prototype("FPDFText_GetTextObject", ctypes.c_void_p)
+_font_size = _prototype("FPDFText_GetFontSize", ctypes.c_double)
+_loose_box = _prototype("FPDFText_GetLooseCharBox", ctypes.c_int)
+_origin = _prototype("FPDFText_GetCharOrigin", ctypes.c_int)
+
+
+# The page-object walk's calls, on plain integer handles (a handle is also a run's key)
+_V = ctypes.c_void_p
+_page_object = _prototype("FPDFPage_GetObject", _V, _V, ctypes.c_int)
+_object_type = _prototype("FPDFPageObj_GetType", ctypes.c_int, _V)
+_object_matrix = _prototype("FPDFPageObj_GetMatrix", ctypes.c_int, _V, _V)
+_object_bounds = _prototype("FPDFPageObj_GetBounds", ctypes.c_int, _V, _V, _V, _V, _V)
+_form_count = _prototype("FPDFFormObj_CountObjects", ctypes.c_int, _V)
+_form_object = _prototype("FPDFFormObj_GetObject", _V, _V, ctypes.c_ulong)
+_draw_mode = _prototype("FPDFPath_GetDrawMode", ctypes.c_int, _V, _V, _V)
+_segment_count = _prototype("FPDFPath_CountSegments", ctypes.c_int, _V)
+_segment = _prototype("FPDFPath_GetPathSegment", _V, _V, ctypes.c_int)
+_segment_point = _prototype("FPDFPathSegment_GetPoint", ctypes.c_int, _V, _V, _V)
+_segment_type = _prototype("FPDFPathSegment_GetType", ctypes.c_int, _V)
+_segment_close = _prototype("FPDFPathSegment_GetClose", ctypes.c_int, _V)
+_text_font_size = _prototype("FPDFTextObj_GetFontSize", ctypes.c_int, _V, _V)
+
+
 def _chars(textpage: pdfium.PdfTextPage, view: _PageView, number: int,
            fonts: dict[int, tuple[str, float]], declared: dict[str, float]) -> _Text:
     """The page's characters as pdfplumber-shaped dicts, and how many had no Unicode map."""
-    handle = textpage.raw
+    handle = ctypes.c_void_p(_address(textpage.raw))
     rect = raw.FS_RECTF()
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    rect_ref, ox_ref, oy_ref = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
     text = _Text([], 0, {}, {})
-    generated, unmapped, unicode = raw.FPDFText_IsGenerated, raw.FPDFText_HasUnicodeMapError, raw.FPDFText_GetUnicode
-    font_size, loose_box, origin = raw.FPDFText_GetFontSize, raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin
+    unicode, generated, unmapped, char_object = _unicode, _generated, _unmapped, _char_object
+    loose_box, origin = _loose_box, _origin
     box, chars, runs = view.box, text.chars, text.runs
-    address = ctypes.cast(handle, ctypes.c_void_p).value
+    upright, dx, dy = view.upright, view.dx, view.dy
     last_object, font, fontname, descent = None, None, "", 0.0
     size = 0.0
-    for index in range(raw.FPDFText_CountChars(handle)):
+    run: _Run | None = None
+    for index in range(raw.FPDFText_CountChars(textpage.raw)):
         code = unicode(handle, index)
         # PDFium generates only spaces and line breaks
         if code in (0x20, 0x0D, 0x0A) and generated(handle, index):
@@ -223,28 +256,34 @@ def _chars(textpage: pdfium.PdfTextPage, view: _PageView, number: int,
             continue
         if code in (0, 0x0D, 0x0A, 0xFFFE):
             continue
-        textobj = _text_object(address, index)
+        textobj = char_object(handle, index)
         if textobj != last_object or not textobj:
             # a character's size is its text object's (CPDF_TextPage::GetCharFontSize)
             last_object = textobj
-            size = font_size(handle, index)
+            size = _font_size(handle, index)
             font = _text_object_font(textobj) if textobj else None
             fontname, descent = _font(font, fonts, declared)
-        loose_box(handle, index, rect)
-        origin(handle, index, ox, oy)
+            run = runs.get(textobj) if textobj else None
+        loose_box(handle, index, rect_ref)
+        origin(handle, index, ox_ref, oy_ref)
         left, right, baseline = rect.left, rect.right, oy.value
         bottom = baseline + descent * size
-        x0, top, x1, bot = box(left, bottom, right, bottom + size)
+        if upright:  # view.box, inlined for the common page
+            x0, top, x1, bot = left + dx, dy - (bottom + size), right + dx, dy - bottom
+        else:
+            x0, top, x1, bot = box(left, bottom, right, bottom + size)
         chars.append({
             "text": chr(code), "fontname": fontname, "size": size,
             "x0": x0, "x1": x1, "top": top, "bottom": bot, "page_number": number,
         })
         if textobj:
-            run = runs.get(textobj)
             if run is None:
-                runs[textobj] = _Run(left, right, baseline, size)
+                run = runs[textobj] = _Run(left, right, baseline, size)
             else:
-                run.left, run.right = min(run.left, left), max(run.right, right)
+                if left < run.left:
+                    run.left = left
+                if right > run.right:
+                    run.right = right
             if code == 0x20 and size > 0:
                 text.space_em.setdefault(font or 0, (right - left) / size)
     return text
@@ -279,10 +318,9 @@ def _font(font: int | None, cache: dict[int, tuple[str, float]],
     return name, per_point
 
 
-# a font descriptor dictionary with no dictionary nested in it (hex strings allowed)
-_DESCRIPTOR = re.compile(
-    rb"<<((?:[^<>]|<(?!<)|>(?!>))*?/Type\s*/FontDescriptor(?:[^<>]|<(?!<)|>(?!>))*)>>"
-)
+# where a font descriptor dictionary says what it is; its dictionary is the innermost
+# ``<< … >>`` around that (hex strings allowed inside, no dictionary nested in it)
+_DESCRIPTOR_TYPE = re.compile(rb"/Type\s*/FontDescriptor")
 _FONT_NAME = re.compile(rb"/FontName\s*/([^\s/\[\]<>()]+)")
 _DESCENT = re.compile(rb"/Descent\s+([-+]?(?:\d+\.?\d*|\.\d+))(?![\d.])(?!\s+\d+\s+R)")
 _OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b[^>]*>>\s*stream\r?\n")
@@ -302,10 +340,7 @@ def declared_descents(data: bytes) -> dict[str, float]:
                 chunks.append(zlib.decompressobj().decompress(data[match.end():match.end() + (1 << 22)]))
     found: dict[str, float] = {}
     for chunk in chunks:
-        if b"/FontDescriptor" not in chunk:
-            continue
-        for match in _DESCRIPTOR.finditer(chunk):
-            body = match.group(1)
+        for body in _descriptor_bodies(chunk):
             name, descent = _FONT_NAME.search(body), _DESCENT.search(body)
             if name is None or (descent is None and b"/Descent" in body):
                 continue  # no name, or a descent given by reference: PDFium's stands
@@ -313,6 +348,24 @@ def declared_descents(data: bytes) -> dict[str, float]:
             key = _SUBSET.sub(b"", name.group(1)).decode("latin-1")
             found.setdefault(key, -abs(value) / 1000)
     return found
+
+
+def _descriptor_bodies(chunk: bytes) -> Iterator[bytes]:
+    """The inside of each font descriptor dictionary of ``chunk``, in file order.
+
+    Found from its ``/Type /FontDescriptor`` out to the nearest ``<<`` before and ``>>``
+    after, so the file is scanned once for a literal rather than matched from every ``<<``.
+    """
+    end = 0
+    for match in _DESCRIPTOR_TYPE.finditer(chunk):
+        if match.start() < end:
+            continue
+        start = chunk.rfind(b"<<", end, match.start())
+        close = chunk.find(b">>", match.end())
+        if start < 0 or close < 0:
+            continue
+        yield chunk[start + 2 : close]
+        end = close + 2
 
 
 _SUBSET = re.compile(rb"^[A-Z]{6}\+")
@@ -332,22 +385,24 @@ class _Shapes:
         self.lines: list[Edge] = []
         self.rects: list[Edge] = []
         self.curves: list[Edge] = []
-        self.texts: list[tuple[Any, Matrix]] = []
+        self.texts: list[tuple[int, Matrix]] = []
+        self._matrix = raw.FS_MATRIX()
 
-    def walk(self, obj: Any, parent: Matrix) -> None:
-        kind = raw.FPDFPageObj_GetType(obj)
+    def walk(self, obj: int | None, parent: Matrix) -> None:
+        kind = _object_type(obj)
         if kind == raw.FPDF_PAGEOBJ_TEXT:
-            self.texts.append((obj, parent))
+            if obj:
+                self.texts.append((obj, parent))
             return
         if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
             return
-        matrix = raw.FS_MATRIX()
-        own = (_IDENTITY if not raw.FPDFPageObj_GetMatrix(obj, matrix)
+        matrix = self._matrix
+        own = (_IDENTITY if not _object_matrix(obj, ctypes.byref(matrix))
                else (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f))
         combined = _multiply(own, parent)
         if kind == raw.FPDF_PAGEOBJ_FORM:
-            for index in range(raw.FPDFFormObj_CountObjects(obj)):
-                self.walk(raw.FPDFFormObj_GetObject(obj, index), combined)
+            for index in range(_form_count(obj)):
+                self.walk(_form_object(obj, index), combined)
             return
         if _painted(obj):
             for shape, points in _subpaths(obj, combined, self.view):
@@ -365,15 +420,16 @@ class _Shapes:
         """
         chars: list[Char] = []
         left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        bounds = tuple(ctypes.byref(value) for value in (left, bottom, right, top))
         size = ctypes.c_float()
         for obj, parent in self.texts:
-            if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            if not _object_bounds(obj, *bounds):
                 continue
             (x0, y0), (x1, _) = _apply(parent, left.value, bottom.value), _apply(parent, right.value, bottom.value)
-            run = text.runs.get(_address(obj))
+            run = text.runs.get(obj)
             places: list[tuple[float, float]] = []
             if run is None:
-                if abs(x1 - x0) < _SIZE_EPSILON and raw.FPDFTextObj_GetFontSize(obj, size):
+                if abs(x1 - x0) < _SIZE_EPSILON and _text_font_size(obj, ctypes.byref(size)):
                     places.append((x0, y0))
                 run_size = size.value
             else:
@@ -384,7 +440,7 @@ class _Shapes:
                     places.append((x1, run.baseline))
             if not places or run_size <= 0:
                 continue
-            font = _text_object_font(_address(obj))
+            font = _text_object_font(obj)
             fontname, descent = _font(font, fonts, declared)
             width = text.space_em.get(font or 0, _SPACE_EM) * run_size
             for x, baseline in places:
@@ -397,23 +453,24 @@ class _Shapes:
         return chars
 
 
-def _painted(obj: Any) -> bool:
+def _painted(obj: int) -> bool:
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    if not raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)):
+    if not _draw_mode(obj, ctypes.byref(fill), ctypes.byref(stroke)):
         return True
     return bool(fill.value) or bool(stroke.value)
 
 
-def _subpaths(obj: Any, matrix: Matrix, view: _PageView) -> Iterator[tuple[str, list[Point]]]:
+def _subpaths(obj: int, matrix: Matrix, view: _PageView) -> Iterator[tuple[str, list[Point]]]:
     """The path's sub-paths in pdfminer's letters (m, l, c, h) with their end points."""
     x, y = ctypes.c_float(), ctypes.c_float()
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
     shape: list[str] = []
     points: list[Point] = []
     bezier = 0
-    for index in range(raw.FPDFPath_CountSegments(obj)):
-        segment = raw.FPDFPath_GetPathSegment(obj, index)
-        raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
-        kind = raw.FPDFPathSegment_GetType(segment)
+    for index in range(_segment_count(obj)):
+        segment = _segment(obj, index)
+        _segment_point(segment, x_ref, y_ref)
+        kind = _segment_type(segment)
         px, py = _apply(matrix, x.value, y.value)
         point = view.point(px, py)
         if kind == _MOVETO:
@@ -432,7 +489,7 @@ def _subpaths(obj: Any, matrix: Matrix, view: _PageView) -> Iterator[tuple[str, 
         else:
             shape.append("l")
         points.append(point)
-        if raw.FPDFPathSegment_GetClose(segment):
+        if _segment_close(segment):
             # PDFium closes a sub-path on its last point, adding a line back to the start
             # when needed; pdfminer keeps ``h`` and drops a redundant line before it
             if shape[-1] == "l" and _same(points[-1], points[0]):

@@ -9,7 +9,9 @@ seen, and the numbers in the text that no field, task or fact accounts for.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
+from itertools import accumulate
 from typing import Any
 
 from extractors.document import Document
@@ -76,13 +78,16 @@ def unaccounted_numbers(
     covered += form.task_regions + form.also_read
     covered += [(fact["span"][0], fact["span"][1]) for fact in facts if fact.get("span")]
     covered.sort()
+    starts = [s for s, _ in covered]
+    reach = list(accumulate((e for _, e in covered), max))  # the furthest end of covered[:i + 1]
     text = document.text
     lost = []
     for match in _NUMBER.finditer(text):
         start, end = match.span()
         if _MARKER_AFTER.match(text, end) or _MARKER_BEFORE.search(text, max(0, start - 3), start):
             continue
-        if not any(s < end and start < e for s, e in covered):
+        before = bisect_left(starts, end)  # the covered spans starting before the number ends
+        if not (before and reach[before - 1] > start):
             lost.append((start, end))
     return lost
 

@@ -9,6 +9,7 @@ or 整体绩效目标); such labels map a *group* to a key, and group labels set
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -213,10 +214,21 @@ LABELS: tuple[Label, ...] = (
     _label("公章", rf"{_L}公章{_R}", "stop"),
 )
 
-_ANY_LABEL = re.compile(
-    "|".join(f"(?:{label.pattern.pattern.replace('(?P<unit>', '(?:')})" for label in LABELS)
-)
+
+def _alternation(order: list[int]) -> re.Pattern[str]:
+    """Every label in one pattern, label ``i`` as capturing group ``i``'s alternative in ``order``."""
+    parts = [f"({LABELS[i].pattern.pattern.replace('(?P<unit>', '(?:')})" for i in order]
+    return re.compile("|".join(parts))
+
+
+# Alternation takes the first alternative that matches, so one pass forwards names the
+# first label matching at a place and one backwards the last: only labels between the two
+# can match there, and usually they are the same one.
+_FORWARD = list(range(len(LABELS)))
+_ANY_LABEL = _alternation(_FORWARD)
+_ANY_LABEL_BACKWARDS = _alternation(_FORWARD[::-1])
 _SEPARATORS = re.compile(r"[:：;；,，。、\s]*")
+_WHITE_SPACE = re.compile(r"\s")  # what str.isspace() says is white space
 
 
 @dataclass(frozen=True)
@@ -235,8 +247,12 @@ class CompactText:
 
     def __init__(self, text: str) -> None:
         self.original = text
-        self.positions = [i for i, ch in enumerate(text) if not ch.isspace()]
-        self.compact = "".join(text[i] for i in self.positions)
+        self.positions: Sequence[int]
+        if _WHITE_SPACE.search(text) is None:  # most cells: nothing to remove
+            self.positions, self.compact = range(len(text)), text
+        else:
+            self.positions = [i for i, ch in enumerate(text) if not ch.isspace()]
+            self.compact = "".join(text[i] for i in self.positions)
 
     def to_original(self, index: int, *, end: bool = False) -> int:
         """Original offset of compact ``index`` (for an end offset, just past the character before)."""
@@ -247,10 +263,13 @@ class CompactText:
 
 def match_label(compact: CompactText, index: int) -> LabelMatch | None:
     """The longest label starting exactly at compact ``index``, or None."""
-    if _ANY_LABEL.match(compact.compact, index) is None:
+    first = _ANY_LABEL.match(compact.compact, index)
+    if first is None or first.lastindex is None:
         return None  # one pass of the alternation rules out every label at once
+    last = _ANY_LABEL_BACKWARDS.match(compact.compact, index)
+    stop = len(LABELS) - last.lastindex + 1 if last is not None and last.lastindex else len(LABELS)
     best: tuple[int, Label, re.Match[str]] | None = None
-    for label in LABELS:
+    for label in LABELS[first.lastindex - 1 : stop]:
         found = label.pattern.match(compact.compact, index)
         if found and (best is None or found.end() > best[0]):
             best = (found.end(), label, found)
