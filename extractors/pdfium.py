@@ -389,10 +389,11 @@ class _Shapes:
         self._matrix = raw.FS_MATRIX()
 
     def walk(self, obj: int | None, parent: Matrix) -> None:
+        if not obj:
+            return  # PDFium could not give the object
         kind = _object_type(obj)
         if kind == raw.FPDF_PAGEOBJ_TEXT:
-            if obj:
-                self.texts.append((obj, parent))
+            self.texts.append((obj, parent))
             return
         if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
             return
