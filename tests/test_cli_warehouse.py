@@ -36,6 +36,10 @@ def test_jixiao_db_is_honoured_from_another_folder(db: Path, tmp_path: Path) -> 
     assert found.stdout.split() == ["n", str(len(DEPARTMENTS))]
     searched = jixiao("search", "化工园区", cwd=elsewhere, env=env)
     assert searched.returncode == 0 and "【化工园区】" in searched.stdout
+    # verify opens the same warehouse (its sources are not on disk here: exit 3, never 1)
+    verified = jixiao("verify", cwd=elsewhere, env=env)
+    assert verified.returncode == 3, verified.stderr
+    assert f"checked {len(DEPARTMENTS)} source files of latest submissions" in verified.stdout
     # --db wins over the variable; without either, the default relative to the folder is looked for
     other = jixiao("sql", query, "--db", str(tmp_path / "none.duckdb"), cwd=elsewhere, env=env)
     assert other.returncode == 1 and "none.duckdb" in other.stderr
@@ -46,7 +50,7 @@ def test_jixiao_db_is_honoured_from_another_folder(db: Path, tmp_path: Path) -> 
 
 
 def test_every_command_that_opens_the_warehouse_names_the_variable_in_its_help() -> None:
-    for name in ("ingest", "sql", "trace", "export", "search"):
+    for name in ("ingest", "sql", "trace", "export", "search", "verify"):
         result = CliRunner().invoke(cli, [name, "--help"])
         assert result.exit_code == 0 and "JIXIAO_DB" in result.output, name
     assert {"export", "search"} <= set(COMMANDS)
@@ -55,6 +59,9 @@ def test_every_command_that_opens_the_warehouse_names_the_variable_in_its_help()
 def test_help_points_to_the_reference() -> None:
     result = CliRunner().invoke(cli, ["--help"])
     assert "docs/reference/" in result.output
+    for name in COMMANDS:  # and every command's own help names the page that explains it
+        own = CliRunner().invoke(cli, [name, "--help"])
+        assert "docs/reference/" in own.output.replace("\n", " "), name
     for page in ("fields.md", "reading.md", "facts.md", "warehouse.md", "errors.md", "commands.md"):
         assert (REPO / "docs" / "reference" / page).is_file(), page
 

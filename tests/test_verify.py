@@ -39,7 +39,8 @@ def verify(db: Path, *args: str) -> tuple[int, list[str]]:
 def test_all_sources_match_exit_0(loaded: tuple[Path, dict[str, Path]]) -> None:
     db, _ = loaded
     code, lines = verify(db)
-    assert code == 0 and lines == ["checked 4 source files of latest submissions: 4 match, 0 changed, 0 missing"]
+    assert code == 0 and lines == ["核对了4个最新提交的源文件：4个一致，0个已改动，0个缺失。"
+                                   "checked 4 source files of latest submissions: 4 match, 0 changed, 0 missing"]
 
 
 def test_changed_and_missing_files_are_listed_with_both_hashes_exit_3(loaded: tuple[Path, dict[str, Path]]) -> None:
@@ -55,10 +56,12 @@ def test_changed_and_missing_files_are_listed_with_both_hashes_exit_3(loaded: tu
     assert f"sha256 now   {sha256_file(files['a'])}" in text
     assert f"MISSING  {files['c']}" in text and f"sha256 then  {then['c']}" in text and "no such file" in text
     assert str(files["b"]) not in text and str(files["old"]) not in text
-    assert lines[-1] == "checked 4 source files of latest submissions: 2 match, 1 changed, 1 missing"
+    assert lines[-1].endswith("checked 4 source files of latest submissions: 2 match, 1 changed, 1 missing")
+    assert lines[-1].startswith("核对了4个最新提交的源文件：2个一致，1个已改动，1个缺失。")
     # one year only
     code, lines = verify(db, "--year", "2023")
-    assert code == 3 and lines[-1] == "checked 3 source files of latest submissions of 2023: 2 match, 1 changed, 0 missing"
+    assert code == 3 and lines[-1] == ("核对了3个2023年最新提交的源文件：2个一致，1个已改动，0个缺失。"
+                                       "checked 3 source files of latest submissions of 2023: 2 match, 1 changed, 0 missing")
     assert str(files["c"]) not in "\n".join(lines)
 
 

@@ -97,6 +97,8 @@ def command(source_dir: Path, db: Path, workers: int | None, timeout: float, ret
     Files already loaded (same sha256) are skipped; a corrected form for the same department and
     year becomes a new version. Broken files are rejected with a reason and never stop the run.
     Exit code 0 when the run completed, even with rejects; 1 when it could not run.
+    The error codes of rejected files: docs/reference/errors.md; running it every night, on a
+    cluster, after a failed run: docs/operations.md.
     """
     if address and engine != "ray":
         raise click.UsageError("--address 指 Ray 集群，请与 --engine ray 一起使用。"

@@ -70,7 +70,8 @@ def command(item_id: str | None, db: Path, html_path: Path | None, submission_id
 
     Prints the value, the sentence with the figure marked 【like this】, the source file with the
     sha256 recorded at load and whether the file on disk still has it, page and box for PDFs,
-    and the run that loaded it. Personal fields are never traced.
+    and the run that loaded it. Personal fields are never traced. What a fact's value, unit and
+    qualifier mean: docs/reference/facts.md; the fields: docs/reference/fields.md.
 
     \b
     Exit codes: 0 the figure is proven by the file on disk; 1 it could not be traced (unknown

@@ -6,11 +6,9 @@ import sys
 from pathlib import Path
 
 import click
-import duckdb
 
+from pipeline.cli.options import db_option, open_warehouse
 from pipeline.verify import SourceCheck, verify_sources
-from pipeline.warehouse import DEFAULT_DB, WarehouseError
-from pipeline.warehouse.schema import open_read_only
 
 EXIT_DIFFERS = 3  # as `jixiao trace`: a file changed or went missing since it was loaded
 
@@ -28,8 +26,7 @@ def check_lines(check: SourceCheck) -> list[str]:
 
 
 @click.command(name="verify")
-@click.option("--db", "db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The warehouse whose sources to check.")
+@db_option("The warehouse whose sources to check")
 @click.option("--year", type=int, default=None, help="Only the submissions of this year.")
 def command(db: Path, year: int | None) -> None:
     """Re-hash the source file of every latest submission and list those changed or missing since loaded.
@@ -37,15 +34,9 @@ def command(db: Path, year: int | None) -> None:
     \b
     Exit codes: 0 every file still has the bytes loaded; 3 one or more changed or are missing;
     1 the warehouse could not be opened.
+    The submissions table it reads: docs/reference/warehouse.md.
     """
-    try:
-        con = open_read_only(db)
-    except WarehouseError as exc:
-        click.echo(f"jixiao verify: {exc.message}", err=True)
-        sys.exit(1)
-    except duckdb.Error as exc:
-        click.echo(f"jixiao verify: cannot open {db}: {str(exc).splitlines()[0]}", err=True)
-        sys.exit(1)
+    con = open_warehouse("verify", db)
     checked = changed = missing = 0
     try:
         for check in verify_sources(con, year=year):
@@ -56,8 +47,10 @@ def command(db: Path, year: int | None) -> None:
                 click.echo(line)
     finally:
         con.close()
-    scope = f" of {year}" if year is not None else ""
-    click.echo(f"checked {checked} source files of latest submissions{scope}: {checked - changed - missing} match, "
+    matching = checked - changed - missing
+    scope_zh, scope = (f"{year}年", f" of {year}") if year is not None else ("", "")
+    click.echo(f"核对了{checked}个{scope_zh}最新提交的源文件：{matching}个一致，{changed}个已改动，{missing}个缺失。"
+               f"checked {checked} source files of latest submissions{scope}: {matching} match, "
                f"{changed} changed, {missing} missing")
     if changed or missing:
         sys.exit(EXIT_DIFFERS)
