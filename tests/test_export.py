@@ -122,6 +122,18 @@ def test_chart_data_is_the_views_for_one_year(workbook: Path, con: duckdb.DuckDB
     assert listed == departments_2023
 
 
+def test_year_filters_the_workbook(db: Path, con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    path = tmp_path / "2022.xlsx"
+    export(db, str(path), "--year", "2022")
+    book = openpyxl.load_workbook(path)
+    for name in view_names(con):
+        assert book[name].max_row == len(view_rows(con, name, 2022)) + 1, name
+    sheet = book["v_departments"]
+    year = [c.value for c in sheet[1]].index("年度")
+    assert {row[year] for row in sheet.iter_rows(min_row=2, values_only=True)} == {2022}
+    assert book["图表"]["A1"].value == "三公经费与公用经费控制率（2022 年）"
+
+
 # --- parquet and csv ------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
