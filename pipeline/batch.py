@@ -20,8 +20,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-import duckdb
-
 from extractors.errors import InternalError
 from pipeline import __version__
 from pipeline.engines import (
@@ -43,9 +41,9 @@ from pipeline.warehouse.errors import (
     IngestAlreadyRunning,
     SourceDirNotFound,
 )
-from pipeline.warehouse.faults import is_disk_full, run_failure
+from pipeline.warehouse.faults import run_failure
 from pipeline.warehouse.killpoints import reached
-from pipeline.warehouse.load import Loader
+from pipeline.warehouse.load import Loader, LoadResult, Pending
 from pipeline.warehouse.night import open_working_copy, publish_with_contacts
 from pipeline.warehouse.publish import (
     discard_working_copies,
@@ -358,49 +356,49 @@ def in_job_order(jobs: list[FileJob], outcomes: Iterable[tuple[FileJob, Outcome]
     yield from (waiting[index] for index in sorted(waiting))
 
 
+# The loader takes readings a batch at a time (``Loader.load_readings``): this many files, or
+# what arrived within this many seconds, whichever comes first, so progress never stalls long.
+LOAD_BATCH_FILES = 64
+LOAD_BATCH_SECONDS = 1.0
+
+
 def _load(
     report: RunReport, log: logging.Logger, con: Any, jobs: list[FileJob], copies: dict[ReadingKey, list[Path]],
     engine: ReadingEngine, *, on_progress: ProgressCallback | None,
 ) -> list[tuple[Any, ...]]:
-    """Read the jobs and load each reading in its own transaction; refusals become rejects.
+    """Read the jobs and load each reading whole or not at all; refusals become rejects.
 
-    Returns the night's contacts rows, for the publish step to write into the contacts file.
+    Readings load in batches (``LOAD_BATCH_FILES``); each outcome is accounted for in job
+    order once its batch is in. Returns the night's contacts rows, for the publish step to
+    write into the contacts file.
     """
     loader = Loader(con)
     outcomes = engine.map(jobs)
+    waiting: list[tuple[FileJob, Outcome]] = []
+    done = 0
+    first_at = 0.0
+
+    def account() -> None:
+        nonlocal done
+        readings = [(job, outcome) for job, outcome in waiting if not isinstance(outcome, Reject)]
+        loaded = iter(loader.load_readings([
+            Pending(outcome, _read_sha256(outcome, job), str(job.path), report.run_id, datetime.now())
+            for job, outcome in readings
+        ]))
+        for job, outcome in waiting:
+            done += 1
+            result = None if isinstance(outcome, Reject) else next(loaded)
+            _account(report, log, job, outcome, result, copies, done, len(jobs), on_progress)
+        waiting.clear()
+
     try:
-        for done, (job, outcome) in enumerate(in_job_order(jobs, outcomes), 1):
-            same = copies.get(reading_key(job.path, job.sha256), [])
-            if not isinstance(outcome, Reject):
-                try:
-                    result = loader.load_reading(outcome, sha256=_read_sha256(outcome, job), source_path=str(job.path),
-                                                 run_id=report.run_id)
-                except Exception as exc:  # one unloadable reading must not stop the night
-                    if is_disk_full(exc) or isinstance(exc, duckdb.FatalException):
-                        raise  # ... but a full disk or a broken warehouse stops every reading after it
-                    outcome = Reject(str(job.path), job.sha256, "internal_error",
-                                     f"the reading could not be loaded: {InternalError.from_exception(exc).message}")
-                else:
-                    setattr(report, result.status, getattr(report, result.status) + 1)
-                    reached("first_reading_loaded")
-                    log.info("%s %s (%s) as %s version %d", result.status, job.path, job.sha256[:12],
-                             result.submission_id, result.version)
-            if isinstance(outcome, Reject):
-                # Every path of refused bytes gets its own reject: each is a file a clerk must fix.
-                for path in [job.path, *same]:
-                    reject = Reject(str(path), job.sha256, outcome.error_code, outcome.message)
-                    report.rejects.append(reject)
-                    log.warning("rejected %s (%s): %s: %s", path, job.sha256[:12], reject.error_code, reject.message)
-            else:
-                report.unchanged += len(same)
-            slow = slow_ocr_pages(outcome) if not isinstance(outcome, Reject) else ""
-            if slow:
-                log.info("%s: slow OCR: %s", job.path, slow)
-            if on_progress:
-                if slow:
-                    on_progress(done, len(jobs), str(job.path), note=f"slow OCR: {slow}")
-                else:
-                    on_progress(done, len(jobs), str(job.path))
+        for job, outcome in in_job_order(jobs, outcomes):
+            if not waiting:
+                first_at = time.monotonic()
+            waiting.append((job, outcome))
+            if len(waiting) >= LOAD_BATCH_FILES or time.monotonic() - first_at >= LOAD_BATCH_SECONDS:
+                account()
+        account()
     finally:
         engine.close()
     report.resumed = engine.resumed
@@ -411,6 +409,38 @@ def _load(
                    [(r.path, r.sha256, r.error_code, r.message) for r in report.rejects])
     reached("all_loaded")
     return loader.contacts
+
+
+def _account(
+    report: RunReport, log: logging.Logger, job: FileJob, outcome: Outcome, result: LoadResult | Exception | None,
+    copies: dict[ReadingKey, list[Path]], done: int, total: int, on_progress: ProgressCallback | None,
+) -> None:
+    """Count one file's outcome in the report and the log: loaded (as what), or rejected (why)."""
+    same = copies.get(reading_key(job.path, job.sha256), [])
+    if isinstance(result, Exception):  # one unloadable reading must not stop the night
+        outcome = Reject(str(job.path), job.sha256, "internal_error",
+                         f"the reading could not be loaded: {InternalError.from_exception(result).message}")
+    elif result is not None:
+        setattr(report, result.status, getattr(report, result.status) + 1)
+        reached("first_reading_loaded")
+        log.info("%s %s (%s) as %s version %d", result.status, job.path, job.sha256[:12],
+                 result.submission_id, result.version)
+    if isinstance(outcome, Reject):
+        # Every path of refused bytes gets its own reject: each is a file a clerk must fix.
+        for path in [job.path, *same]:
+            reject = Reject(str(path), job.sha256, outcome.error_code, outcome.message)
+            report.rejects.append(reject)
+            log.warning("rejected %s (%s): %s: %s", path, job.sha256[:12], reject.error_code, reject.message)
+    else:
+        report.unchanged += len(same)
+    slow = slow_ocr_pages(outcome) if not isinstance(outcome, Reject) else ""
+    if slow:
+        log.info("%s: slow OCR: %s", job.path, slow)
+    if on_progress:
+        if slow:
+            on_progress(done, total, str(job.path), note=f"slow OCR: {slow}")
+        else:
+            on_progress(done, total, str(job.path))
 
 
 def _read_sha256(reading: dict[str, Any], job: FileJob) -> str:

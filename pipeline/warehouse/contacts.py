@@ -118,10 +118,14 @@ def write_contacts_working_copy(db: Path, rows: Sequence[Sequence[Any]], run_id:
             con.execute(_SCHEMA)
             con.execute("begin transaction")
             if rows:
-                con.executemany(
-                    f"insert or replace into contacts ({', '.join(CONTACT_COLUMNS)}) values (?, ?, ?, ?)",
-                    [list(row) for row in rows],
-                )
+                # one statement for the night (executemany costs a statement a row): the last
+                # row of a submission stands, as it would row by row
+                last = list({row[0]: row for row in rows}.values())
+                columns = ", ".join(CONTACT_COLUMNS)
+                lists = ", ".join("unnest(?::varchar[])" for _ in CONTACT_COLUMNS)
+                con.execute(f"insert or replace into contacts ({columns}) select {lists}",
+                            [[None if row[i] is None else str(row[i]) for row in last]
+                             for i in range(len(CONTACT_COLUMNS))])
             con.execute("delete from night")
             con.execute("insert into night values (?, current_timestamp)", [run_id])
             con.execute("commit")
