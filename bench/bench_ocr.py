@@ -53,7 +53,7 @@ def main() -> None:
         expected = json.loads((FIXTURES / entry["expected"]).read_text(encoding="utf-8"))
         keys = list(expected["fields"])
         reading, seconds = timed(SCANS / entry["file"])
-        baseline, base_seconds = timed(FIXTURES / "forms" / entry["source"])
+        baseline, base_seconds = timed(FIXTURES / entry["source"])
         ocr_seconds += seconds
         text_seconds += base_seconds
         pages += reading["source"]["pages"]

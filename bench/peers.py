@@ -292,8 +292,11 @@ def _say_who_is_ahead(
                     f"{_prf(c)[i]:.3f} > {_prf(ours)[i]:.3f}"
                 )
     blocked = [who for who in PEERS if isinstance(peers.get(who), str)]
-    if not ahead:
-        print("No peer is ahead of jixiao on any category, measure or variant it was run on.")
+    if len(blocked) == len(PEERS):
+        print("No peer ran, so nothing is compared: see why below.")
+    elif not ahead:
+        ran = ", ".join(who for who in PEERS if who not in blocked)
+        print(f"No peer that ran ({ran}) is ahead of jixiao on any category, measure or variant.")
     for who in blocked:
         print(f"BLOCKED: {who} did not run ({peers[who]}); no number is given for it.")
 

@@ -38,7 +38,7 @@ FIGURES = ROOT / "tests" / "figures"
 DEFAULT_PATH = FIGURES / "labelled.jsonl"
 SETS = ("labelled", "heldout", "heldout2", "heldout3", "heldout4")
 KINDS = ("amount", "count", "percent", "change", "rank", "quantity")
-STRICT_KEYS = ("kind", "value_std", "unit_std", "approx")
+STRICT_KEYS = ("kind", "value_std", "value_max", "unit_std", "approx")
 
 
 @dataclass

@@ -58,11 +58,12 @@ def ocr_marks(lines: list[Any], ink: Any) -> list[Any]:
     for line in lines:
         if not any(ch in _OPTIONS for ch in line.text):
             continue
+        _boxes_misread(line, ink)
         boxes = line.char_boxes
         for i, (ch, confidence, box) in enumerate(boxes):
             beside = [boxes[j][0] for j in (i - 1, i + 1) if 0 <= j < len(boxes)]
             near_option = any(c in _OPTIONS for c in beside) or _in_brackets_after_option(boxes, i)
-            in_options = _is_option_line(line.text.replace("V", "√").replace("v", "√").replace("口", "□"))
+            in_options = _is_option_line(_as_marks(line.text))
             if not (near_option or in_options) and not (ch in "□☑☐☒■" and any(c in _OPTIONS for c in line.text)):
                 continue
             if ch in _TICK_LIKE:
@@ -72,6 +73,33 @@ def ocr_marks(lines: list[Any], ink: Any) -> list[Any]:
         line.text = _respell(line.text, [ch for ch, _, _ in boxes])
     _add_unread_boxes(lines, ink)
     return lines
+
+
+def _boxes_misread(line: Any, ink: Any) -> None:
+    """A box the recogniser read as a character (☒ as 区) beside an option: known by its shape.
+
+    Only where the line would be a line of options with that character a box, so a label's
+    own characters (是国家…) are never taken for one; and only where its ink is a square frame.
+    """
+    boxes = line.char_boxes
+    beside = [i for i, (ch, _, _) in enumerate(boxes) if ch not in _OPTIONS + _BOX_LIKE + _TICK_LIKE + "()（）"
+              and any(0 <= j < len(boxes) and boxes[j][0] in _OPTIONS for j in (i - 1, i + 1))]
+    if not beside:
+        return
+    chars = [("□" if i in beside else ch) for i, (ch, _, _) in enumerate(boxes)]
+    if not _is_option_line(_as_marks("".join(chars))):
+        return
+    for i in beside:
+        ch, confidence, box = boxes[i]
+        mark, certainty = _judge_box(ink, box, tight=True)
+        if mark is not None:
+            boxes[i] = (mark, round(min(confidence, certainty * 0.9), 4), box)
+    line.text = _respell(line.text, [ch for ch, _, _ in boxes])
+
+
+def _as_marks(text: str) -> str:
+    """A line's text with what the recogniser makes of marks (V for √, 口 for □) as the marks."""
+    return text.replace("V", "√").replace("v", "√").replace("口", "□")
 
 
 def _is_option_line(text: str) -> bool:
@@ -104,7 +132,7 @@ def _add_unread_boxes(lines: list[Any], ink: Any) -> None:
                     found = _box_beside(ink, box, side, height, covered)
                     if found is None:
                         continue
-                    mark, certainty = _judge_box(ink, found)
+                    mark, certainty = _judge_frame(ink, found)
                     if mark is None:
                         continue
                     at = index if side < 0 else index + 1
@@ -128,17 +156,49 @@ def _box_beside(ink: Any, box: Any, side: int, height: float, covered: list[Any]
     region = np.ascontiguousarray(ink[max(0, top):bottom, x0:x1])
     if region.size == 0:
         return None
-    frames = _frames(region > 0, int(0.5 * height), int(0.8 * height))
+    # a box is about the size of the option's glyph, whatever room the recogniser's line gives
+    # it, and stands beside the glyph, not inside it (the 日 of 是 is no box). The option's
+    # ink may take in the boxes its box covers, so the glyph is the square (CJK glyphs are)
+    # from its far side: from its ink's left for a box after it, its right for one before.
+    glyph_top, glyph_left, glyph_bottom, glyph_right = _ink_extent(ink, box)
+    glyph = glyph_bottom - glyph_top
+    size = glyph or 0.7 * height
+    frames = _frames(region > 0, int(0.55 * size), int(1.1 * size))
     # nearest the option first
     frames.sort(key=lambda f: -f[2] if side < 0 else f[0])
     for fx0, fy0, fx1, fy1 in frames:
         found = (float(x0 + fx0), float(top + fy0), float(x0 + fx1), float(top + fy1))
+        if glyph and (found[2] > glyph_right - glyph + 1 if side < 0 else found[0] < glyph_left + glyph - 1):
+            continue
         cx, cy = (found[0] + found[2]) / 2, (found[1] + found[3]) / 2
         if any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] and (b[2] - b[0]) < 1.3 * height
                and not (b[0] <= box[0] + 1 and b[2] >= box[2] - 1) for b in covered):
             continue
         return found
     return None
+
+
+def _ink_extent(ink: Any, box: Any) -> tuple[int, int, int, int]:
+    """(top, left, bottom, right) of the ink of the line in ``box`` (pixels); zeros when none.
+
+    Only shapes that cross the middle of the box count: the lines above and below, which a
+    recogniser's box of a tightly set cell reaches into, do not.
+    """
+    import cv2
+    import numpy as np
+
+    top, left = max(0, int(box[1])), max(0, int(box[0]))
+    region = np.ascontiguousarray(ink[top:int(box[3]), left:int(box[2])])
+    if not region.size or not region.any():
+        return 0, 0, 0, 0
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=8)
+    height = region.shape[0]
+    middle = set(np.unique(labels[int(0.4 * height):int(0.6 * height) + 1])) - {0}
+    if not middle:
+        return 0, 0, 0, 0
+    kept = stats[sorted(middle)]
+    return (top + int(kept[:, 1].min()), left + int(kept[:, 0].min()),
+            top + int((kept[:, 1] + kept[:, 3]).max()), left + int((kept[:, 0] + kept[:, 2]).max()))
 
 
 def _frames(ink: Any, smallest: int, largest: int) -> list[tuple[int, int, int, int]]:
@@ -268,10 +328,23 @@ def _judge_box(ink: Any, box: Any, *, tight: bool = False) -> tuple[str | None, 
     inner = region[y + h // 4: y + h - h // 4, x + w // 4: x + w - w // 4]
     if inner.size == 0:
         return None, 0.0
-    share = float((inner > 0).mean())
+    return _mark_of(float((inner > 0).mean()))
+
+
+def _judge_frame(ink: Any, frame: Any) -> tuple[str, float]:
+    """Whether a frame found by its shape (pixels, its four sides inked) holds a tick: by the
+    ink in the middle half of it (a neighbour touching the frame is no part of that)."""
+    x0, top, x1, bottom = (int(round(v)) for v in frame)
+    w, h = x1 - x0, bottom - top
+    inner = ink[top + h // 4:bottom - h // 4, x0 + w // 4:x1 - w // 4]
+    share = float((inner > 0).mean()) if inner.size else 0.0
+    return _mark_of(share)
+
+
+def _mark_of(share: float) -> tuple[str, float]:
+    """☑ or □ by the share of ink inside a frame, and how clear that share is (0.5-1)."""
     mark = "☑" if share > _FILLED else "□"
-    certainty = min(1.0, 0.5 + abs(share - _FILLED) / _FILLED)
-    return mark, round(certainty, 4)
+    return mark, round(min(1.0, 0.5 + abs(share - _FILLED) / _FILLED), 4)
 
 
 def _is_frame(region: Any, x: int, y: int, w: int, h: int) -> bool:

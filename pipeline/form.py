@@ -416,6 +416,9 @@ class _FormReader:
             if segment.strip() and kind != "bool":
                 self.unreadable.add(key)
                 self.warnings.append(f"could not read {key} from {segment.strip()[:40]!r}")
+            elif kind == "bool" and self.document.ocr:
+                # on paper an unmarked choice is blank, but on a scan the mark may be what OCR lost
+                self.unreadable.add(key)
             return
         if reading.doubt:
             if reading.value is None:

@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
-from extractors.document import Source
+from extractors.document import OcrPage, Source
 from extractors.text import read_text
 from pipeline.coverage import SECTIONS
 from pipeline.extract import reading_to_json
+from pipeline.fields import FIELD_SPECS
 from pipeline.form import document_to_form
 
 EXAMPLE = (Path(__file__).parent / "fixtures" / "forms" / "zetdz_jmkj_2023.txt").read_text(encoding="utf-8")
@@ -65,6 +66,19 @@ def test_a_label_whose_value_cannot_be_read_is_a_warning() -> None:
     assert reading["coverage"]["values_unreadable"] == ["sangong_budget"]
     assert "sangong_budget" not in reading["coverage"]["labels_missing"]
     assert any("sangong_budget was found but its value could not be read" in w for w in reading["warnings"])
+
+
+def test_a_yes_no_without_a_mark_is_blank_on_paper_but_unreadable_on_a_scan() -> None:
+    text = EXAMPLE.replace("是 √ 否", "是 否", 1)  # the first yes/no left unmarked
+    document = read_text(text.encode("utf-8"), Source("memory", "0" * 64, "text"))
+    on_paper = reading_to_json(document, document_to_form(document))
+    bools = [spec.key for spec in FIELD_SPECS if spec.type == "bool"]
+    unmarked = sorted(key for key in bools if on_paper["fields"][key]["value"] is None)
+    assert "budget_disclosed" in unmarked and on_paper["coverage"]["values_unreadable"] == []
+    document.ocr_pages = [OcrPage(1, 3.0, len(document.text))]  # the same print, read off a scan
+    scanned = reading_to_json(document, document_to_form(document))
+    assert scanned["coverage"]["values_unreadable"] == unmarked
+    assert any(f"{unmarked[0]} was found but its value could not be read" in w for w in scanned["warnings"])
 
 
 def test_a_missing_template_section_is_a_warning() -> None:

@@ -227,6 +227,22 @@ def test_other_currencies_keep_their_currency(text: str, unit_std: str, value_st
     assert (fact["kind"], fact["unit_std"], fact["value_std"]) == ("amount", unit_std, value_std)
 
 
+@pytest.mark.parametrize(
+    ("text", "unit", "unit_std", "value_std"),
+    [
+        ("港币12万元", "万元", "港币", 120000.0), ("贷款美元500万元", "万元", "美元", 5000000.0),
+        ("折合欧元：3亿元", "亿元", "欧元", 300000000.0), ("澳门元 8万元", "万元", "澳门元", 80000.0),
+        ("人民币500万元", "万元", "元", 5000000.0),  # 人民币 is 元 itself
+        ("日元兑换100万元", "万元", "元", 1000000.0),  # a currency not next to the amount names no currency of it
+    ],
+)  # fmt: skip
+def test_a_currency_named_before_an_amount_in_yuan_is_its_currency(
+    text: str, unit: str, unit_std: str, value_std: float
+) -> None:
+    fact = only(text)
+    assert (fact["kind"], fact["unit"], fact["unit_std"], fact["value_std"]) == ("amount", unit, unit_std, value_std)
+
+
 def test_wan_after_a_money_word_is_money() -> None:
     fact = only("安排资金3621.5万")
     assert core(fact) == ("amount", 3621.5, None, "万", 36215000.0, "元", None)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import glob
+from pathlib import Path
 
 import pdfplumber
 import pytest
 
 from extractors.grid import Edge, edges_to_tables, rect_to_edges
+
+FORMS = Path(__file__).parent / "fixtures" / "forms"  # wherever pytest runs from
 
 
 def _box(x0: float, top: float, x1: float, bottom: float) -> list[Edge]:
@@ -45,7 +47,7 @@ def test_two_separate_tables_come_top_to_bottom_and_a_lone_box_is_no_table():
     assert [t.bbox[1] for t in tables] == [0.0, 200.0]
 
 
-@pytest.mark.parametrize("path", sorted(glob.glob("tests/fixtures/forms/*.pdf"))[:6])
+@pytest.mark.parametrize("path", sorted(str(p) for p in FORMS.glob("*.pdf"))[:6])
 def test_same_cells_as_pdfplumbers_table_finder(path):
     with pdfplumber.open(path) as pdf:
         for page in pdf.pages:
@@ -63,7 +65,7 @@ def test_same_cells_as_pdfplumbers_table_finder(path):
                 assert [(c.row, c.col, c.bbox) for c in mine.cells] == expected
 
 
-@pytest.mark.parametrize("path", sorted(glob.glob("tests/fixtures/forms/*.pdf")))
+@pytest.mark.parametrize("path", sorted(str(p) for p in FORMS.glob("*.pdf")))
 def test_cells_from_intersections_are_pdfplumbers(path):  # type: ignore[no-untyped-def]
     """grid's faster intersections_to_cells finds pdfplumber's cells, in pdfplumber's order."""
     from pdfplumber.table import edges_to_intersections, merge_edges

@@ -69,7 +69,7 @@ def scan_readings(no_network: None) -> dict[str, dict[str, Any]]:
 @pytest.fixture(scope="module")
 def text_layer_readings() -> dict[str, dict[str, Any]]:
     """The reading of each scan's source PDF from its text layer: the facts' truth."""
-    return {entry["file"]: extract_file(FIXTURES / "forms" / entry["source"]) for entry in FORM_SCANS}
+    return {entry["file"]: extract_file(FIXTURES / entry["source"]) for entry in FORM_SCANS}
 
 
 def expected_of(entry: dict[str, Any]) -> dict[str, Any]:
@@ -77,8 +77,9 @@ def expected_of(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_fixture_scans_cover_two_layouts_and_several_departments() -> None:
-    sources = {entry["source"].split(".")[1] for entry in FORM_SCANS}
-    assert {"lo", "rl"} <= sources
+    producers = {entry["source"].split(".")[-2] for entry in FORM_SCANS}
+    assert {"lo", "rl"} <= producers
+    assert len({entry["family"] for entry in FORM_SCANS}) >= 3  # the official grid and two others
     assert len({entry["case"] for entry in FORM_SCANS}) >= 4
     assert {Path(entry["file"]).suffix for entry in MANIFEST} >= {".pdf", ".tif", ".jpg"}
     for entry in FORM_SCANS:
@@ -216,7 +217,7 @@ def test_a_pdf_with_one_scanned_page_is_ocrd_on_that_page_only(tmp_path: Path, n
     """Per page: a text page keeps its text layer, a page without one is OCR'd."""
     source = FORM_SCANS[0]
     mixed = pypdfium2.PdfDocument.new()
-    mixed.import_pages(pypdfium2.PdfDocument(FIXTURES / "forms" / source["source"]), [0])
+    mixed.import_pages(pypdfium2.PdfDocument(FIXTURES / source["source"]), [0])
     mixed.import_pages(pypdfium2.PdfDocument(SCANS / source["file"]), [1])
     path = tmp_path / "mixed.pdf"
     mixed.save(path)

@@ -57,6 +57,8 @@ from pipeline.figures.units import (
     TIMES,
     YEARS,
     Unit,
+    currency_before,
+    in_currency,
     read_unit,
 )
 from pipeline.figures.written import (
@@ -305,6 +307,10 @@ def _read_match(
     if coins is not None:
         value, end = value + coins[0], coins[1]
         unit = read_unit("", "元")
+    if unit is not None and unit.std == "元":
+        currency = currency_before(text, m.start() - sign)
+        if currency is not None:
+            unit = in_currency(unit, currency)  # 港币12万元: HK$, not 元 of RMB
     if unit is not None and unit.scale and unit.kind in (PERCENT, POINTS, TIMES):
         return None  # 1万% is no way of writing a share
     if value_max is not None and m.group("s1") and unit is not None:

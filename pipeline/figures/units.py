@@ -6,7 +6,8 @@ moves into ``value_std`` and the base becomes ``unit_std``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from pipeline.figures.numerals import scale_of
@@ -169,9 +170,24 @@ def read_unit(scale: str, base: str, per: str = "", alt: str = "") -> Unit:
 
 MONEY_STD = frozenset(std for kind, std, _ in BASE_UNITS.values() if kind == AMOUNT)
 
+# a currency named right before an amount in 元 is the amount's currency: 港币12万元 is
+# HK$120,000 and 美元500万元 US$5 million (元 is the unit of any dollar), never 元 of RMB
+_CURRENCY_BEFORE = re.compile(
+    "(?:" + "|".join(re.escape(c) for c in sorted(_CURRENCIES, key=len, reverse=True)) + r")[:：]?\s?$"
+)
+
+
+def currency_before(text: str, start: int) -> str | None:
+    """The currency named just before ``start`` (``港币``, ``美元：``), or None."""
+    found = _CURRENCY_BEFORE.search(text, max(0, start - 8), start)
+    return found.group(0).rstrip(":： ") if found else None
+
+
+def in_currency(unit: Unit, currency: str) -> Unit:
+    """An amount's unit in 元 read as an amount in ``currency`` (its scale kept)."""
+    return replace(unit, std=BASE_UNITS[currency][1])
+
 
 def unit_pattern() -> str:
     """A regex alternation of every base unit, longest first so 人次 wins over 人."""
-    import re
-
     return "|".join(re.escape(u) for u in sorted(BASE_UNITS, key=len, reverse=True))
