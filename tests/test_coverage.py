@@ -77,8 +77,10 @@ def test_a_yes_no_without_a_mark_is_blank_on_paper_but_unreadable_on_a_scan() ->
     assert "budget_disclosed" in unmarked and on_paper["coverage"]["values_unreadable"] == []
     document.ocr_pages = [OcrPage(1, 3.0, len(document.text))]  # the same print, read off a scan
     scanned = reading_to_json(document, document_to_form(document))
-    assert scanned["coverage"]["values_unreadable"] == unmarked
-    assert any(f"{unmarked[0]} was found but its value could not be read" in w for w in scanned["warnings"])
+    # every yes/no printed with its options but no mark (a cell left blank prints none)
+    assert "budget_disclosed" in scanned["coverage"]["values_unreadable"]
+    assert set(scanned["coverage"]["values_unreadable"]) <= set(unmarked)
+    assert any("budget_disclosed was found but its value could not be read" in w for w in scanned["warnings"])
 
 
 def test_a_missing_template_section_is_a_warning() -> None:
