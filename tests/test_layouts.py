@@ -20,8 +20,8 @@ from form_compare import field_mismatches, task_mismatches
 from pipeline.extract import extract_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
-# the development set, and the second held-out round (the family built later) as a regression gate
-FOLDERS = (FIXTURES / "layouts", FIXTURES / "layouts_heldout2")
+# the development set, and both held-out rounds (scored once blind, then fixed) as regression gates
+FOLDERS = (FIXTURES / "layouts", FIXTURES / "layouts_heldout", FIXTURES / "layouts_heldout2")
 RENDERINGS = sorted(p for folder in FOLDERS for p in folder.iterdir() if not p.name.endswith(".expected.json"))
 FAMILIES = ("official", "sections", "tasktable", "below", "vertical")
 FORMATS = ("txt", "docx", "rl.pdf", "lo.pdf")
