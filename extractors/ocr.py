@@ -39,8 +39,9 @@ from extractors.marks import ocr_marks
 from extractors.pdf import Char, PageContent
 
 OCR_DPI = 200
-# One page may take this long to recognise (seconds); the batch's per-file limit holds too.
-PAGE_SECONDS = 60.0
+# One page may take this long to recognise (seconds): half the batch's default per-file limit
+# (60 s), so a stuck page is named as such before its file's limit ends the whole reading.
+PAGE_SECONDS = 30.0
 # A page scanned at an unknown resolution is taken to be A4 wide.
 A4_WIDTH_PT = 595.0
 # Recognised lines below this score are noise (dust, seal fragments), not text.
