@@ -23,8 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SLOW = {"slow_dense_text.pdf"}
 PDFS = sorted(
     p for p in [*(ROOT / "tests" / "fixtures").rglob("*.pdf"), *(ROOT / "data" / "raw").rglob("*.pdf")]
-    # the held-out layout renderings are scored by tests/fixtures/score_layouts.py, not compared here
-    if p.name not in SLOW and not p.parent.name.startswith("layouts_heldout")
+    # the held-out layout renderings are scored by tests/fixtures/score_layouts.py, and scans
+    # (no text layer: both page sources hand every page to the same OCR) by test_scans.py
+    if p.name not in SLOW and not p.parent.name.startswith("layouts_heldout") and p.parent.name != "scans"
 )
 # PDFium takes a glyph's advance from the font program where the file's /Widths (or a
 # non-embedded CID font's metrics) say otherwise; pdfminer takes the declared width
