@@ -133,8 +133,6 @@ def _add_unread_boxes(lines: list[Any], ink: Any) -> None:
                     if found is None:
                         continue
                     mark, certainty = _judge_frame(ink, found)
-                    if mark is None:
-                        continue
                     at = index if side < 0 else index + 1
                     _insert_char(line, at, mark, certainty * 0.9, found)
                     covered.append(found)

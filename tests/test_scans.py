@@ -302,6 +302,50 @@ def test_a_box_the_recogniser_dropped_is_found_by_its_shape_and_judged_by_its_in
     assert all(0 < c <= 1 for _, c, _ in is_line.char_boxes + no_line.char_boxes)
 
 
+def _box(ink: np.ndarray, x: int, top: int, size: int, *, cross: bool = False) -> None:
+    """Draw a square frame (2 px sides) at (x, top), with an X inside when ``cross``."""
+    ink[top:top + size, x:x + 2] = ink[top:top + size, x + size - 2:x + size] = 255
+    ink[top:top + 2, x:x + size] = ink[top + size - 2:top + size, x:x + size] = 255
+    if cross:
+        for step in range(size - 6):
+            ink[top + 3 + step, x + 3 + step] = ink[top + 3 + step, x + size - 4 - step] = 255
+
+
+def test_a_box_read_as_a_character_beside_an_option_is_judged_by_its_shape() -> None:
+    from extractors.marks import ocr_marks
+
+    ink = np.zeros((80, 400), np.uint8)
+    _box(ink, 82, 26, 16, cross=True)  # ☒, which the recogniser read as 区 (x 80-100)
+    line = _line("区是□否", x=80)
+    ocr_marks([line], ink)
+    assert line.text == "☑是□否"
+    # in a label (not a line of options) a character beside 是 stays what it is, frame or not
+    label = _line("国是否公开", x=80)
+    ocr_marks([label], ink)
+    assert label.text == "国是否公开"
+
+
+def test_a_frame_inside_the_option_glyph_is_no_box() -> None:
+    from extractors.marks import ocr_marks
+
+    ink = np.zeros((80, 400), np.uint8)
+    _box(ink, 74, 28, 16)  # the real □ just before 是 (x 100-120)
+    _box(ink, 103, 24, 16)  # the 日 at the top of 是 itself: a frame, inside the glyph
+    ink[24:46, 110:112] = 255  # and a stroke down through the glyph's middle
+    line = _line("是", x=100)
+    ocr_marks([line], ink)
+    assert line.text == "□是"
+    assert line.char_boxes[0][2][2] <= 100  # the frame found is the one before the glyph
+
+
+def test_a_blank_between_a_chinese_character_and_a_digit_is_the_typesetting_gap() -> None:
+    # 提高 4.1 个百分点 prints 提高4.1个百分点 with Chinese typesetting's gaps; words keep theirs
+    assert ocr._space_after("提高 4.1 个百分点") == [False] * 9
+    assert ocr._space_after("post 2318 com") == [False, False, False, True, False, False, False, True,
+                                                 False, False, False]
+    assert ocr._space_after("甲 乙") == [True, False]
+
+
 def test_recogniser_confusions_are_put_right() -> None:
     chars = [(ch, 0.99, (float(i), 0.0, float(i + 1), 1.0)) for i, ch in enumerate("临交（2022〕11号，降至2.1%0。")]
     fixed = ocr._per_mille(ocr._document_number_brackets(chars))
