@@ -365,3 +365,15 @@ def test_slow_ocr_pages_are_named_for_the_progress_line() -> None:
                                                      {"page": 2, "seconds": SLOW_OCR_SECONDS + 4.1}]}}
     assert slow_ocr_pages(reading) == f"page 2 {SLOW_OCR_SECONDS + 4.1:.1f} s"
     assert slow_ocr_pages({"source": {"ocr": False}}) == ""
+
+
+def test_the_progress_line_shows_the_slow_pages(capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline.cli.ingest import _Progress
+
+    progress = _Progress()
+    progress.enabled = True  # as on a terminal
+    progress(1, 2, "raw/扫描件.pdf", note="slow OCR: page 2 14.1 s")
+    progress(2, 2, "raw/other.pdf")
+    progress.close()
+    shown = capsys.readouterr().err
+    assert "raw/扫描件.pdf: slow OCR: page 2 14.1 s" in shown and "other.pdf: slow" not in shown
