@@ -442,7 +442,6 @@ def _reading_order(char: Char) -> tuple[int, int, float]:
 
 
 _X0 = itemgetter("x0")
-_new_box = tuple.__new__  # CharBox(page, box, confidence) without its __new__'s Python frame
 
 
 def _line_pairs(line: list[Char], page: int) -> list[Pair]:
@@ -455,7 +454,7 @@ def _line_pairs(line: list[Char], page: int) -> list[Pair]:
                 pairs.append((" ", None))
         page_bbox = char.get("page_bbox")
         box = (char["x0"], char["top"], char["x1"], char["bottom"]) if page_bbox is None else tuple(page_bbox)
-        pairs.append((char["text"], _new_box(CharBox, (page, box, char.get("confidence")))))
+        pairs.append((char["text"], CharBox(page, box, char.get("confidence"))))
         previous_x1 = char["x1"]
     return pairs
 

@@ -195,7 +195,6 @@ def _prototype(name: str, restype: Any, *argtypes: Any) -> Any:
 
 
 # handles as plain integers: a text object's address is its key, with no ctypes.cast
-_text_object = _prototype("FPDFText_GetTextObject", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
 _text_object_font = _prototype("FPDFTextObj_GetFont", ctypes.c_void_p, ctypes.c_void_p)
 _font_name = _prototype("FPDFFont_GetBaseFontName", ctypes.c_size_t, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t)
 _font_descent = _prototype("FPDFFont_GetDescent", ctypes.c_int, ctypes.c_void_p, ctypes.c_float,

@@ -294,7 +294,7 @@ class Loader:
             loaded.add(item.sha256)
             reading = item.reading
             fields = reading.get("fields") or {}
-            form = (_value(fields, "unit_name"), _year(fields))
+            form = _form_of(reading)
             version = versions.get(form, 0) + 1
             versions[form] = version
             if form in latest:
@@ -332,8 +332,7 @@ class Loader:
         shas = [item.sha256 for item in pending]
         loaded = {row[0] for row in self.con.execute(
             "select sha256 from submissions where sha256 in (select unnest(?::varchar[]))", [shas]).fetchall()}
-        forms = {(_value(item.reading.get("fields") or {}, "unit_name"), _year(item.reading.get("fields") or {}))
-                 for item in pending}
+        forms = {_form_of(item.reading) for item in pending}
         rows = self.con.execute(
             "select form.unit_name, form.year, max(version) from submissions join "
             "(select unnest(?::varchar[]) as unit_name, unnest(?::integer[]) as year) as form "
@@ -344,6 +343,8 @@ class Loader:
         return loaded, {(unit, year): int(version) for unit, year, version in rows}
 
 
-def _year(fields: dict[str, Any]) -> int | None:
+def _form_of(reading: dict[str, Any]) -> tuple[Any, int | None]:
+    """The form a reading is a version of: its department and year."""
+    fields = reading.get("fields") or {}
     year = _value(fields, "year")
-    return int(year) if year is not None else None
+    return _value(fields, "unit_name"), int(year) if year is not None else None
