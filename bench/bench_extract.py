@@ -5,6 +5,11 @@ facts, checks), and the same files through a simple baseline: pypdfium2's bare t
 page (`get_textpage().get_text_range()`), python-docx paragraph and cell text, and a
 plain decode. The issue's bar: a PDF page end to end ≤ 3× the pypdfium2 baseline.
 
+Then where a PDF page's time goes, each stage timed alone on the same files and as a
+ratio to the same baseline: the page source (PDFium: characters, boxes, ruling lines),
+the assembly (cells and lines into the document text), the form reader, and the number
+reader with the JSON output (``reading_to_json``: facts, checks, coverage).
+
     .venv/bin/python bench/bench_extract.py [--repeat N]
 """
 
@@ -19,7 +24,11 @@ from pathlib import Path
 import docx
 import pypdfium2 as pdfium
 
-from pipeline.extract import extract_file
+from extractors.document import Source
+from extractors.pdf import PageContent, pages_to_document
+from extractors.pdfium import pdfium_pages
+from pipeline.extract import extract_file, read_document, reading_to_json
+from pipeline.form import document_to_form
 
 FORMS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "forms"
 
@@ -49,6 +58,30 @@ def baseline_text(path: Path) -> None:
         data.decode("gb18030")
 
 
+def pdf_pages(path: Path) -> list[PageContent]:
+    """The page source alone: PDFium's characters and ruling lines of every page."""
+    with pdfium_pages(path.read_bytes()) as (_count, pages):
+        return list(pages)
+
+
+def pdf_stages(paths: list[Path], repeat: int, pages: int, baseline: float) -> None:
+    """Each stage of the PDF path timed alone, per page and against the baseline."""
+    contents = {path: pdf_pages(path) for path in paths}
+    documents = {path: read_document(path) for path in paths}
+    forms = {path: document_to_form(documents[path]) for path in paths}
+    stages: list[tuple[str, Callable[[Path], object]]] = [
+        ("page source (PDFium)", pdf_pages),
+        ("assembly", lambda p: pages_to_document(contents[p], Source(str(p), "0" * 64, "pdf", len(contents[p])))),
+        ("form reader", lambda p: document_to_form(documents[p])),
+        ("numbers + output", lambda p: reading_to_json(documents[p], forms[p])),
+    ]
+    print(f"\nwhere a PDF page's time goes (baseline {1000 * baseline / pages:.1f} ms per page)")
+    print(f"{'stage':22} {'ms/page':>8} {'ratio':>6}")
+    for name, stage in stages:
+        seconds = timed(stage, paths, repeat)
+        print(f"{name:22} {1000 * seconds / pages:8.1f} {seconds / baseline:6.2f}")
+
+
 def timed(function: Callable[[Path], object], paths: list[Path], repeat: int) -> float:
     """Best total seconds of ``repeat`` passes over ``paths``."""
     best = float("inf")
@@ -76,16 +109,19 @@ def main() -> None:
         pdf = pdfium.PdfDocument(path.read_bytes())
         pages += len(pdf)
         pdf.close()
+    timings: dict[str, float] = {}
     print(f"{'format':6} {'files':>5} {'unit':>10} {'jixiao ms':>10} {'baseline ms':>12} {'ratio':>6}")
     for name, (paths, baseline) in groups.items():
         ours = timed(lambda p: extract_file(p), paths, args.repeat)
         theirs = timed(baseline, paths, args.repeat)
+        timings[name] = theirs
         units, unit_name = (pages, "page") if name == "pdf" else (len(paths), "file")
         print(
             f"{name:6} {len(paths):5d} {'per ' + unit_name:>10} {1000 * ours / units:10.1f} "
             f"{1000 * theirs / units:12.1f} {ours / theirs:6.2f}"
         )
     print("baseline: pypdfium2 bare text per page; python-docx paragraph+cell text; bytes.decode")
+    pdf_stages(groups["pdf"][0], args.repeat, pages, timings["pdf"])
 
 
 if __name__ == "__main__":
