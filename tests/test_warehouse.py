@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from warehouse_fixtures import EXAMPLE_UNIT, make_reading
 from pipeline.fields import FIELD_SPECS
 from pipeline.privacy import mask_personal
 from pipeline.warehouse import WarehouseTooNew, schema
-from pipeline.warehouse.load import Loader, submission_id_for
+from pipeline.warehouse.load import Loader, Pending, RepeatedKey, submission_id_for
 
 PERSONAL = [s.key for s in FIELD_SPECS if s.personal]
 RUN = "test-run"
@@ -85,6 +85,58 @@ def test_a_schema_1_warehouse_with_data_upgrades_to_field_boxes(tmp_path: Path) 
     db.execute("insert into fields (submission_id, key, section, text, page) values ('s', 'unit_name', 'basic', 'x', 1)")
     assert schema.migrate(db) == schema.latest_version() >= 2
     assert rows(db, "select key, text, page, bbox_x0, bbox_bottom from fields") == [("unit_name", "x", 1, None, None)]
+
+
+# every table a reading fills, and the order to list its rows in
+FILLED = ("submissions", "fields", "tasks", "facts", "documents", "checks", "warnings", "reading_coverage",
+          "search_passages", "search_words", "runs")
+
+
+def _table_rows(db: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]]]:
+    return {t: rows(db, f"select * from {t} order by all") for t in FILLED}
+
+
+def _columns(db: duckdb.DuckDBPyConnection, table: str) -> list[tuple[Any, ...]]:
+    return rows(db, "select column_name, data_type, is_nullable from information_schema.columns "
+                    "where table_name = ? order by ordinal_position", table)
+
+
+def test_a_schema_5_warehouse_upgrades_to_unkeyed_child_tables_with_every_row(tmp_path: Path) -> None:
+    real = schema.SQL_DIR / "migrations"
+    before_006 = _sql_dir(tmp_path / "v5", {m.name: m.read_text(encoding="utf-8")
+                                            for m in sorted(real.glob("00[1-5]_*.sql"))})
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as old:
+        assert schema.migrate(old, sql_dir=before_006) == 5
+        old.execute("insert into runs (run_id, started_at, status) values (?, now(), 'completed')", [RUN])
+        for label, unit in (("a", EXAMPLE_UNIT), ("b", EXAMPLE_UNIT), ("c", "某某局")):
+            reading = reading_of(label, unit_name=unit, warnings=[f"doubt about {label}"])
+            reading["coverage"] = {"labels_found": 40, "labels_expected": 42, "fields_read": 60,
+                                   "values_unreadable": ["x"], "sections_missing": [], "goals_block": True,
+                                   "tasks": len(reading["tasks"]), "unaccounted_numbers": 1}
+            load(old, reading, label)
+        kept = _table_rows(old)
+        columns = {t: _columns(old, t) for t in ("fields", "search_passages")}
+        keyed = {t for (t,) in rows(old, "select table_name from duckdb_constraints() "
+                                         "where constraint_type = 'PRIMARY KEY'")}
+    assert {"fields", "search_passages"} <= keyed  # what 006 takes off was there
+    assert all(kept.values())  # every table had rows to keep
+
+    con = schema.open_for_write(path)  # as the night opens it: migrations, views, labels
+    try:
+        assert schema.schema_version(con) == schema.latest_version() >= 6
+        assert _table_rows(con) == kept
+        assert {t: _columns(con, t) for t in columns} == columns  # same columns, order, types, nulls
+        keyed_now = {t for (t,) in rows(con, "select table_name from duckdb_constraints() "
+                                             "where constraint_type in ('PRIMARY KEY', 'UNIQUE')")}
+        assert not keyed_now & {"fields", "search_passages"}
+        assert {"submissions", "documents", "reading_coverage"} <= keyed_now  # one row a file: kept
+        latest = "select count(*) from facts join submissions using (submission_id) where is_latest"
+        assert rows(con, "select count(*) from v_fact_trace") == rows(con, latest) != [(0,)]  # views rebound
+        assert schema.run_checks(con) == {}
+        assert schema.run_checks(con, run_id=RUN) == {}
+    finally:
+        con.close()
 
 
 def test_newer_warehouse_is_refused_with_a_sentence(tmp_path: Path) -> None:
@@ -209,6 +261,31 @@ def test_a_reading_that_fails_half_way_leaves_nothing(con: duckdb.DuckDBPyConnec
     assert schema.run_checks(con) == {}
 
 
+def test_a_reading_that_repeats_a_task_is_refused_alone_and_the_batch_loads(con: duckdb.DuckDBPyConnection) -> None:
+    # fields and search_passages have no primary key (migration 006): the loader keeps them unique
+    repeated = reading_of("twice", unit_name="某某局")
+    repeated["tasks"].append(dict(repeated["tasks"][0]))  # task 1 twice: passages goal-1, outcome-1 twice
+    batch = [Pending(reading, sha(label), f"/raw/{label}", RUN, datetime.now())
+             for label, reading in (("v1", reading_of("v1")), ("twice", repeated),
+                                    ("other", reading_of("other", unit_name="另一局")))]
+    first, middle, last = Loader(con).load_readings(batch)
+    assert isinstance(middle, RepeatedKey) and "goal-1" in str(middle)
+    assert (first.status, last.status) == ("new", "new")  # type: ignore[union-attr]
+    assert rows(con, "select count(*) from submissions") == [(2,)]
+    assert rows(con, "select count(*) from search_passages where submission_id = ?",
+                submission_id_for(sha("twice"))) == [(0,)]
+    assert schema.run_checks(con, run_id=RUN) == {}
+
+
+def test_rows_that_repeat_a_field_are_not_inserted(con: duckdb.DuckDBPyConnection) -> None:
+    row = {"submission_id": "s", "key": "unit_name", "section": "basic"}
+    with pytest.raises(RepeatedKey, match="unit_name"):
+        Loader(con).insert_rows("fields", [row, {**row}])
+    assert rows(con, "select count(*) from fields") == [(0,)]
+    Loader(con).insert_rows("fields", [row, {**row, "key": "year"}])  # another key of the same submission
+    assert rows(con, "select count(*) from fields") == [(2,)]
+
+
 # --- the data checks catch what they promise ----------------------------------------------
 
 BREAKAGES = {
@@ -216,6 +293,8 @@ BREAKAGES = {
     "spans_inside_document": "update facts set span_start = span_start + 1 where fact_no = 1",
     "one_latest_per_unit_year": "update submissions set is_latest = true",
     "unique_fact_ids": "update facts set fact_id = 'same' where fact_no <= 2",
+    "unique_field_keys": "insert into fields select * from fields where key = 'unit_name' limit 1",
+    "unique_passage_ids": "insert into search_passages select * from search_passages limit 1",
 }
 
 
@@ -227,6 +306,15 @@ def test_each_data_check_finds_its_breakage(con: duckdb.DuckDBPyConnection, chec
     assert schema.run_checks(con) == {}
     con.execute(BREAKAGES[check])
     assert check in schema.run_checks(con)
+    assert check in schema.run_checks(con, run_id=RUN)  # as the night that loaded them runs it
+
+
+def test_a_passage_named_after_another_submission_is_caught(con: duckdb.DuckDBPyConnection) -> None:
+    load(con, reading_of("v1"), "v1")
+    first = rows(con, "select min(passage_id) from search_passages")[0][0]
+    for table in ("search_passages", "search_words"):  # its words follow it: no orphans
+        con.execute(f"update {table} set passage_id = 'elsewhere:goal-1' where passage_id = ?", [first])
+    assert schema.run_checks(con, run_id=RUN) == {"unique_passage_ids": 1}
 
 
 def test_every_check_and_view_file_is_lowercase_and_ends_in_final() -> None:

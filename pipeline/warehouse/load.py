@@ -180,6 +180,30 @@ class Pending:
 
 # Inserting through Arrow pays off from this many rows of a table (below it, typed lists do).
 ARROW_ROWS = 2000
+# What a table holds once, without a primary key to say so (migration 006 took them off: DuckDB
+# keeps a key's index in memory, whole). Each key starts with its submission's id, which the
+# submissions table keeps unique, and a submission's rows go in once, with its submissions row;
+# so rows inserted together must not repeat a key among themselves (the data checks
+# unique_field_keys and unique_passage_ids look again before a night is published).
+UNIQUE_ROWS = {"fields": ("submission_id", "key"), "search_passages": ("passage_id",)}
+
+
+class RepeatedKey(ValueError):
+    """Rows that would repeat what a table holds once: a field of a submission, a passage."""
+
+
+def rows_once(table: str, rows: list[Row]) -> None:
+    """Raise ``RepeatedKey`` if the rows repeat a key the table holds once (``UNIQUE_ROWS``)."""
+    columns = UNIQUE_ROWS.get(table)
+    if not columns:
+        return
+    seen: set[tuple[Any, ...]] = set()
+    for row in rows:
+        key = tuple(row[c] for c in columns)
+        if key in seen:
+            raise RepeatedKey(f"{table} would hold {', '.join(map(repr, key))} twice "
+                              f"({', '.join(columns)} is one row)")
+        seen.add(key)
 
 
 class Loader:
@@ -211,7 +235,7 @@ class Loader:
         return self._types[table]
 
     def insert_rows(self, table: str, rows: list[Row]) -> None:
-        """Insert rows (dicts by column name) in one statement, typed by the table itself.
+        """Insert rows (dicts by column name) in one statement, typed by the table itself; none if they repeat a key.
 
         One round trip per table: one row as typed scalar parameters, several as one typed
         list per column unnested side by side (DuckDB binds a list of scalars far faster
@@ -220,6 +244,7 @@ class Loader:
         """
         if not rows:
             return
+        rows_once(table, rows)
         types = self._column_types(table)
         columns = list(rows[0])
         names = ", ".join(f'"{c}"' for c in columns)
