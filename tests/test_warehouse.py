@@ -340,6 +340,21 @@ def test_a_night_checks_spans_of_its_own_submissions_only_and_still_catches_its_
     assert rows(con, "select count(*) from facts") == [(58,)]  # the scope was temporary
 
 
+def test_a_night_larger_than_a_slice_is_checked_slice_by_slice(
+        con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(schema, "CHECK_SLICE", 2)  # three submissions: two slices
+    labels = ("a", "b", "c")
+    for label in labels:
+        load(con, reading_of(label, unit_name=f"单位{label}"), label)
+    ids = sorted(submission_id_for(sha(label)) for label in labels)
+    con.execute("update facts set span_start = span_start + 1 where fact_no = 1 and submission_id = ?", [ids[0]])
+    con.execute("insert into fields select * from fields where key = 'year' and submission_id = ?", [ids[2]])
+    assert schema.run_checks(con, run_id=RUN) == {"spans_inside_document": 1, "unique_field_keys": 1}
+    temp = "select count(*) from information_schema.tables where table_schema = 'main' and table_catalog = 'temp'"
+    assert rows(con, temp) == [(0,)]  # the slices' views and scope are gone
+    assert rows(con, "select count(distinct submission_id) from facts") == [(3,)]
+
+
 def test_the_working_copy_is_the_same_bytes_cloned_or_copied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import fcntl
 

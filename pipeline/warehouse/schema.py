@@ -7,6 +7,8 @@ it, a newer one is refused rather than written by code that does not know its ta
 from __future__ import annotations
 
 import re
+from collections.abc import Generator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,10 +162,17 @@ def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
 # A check whose SQL starts with this line looks at each submission's own rows only. Loaded
 # rows never change, so a night need run it over the submissions it loaded, not the warehouse.
 PER_SUBMISSION = "-- per submission"
+# A night runs those checks on this many of its submissions at a time: a check's memory is that
+# of one slice (the span check holds its documents' text), whatever the size of the night.
+CHECK_SLICE = 500
 
 
-def _scope_to_run(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
-    """Shadow every table holding ``submission_id`` with a temporary view of one run's rows."""
+def _slices_of_run(con: duckdb.DuckDBPyConnection, run_id: str) -> Generator[None, None, None]:
+    """Shadow every table holding ``submission_id`` with a temporary view of one slice of a run's rows.
+
+    Yields once per slice of ``CHECK_SLICE`` submissions the run loaded (never for a run that
+    loaded none); the views and their scope are dropped at the end.
+    """
     catalog = con.execute("select current_database()").fetchone()
     main = f'"{catalog[0] if catalog else "memory"}".main'
     tables = [t for (t,) in con.execute(
@@ -171,12 +180,28 @@ def _scope_to_run(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
         "join information_schema.tables t using (table_schema, table_name) "
         "where c.column_name = 'submission_id' and t.table_type = 'BASE TABLE' and t.table_schema = 'main'"
     ).fetchall()]
-    run = run_id.replace("'", "''")
-    night = f"select submission_id from {main}.submissions where run_id = '{run}'"
-    for table in tables:
-        con.execute(f'create or replace temp view "{table}" as '
-                    f'select * from {main}."{table}" where submission_id in ({night})')
-    return tables
+    night = [sid for (sid,) in con.execute(
+        f"select submission_id from {main}.submissions where run_id = ? order by 1", [run_id]
+    ).fetchall()]
+    con.execute("create or replace temp table jixiao_check_scope (submission_id varchar)")
+    try:
+        for table in tables:
+            con.execute(f'create or replace temp view "{table}" as select * from {main}."{table}" '
+                        "where submission_id in (select submission_id from temp.jixiao_check_scope)")
+        for start in range(0, len(night), CHECK_SLICE):
+            con.execute("delete from temp.jixiao_check_scope")
+            con.execute("insert into temp.jixiao_check_scope select unnest(?::varchar[])",
+                        [night[start:start + CHECK_SLICE]])
+            yield
+    finally:
+        for table in tables:
+            con.execute(f'drop view if exists temp."{table}"')
+        con.execute("drop table if exists temp.jixiao_check_scope")
+
+
+def _failing_rows(con: duckdb.DuckDBPyConnection, check: SqlFile) -> int:
+    row = con.execute(f"select count(*) from (\n{check.sql}\n)").fetchone()
+    return int(row[0]) if row else 0
 
 
 def run_checks(
@@ -184,17 +209,17 @@ def run_checks(
 ) -> dict[str, int]:
     """Run every data check of sql/checks; return the failing ones with their row counts.
 
-    With ``run_id``, the checks marked per submission look at that run's submissions only.
+    With ``run_id``, the checks marked per submission look at that run's submissions only,
+    a slice at a time (``CHECK_SLICE``).
     """
-    failures = {}
-    for check in sql_files("checks", sql_dir):
-        scoped = _scope_to_run(con, run_id) if run_id and check.sql.startswith(PER_SUBMISSION) else []
-        try:
-            row = con.execute(f"select count(*) from (\n{check.sql}\n)").fetchone()
-        finally:
-            for table in scoped:
-                con.execute(f'drop view if exists temp."{table}"')
-        count = int(row[0]) if row else 0
-        if count:
-            failures[check.name] = count
-    return failures
+    checks = sql_files("checks", sql_dir)
+    scoped = [c for c in checks if run_id and c.sql.startswith(PER_SUBMISSION)]
+    counts = {check.name: _failing_rows(con, check) for check in checks if check not in scoped}
+    if run_id and scoped:
+        for check in scoped:
+            counts[check.name] = 0
+        with closing(_slices_of_run(con, run_id)) as slices:  # its views dropped however it ends
+            for _ in slices:
+                for check in scoped:
+                    counts[check.name] += _failing_rows(con, check)
+    return {check.name: counts[check.name] for check in checks if counts[check.name]}
