@@ -277,6 +277,9 @@ def _run(
         )
         report.nights = nights_refused(con)
         with _timed(report, "checks"):
+            # the night's rows written out first: DuckDB holds what it has not checkpointed in
+            # memory, and the checks work under the night's memory limit (warehouse.memory)
+            con.execute("checkpoint")
             failures = schema.run_checks(con, run_id=report.run_id)
     finally:
         with _timed(report, "close"):

@@ -18,6 +18,7 @@ from pipeline.privacy import CONTACT_KEYS, mask_personal
 from pipeline.search.index import SEGMENTED, rows_to_search_rows
 from pipeline.warehouse.contacts import CONTACT_COLUMNS
 from pipeline.warehouse.faults import is_disk_full
+from pipeline.warehouse.memory import STEP_TEXT, room_for_text
 
 Row = dict[str, Any]
 LoadStatus = Literal["new", "changed", "unchanged"]
@@ -283,23 +284,29 @@ class Loader:
     def load_readings(self, pending: list[Pending]) -> list[LoadResult | Exception]:
         """Load readings in their order: for each, what loading it did, or why it could not be loaded.
 
-        All in one transaction; if it fails, each reading again in its own (see the class).
-        A full disk or a broken warehouse is raised, not returned: no reading after it can load.
+        One transaction per ``STEP_TEXT`` characters of text (a longer reading has its own, with
+        room made for it: ``memory.room_for_text``); if one fails, each of its readings again
+        in its own (see the class). A full disk or a broken warehouse is raised, not returned:
+        no reading after it can load.
         """
+        return [result for step in _steps_of_text(pending) for result in self._load_step(step)]
+
+    def _load_step(self, pending: list[Pending]) -> list[LoadResult | Exception]:
         if not pending:
             return []
         con = self.con
-        con.execute("begin transaction")
-        try:
-            results, contacts = self._write(pending)
-            con.execute("commit")
-        except BaseException as exc:
-            con.execute("rollback")
-            if not isinstance(exc, Exception) or is_disk_full(exc) or isinstance(exc, duckdb.FatalException):
-                raise
-            if len(pending) == 1:
-                return [exc]
-            return [result for one in pending for result in self.load_readings([one])]
+        with room_for_text(con, sum(_text_chars(item) for item in pending)):
+            con.execute("begin transaction")
+            try:
+                results, contacts = self._write(pending)
+                con.execute("commit")
+            except BaseException as exc:
+                con.execute("rollback")
+                if not isinstance(exc, Exception) or is_disk_full(exc) or isinstance(exc, duckdb.FatalException):
+                    raise
+                if len(pending) == 1:
+                    return [exc]
+                return [result for one in pending for result in self._load_step([one])]
         self.contacts.extend(contacts)
         return list(results)
 
@@ -366,6 +373,25 @@ class Loader:
             [[unit for unit, _ in forms], [year for _, year in forms]],
         ).fetchall()
         return loaded, {(unit, year): int(version) for unit, year, version in rows}
+
+
+def _text_chars(item: Pending) -> int:
+    text = item.reading.get("text")
+    return len(text) if isinstance(text, str) else 0
+
+
+def _steps_of_text(pending: list[Pending]) -> list[list[Pending]]:
+    """The readings in order, cut into runs of at most ``STEP_TEXT`` characters of text (a longer one alone)."""
+    steps: list[list[Pending]] = []
+    chars = 0
+    for item in pending:
+        size = _text_chars(item)
+        if not steps or chars + size > STEP_TEXT:
+            steps.append([])
+            chars = 0
+        steps[-1].append(item)
+        chars += size
+    return steps
 
 
 def _form_of(reading: dict[str, Any]) -> tuple[Any, int | None]:

@@ -17,11 +17,12 @@ from pipeline.warehouse import schema
 from pipeline.warehouse.contacts import contacts_night, contacts_path, write_contacts_working_copy
 from pipeline.warehouse.faults import damaged, is_disk_full, run_failure
 from pipeline.warehouse.killpoints import reached
+from pipeline.warehouse.memory import bound_memory
 from pipeline.warehouse.publish import compact_working_copy, publish_night
 
 
 def open_working_copy(db: Path, work: Path) -> duckdb.DuckDBPyConnection:
-    """The working copy, open for writing and upgraded; its published files checked readable first.
+    """The working copy, open for writing and upgraded, its memory bounded; its published files checked readable first.
 
     Raises ``WarehouseDamaged`` naming the published warehouse or contacts file when DuckDB
     cannot read it: the run stops before it has changed anything.
@@ -39,6 +40,8 @@ def open_working_copy(db: Path, work: Path) -> duckdb.DuckDBPyConnection:
             raise  # not the file's fault: the run's failure says what it is
         work.unlink(missing_ok=True)
         raise damaged(db, exc) from exc
+    # upgraded with DuckDB's default limit (a migration may copy a table); the night under its own
+    bound_memory(con)
     reached("working_copy_ready")
     return con
 

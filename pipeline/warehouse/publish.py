@@ -61,6 +61,11 @@ def _wal(path: Path) -> Path:
     return path.with_name(path.name + ".wal")
 
 
+def _spill(path: Path) -> Path:
+    """Where DuckDB spills what does not fit its memory limit; it removes it when closed, not when killed."""
+    return path.with_name(path.name + ".tmp")
+
+
 def _holder(handle: Any) -> str:
     handle.seek(0)
     try:
@@ -132,6 +137,7 @@ def prepare_working_copy(db: Path) -> Path:
     work = working_path(db)
     for leftover in (work, _wal(work)):
         leftover.unlink(missing_ok=True)
+    shutil.rmtree(_spill(work), ignore_errors=True)
     if db.exists():
         clone_or_copy(db, work)
         # A published file is always closed cleanly, but if someone wrote to it with a
@@ -264,6 +270,7 @@ def discard_working_copies(db: Path) -> None:
     for path in (working_path(db), contacts_working_path(db)):
         for leftover in (path, _wal(path), path.with_name(path.name + ".fresh")):
             leftover.unlink(missing_ok=True)
+        shutil.rmtree(_spill(path), ignore_errors=True)
 
 
 def keep_failed_copy(db: Path) -> Path:

@@ -16,6 +16,7 @@ import duckdb
 
 from pipeline.warehouse.contacts import drop_empty_contacts_to_move
 from pipeline.warehouse.errors import WarehouseNotFound, WarehouseTooNew
+from pipeline.warehouse.memory import fetch_with_room
 from pipeline.warehouse.publish import running_ingest
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
@@ -200,8 +201,9 @@ def _slices_of_run(con: duckdb.DuckDBPyConnection, run_id: str) -> Generator[Non
 
 
 def _failing_rows(con: duckdb.DuckDBPyConnection, check: SqlFile) -> int:
-    row = con.execute(f"select count(*) from (\n{check.sql}\n)").fetchone()
-    return int(row[0]) if row else 0
+    # under the night's memory limit; a very long document may need more, and gets it
+    rows = fetch_with_room(con, f"select count(*) from (\n{check.sql}\n)")
+    return int(rows[0][0]) if rows else 0
 
 
 def run_checks(
