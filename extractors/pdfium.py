@@ -9,7 +9,10 @@ of the page as displayed, ``size``, ``fontname``, ``page_number``) and ruling li
 - characters from ``PdfTextPage`` by index, each read with the raw ``FPDFText_*`` calls
   (``GetUnicode`` per index — ``get_text_range`` offsets drift from character indexes on
   some files); characters PDFium *generated* (the spaces and line breaks it infers) are
-  skipped, since pdfminer has no such characters. A box is pdfminer's: the advance width
+  skipped, since pdfminer has no such characters. The calls are made from C, a page in
+  one call (``extractors/_pdfium_bulk.c``, built at install where a C compiler is), and
+  the coordinates computed a column at a time with NumPy; where the helper is not built
+  the same calls go through ctypes one by one, with the same result, at about twice the cost. A box is pdfminer's: the advance width
   across (PDFium's loose box), and from the font's descent below the origin to one font
   size above it down;
 - a character whose font has no Unicode map (``FPDFText_HasUnicodeMapError``) is counted
@@ -39,11 +42,13 @@ import math
 import re
 import threading
 import zlib
+from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 import pypdfium2_raw.bindings as _bindings
@@ -113,13 +118,11 @@ def _page_content(page: pdfium.PdfPage, number: int, declared: dict[str, float],
     fonts: dict[int, tuple[str, float]] = {}
     textpage = page.get_textpage()
     try:
-        text = _chars(textpage, view, number, fonts, declared)
+        text = _chars(_address(textpage.raw), view, number, fonts, declared)
     finally:
         textpage.close()
     shapes = _Shapes(view)
-    handle = _address(page.raw)
-    for index in range(raw.FPDFPage_CountObjects(page.raw)):
-        shapes.walk(_page_object(handle, index), _IDENTITY)
+    shapes.add_page_objects(_address(page.raw))
     text.chars.extend(shapes.blank_chars(text, number, fonts, declared))
     return make(number, text.chars, shapes.lines + shapes.rects + shapes.curves, text.unmapped)
 
@@ -165,8 +168,7 @@ class _PageView:
         return min(ax, bx), min(at, bt), max(ax, bx), max(at, bt)
 
 
-@dataclass
-class _Run:
+class _Run(NamedTuple):
     """What the text page kept of one text object: its characters' extent and baseline."""
 
     left: float
@@ -228,64 +230,175 @@ _segment_point = _prototype("FPDFPathSegment_GetPoint", ctypes.c_int, _V, _V, _V
 _segment_type = _prototype("FPDFPathSegment_GetType", ctypes.c_int, _V)
 _segment_close = _prototype("FPDFPathSegment_GetClose", ctypes.c_int, _V)
 _text_font_size = _prototype("FPDFTextObj_GetFontSize", ctypes.c_int, _V, _V)
+_count_chars = _prototype("FPDFText_CountChars", ctypes.c_int)
+_count_objects = _prototype("FPDFPage_CountObjects", ctypes.c_int, _V)
 
 
-def _chars(textpage: pdfium.PdfTextPage, view: _PageView, number: int,
+def _bind_bulk() -> Any:
+    """``extractors._pdfium_bulk`` bound to this process's PDFium; None where it is not built."""
+    try:
+        from extractors import _pdfium_bulk
+    except ImportError:
+        return None
+    library = _bindings._libs["pdfium"]
+    _pdfium_bulk.bind(*(ctypes.cast(library[name], ctypes.c_void_p).value or 0 for name in (
+        "FPDFText_CountChars", "FPDFText_GetUnicode", "FPDFText_IsGenerated",
+        "FPDFText_HasUnicodeMapError", "FPDFText_GetTextObject", "FPDFText_GetFontSize",
+        "FPDFText_GetLooseCharBox", "FPDFText_GetCharOrigin", "FPDFPage_CountObjects",
+        "FPDFPage_GetObject", "FPDFPageObj_GetType", "FPDFPageObj_GetBounds",
+        "FPDFTextObj_GetFont",
+    )))
+    return _pdfium_bulk
+
+
+# the C helper taking a page's characters and objects in one call each (issue 10)
+_bulk = _bind_bulk()
+
+
+def _chars(textpage: int, view: _PageView, number: int,
            fonts: dict[int, tuple[str, float]], declared: dict[str, float]) -> _Text:
-    """The page's characters as pdfplumber-shaped dicts, and how many had no Unicode map."""
-    handle = ctypes.c_void_p(_address(textpage.raw))
+    """The page's characters as pdfplumber-shaped dicts, and how many had no Unicode map.
+
+    The coordinates are computed a column at a time (NumPy: the same float64 operations,
+    in the same order, as one character at a time), then each character's dict is made.
+    """
+    unmapped, codes, objects, font_column, values = _char_columns(textpage)
+    text = _Text([], unmapped, {}, {})
+    if not len(codes):
+        return text
+    distinct, which = np.unique(font_column, return_inverse=True)
+    known = [_font(font, fonts, declared) for font in distinct.tolist()]
+    size, left, right, baseline = values[:, 0], values[:, 1], values[:, 2], values[:, 3]
+    bottom = baseline + np.array([descent for _, descent in known], dtype=np.float64)[which] * size
+    if view.upright:  # view.box: a shift only
+        x0, x1 = left + view.dx, right + view.dx
+        top, bot = view.dy - (bottom + size), view.dy - bottom
+    else:
+        boxes = [view.box(*box) for box in zip(left.tolist(), bottom.tolist(), right.tolist(),
+                                               (bottom + size).tolist(), strict=True)]
+        x0, top, x1, bot = (np.array(column, dtype=np.float64) for column in zip(*boxes, strict=True))
+    names = np.array([name for name, _ in known], dtype=object)[which].tolist()
+    text.chars.extend([
+        {"text": char, "fontname": name, "size": s, "x0": a, "x1": b, "top": c, "bottom": d,
+         "page_number": number}
+        for char, name, s, a, b, c, d in zip(
+            map(chr, codes.tolist()), names, size.tolist(), x0.tolist(), x1.tolist(), top.tolist(),
+            bot.tolist(), strict=True)
+    ])
+    _runs(text, codes, objects, font_column, values)
+    return text
+
+
+def _runs(text: _Text, codes: Any, objects: Any, font_column: Any, values: Any) -> None:
+    """Each text object's kept extent, first baseline and size (``text.runs``), and each
+    font's space advance per point where a space of it was kept (``text.space_em``)."""
+    order = np.argsort(objects, kind="stable")  # each object's characters together, in page order
+    grouped = objects[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    firsts = order[starts]
+    text.runs.update(zip(grouped[starts].tolist(), map(_Run._make, zip(
+        np.minimum.reduceat(values[order, 1], starts).tolist(),
+        np.maximum.reduceat(values[order, 2], starts).tolist(),
+        values[firsts, 3].tolist(), values[firsts, 0].tolist(), strict=True)), strict=True))
+    text.runs.pop(0, None)  # no text object
+    spaces = np.flatnonzero((codes == 0x20) & (objects != 0) & (values[:, 0] > 0))
+    for index in spaces.tolist():
+        font = int(font_column[index])
+        if font not in text.space_em:
+            size, left, right = values[index, 0:3].tolist()
+            text.space_em[font] = (right - left) / size
+
+
+def _char_columns(textpage: int) -> tuple[int, Any, Any, Any, Any]:
+    """A text page's kept characters as NumPy columns: ``(unmapped, codes, objects, fonts, values)``.
+
+    Kept are the characters pdfminer would have: not generated by PDFium (its inferred
+    spaces and line breaks), with a Unicode map (those without are counted in
+    ``unmapped``), and not a null, line break or U+FFFE. Per character: its code (uint32),
+    its text object's address and that object's font (uint64, 0 for none), and a row of
+    ``values`` (float64): its text object's font size, the loose box's left and right,
+    the origin's y.
+    """
+    if _bulk is not None:
+        unmapped, codes, objects, fonts, numbers = _bulk.chars(textpage)
+    else:
+        unmapped, codes, objects, fonts, numbers = _char_columns_ctypes(textpage)
+    return (unmapped, np.frombuffer(codes, dtype=np.uint32), np.frombuffer(objects, dtype=np.uint64),
+            np.frombuffer(fonts, dtype=np.uint64), np.frombuffer(numbers, dtype=np.float64).reshape(-1, 4))
+
+
+def _char_columns_ctypes(textpage: int) -> tuple[int, bytes, bytes, bytes, bytes]:
+    """``_pdfium_bulk.chars`` through ctypes, call by call: where it is not built."""
+    handle = ctypes.c_void_p(textpage)
     rect = raw.FS_RECTF()
     ox, oy = ctypes.c_double(), ctypes.c_double()
     rect_ref, ox_ref, oy_ref = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
-    text = _Text([], 0, {}, {})
     unicode, generated, unmapped, char_object = _unicode, _generated, _unmapped, _char_object
     loose_box, origin = _loose_box, _origin
-    box, chars, runs = view.box, text.chars, text.runs
-    upright, dx, dy = view.upright, view.dx, view.dy
-    last_object, font, fontname, descent = None, None, "", 0.0
-    size = 0.0
-    run: _Run | None = None
-    for index in range(raw.FPDFText_CountChars(textpage.raw)):
+    lost = 0
+    codes: list[int] = []
+    objects: list[int] = []
+    fonts: list[int] = []
+    numbers: list[float] = []
+    started, last_object, size, font = False, None, 0.0, 0
+    for index in range(_count_chars(handle)):
         code = unicode(handle, index)
         # PDFium generates only spaces and line breaks
         if code in (0x20, 0x0D, 0x0A) and generated(handle, index):
             continue
         if unmapped(handle, index):
-            text.unmapped += 1
+            lost += 1
             continue
         if code in (0, 0x0D, 0x0A, 0xFFFE):
             continue
-        textobj = char_object(handle, index)
-        if textobj != last_object or not textobj:
+        textobj = char_object(handle, index) or 0
+        if not started or textobj != last_object or not textobj:
             # a character's size is its text object's (CPDF_TextPage::GetCharFontSize)
-            last_object = textobj
+            started, last_object = True, textobj
             size = _font_size(handle, index)
-            font = _text_object_font(textobj) if textobj else None
-            fontname, descent = _font(font, fonts, declared)
-            run = runs.get(textobj) if textobj else None
+            font = (_text_object_font(textobj) or 0) if textobj else 0
         loose_box(handle, index, rect_ref)
         origin(handle, index, ox_ref, oy_ref)
-        left, right, baseline = rect.left, rect.right, oy.value
-        bottom = baseline + descent * size
-        if upright:  # view.box, inlined for the common page
-            x0, top, x1, bot = left + dx, dy - (bottom + size), right + dx, dy - bottom
-        else:
-            x0, top, x1, bot = box(left, bottom, right, bottom + size)
-        chars.append({
-            "text": chr(code), "fontname": fontname, "size": size,
-            "x0": x0, "x1": x1, "top": top, "bottom": bot, "page_number": number,
-        })
-        if textobj:
-            if run is None:
-                run = runs[textobj] = _Run(left, right, baseline, size)
-            else:
-                if left < run.left:
-                    run.left = left
-                if right > run.right:
-                    run.right = right
-            if code == 0x20 and size > 0:
-                text.space_em.setdefault(font or 0, (right - left) / size)
-    return text
+        codes.append(code)
+        objects.append(textobj)
+        fonts.append(font)
+        numbers.extend((size, rect.left, rect.right, oy.value))
+    return (lost, array("I", codes).tobytes(), array("Q", objects).tobytes(), array("Q", fonts).tobytes(),
+            array("d", numbers).tobytes())
+
+
+def _page_objects(page: int) -> list[tuple[int, int, tuple[float, float, float, float] | None]]:
+    """The page's top-level objects: ``(FPDF_PAGEOBJ_* type, address, bounds)`` each.
+
+    ``bounds`` (left, bottom, right, top in user space) is given for a text object whose
+    bounds PDFium gave; an object PDFium could not give has type -1 and address 0.
+    """
+    if _bulk is not None:
+        types, addresses, numbers = _bulk.objects(page)
+        kinds = memoryview(types).cast("i").tolist()
+        handles = memoryview(addresses).cast("Q").tolist()
+        values = memoryview(numbers).cast("d").tolist()
+        out: list[tuple[int, int, tuple[float, float, float, float] | None]] = []
+        for index, kind in enumerate(kinds):
+            left = values[4 * index]
+            bounds = None if left != left else (left, values[4 * index + 1], values[4 * index + 2],
+                                                values[4 * index + 3])  # NaN: no bounds
+            out.append((kind, handles[index], bounds))
+        return out
+    return [_object_entry(_page_object(page, index)) for index in range(_count_objects(page))]
+
+
+def _object_entry(obj: int | None) -> tuple[int, int, tuple[float, float, float, float] | None]:
+    """``(type, address, bounds)`` of one object through ctypes, as ``_page_objects`` gives it."""
+    if not obj:
+        return -1, 0, None
+    kind = _object_type(obj)
+    if kind != raw.FPDF_PAGEOBJ_TEXT:
+        return kind, obj, None
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if not _object_bounds(obj, *(ctypes.byref(value) for value in (left, bottom, right, top))):
+        return kind, obj, None
+    return kind, obj, (left.value, bottom.value, right.value, top.value)
 
 
 def _address(handle: Any) -> int:
@@ -384,15 +497,26 @@ class _Shapes:
         self.lines: list[Edge] = []
         self.rects: list[Edge] = []
         self.curves: list[Edge] = []
-        self.texts: list[tuple[int, Matrix]] = []
+        # a text object, the matrix of the form it is drawn in, and its bounds (None: PDFium
+        # gave none)
+        self.texts: list[tuple[int, Matrix, tuple[float, float, float, float] | None]] = []
         self._matrix = raw.FS_MATRIX()
+
+    def add_page_objects(self, page: int) -> None:
+        """The page's objects: its text objects kept, its paths and forms walked."""
+        texts, text_kind = self.texts, raw.FPDF_PAGEOBJ_TEXT
+        for kind, obj, bounds in _page_objects(page):
+            if kind == text_kind:
+                texts.append((obj, _IDENTITY, bounds))
+            elif kind in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
+                self.walk(obj, _IDENTITY)
 
     def walk(self, obj: int | None, parent: Matrix) -> None:
         if not obj:
             return  # PDFium could not give the object
         kind = _object_type(obj)
         if kind == raw.FPDF_PAGEOBJ_TEXT:
-            self.texts.append((obj, parent))
+            self.texts.append((obj, parent, _object_entry(obj)[2]))
             return
         if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
             return
@@ -419,14 +543,17 @@ class _Shapes:
         characters kept from it.
         """
         chars: list[Char] = []
-        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-        bounds = tuple(ctypes.byref(value) for value in (left, bottom, right, top))
         size = ctypes.c_float()
-        for obj, parent in self.texts:
-            if not _object_bounds(obj, *bounds):
+        runs = text.runs
+        for obj, parent, bounds in self.texts:
+            if bounds is None:
                 continue
-            (x0, y0), (x1, _) = _apply(parent, left.value, bottom.value), _apply(parent, right.value, bottom.value)
-            run = text.runs.get(obj)
+            left, bottom, right, _top = bounds
+            run = runs.get(obj)
+            if (run is not None and parent is _IDENTITY and not left < run[0] - _BLANK_GAP
+                    and not right > run[1] + _BLANK_GAP):
+                continue  # the common object, all kept: under no matrix, none of the tests below hold
+            (x0, y0), (x1, _) = _apply(parent, left, bottom), _apply(parent, right, bottom)
             places: list[tuple[float, float]] = []
             if run is None:
                 if abs(x1 - x0) < _SIZE_EPSILON and _text_font_size(obj, ctypes.byref(size)):

@@ -1,0 +1,241 @@
+/*
+ * extractors._pdfium_bulk: a page's characters and objects out of PDFium in one call.
+ *
+ * extractors/pdfium.py reads every character of a text page with five FPDFText_* calls.
+ * Through ctypes each call costs ~0.5 us, which made the page source the slowest stage
+ * of a PDF reading (issue 10). This module makes the same calls, in the same order and
+ * with the same rules, from C, and hands back flat columns that Python turns into lists
+ * with memoryview.cast(...).tolist().
+ *
+ * It does not link against PDFium: ``bind`` receives the addresses of the PDFium
+ * functions of the library pypdfium2 has loaded (taken with ctypes), so there is one
+ * PDFium in the process and nothing here depends on where it lives. The prototypes below
+ * are PDFium's public C API (fpdf_text.h, fpdfview.h, fpdf_edit.h), which is stable.
+ *
+ * extractors/pdfium.py keeps a pure-ctypes twin of each function for a build without a
+ * C compiler; tests/test_pdfium_bulk.py checks both give the same columns on every PDF.
+ * The caller holds extractors.pdfium's lock, as for every PDFium call; the GIL is kept.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef struct { float left, top, right, bottom; } RectF; /* FS_RECTF */
+
+typedef int (*count_chars_fn)(void *text_page);
+typedef unsigned int (*get_unicode_fn)(void *text_page, int index);
+typedef int (*char_flag_fn)(void *text_page, int index);
+typedef void *(*text_object_fn)(void *text_page, int index);
+typedef double (*font_size_fn)(void *text_page, int index);
+typedef int (*loose_box_fn)(void *text_page, int index, RectF *rect);
+typedef int (*char_origin_fn)(void *text_page, int index, double *x, double *y);
+typedef int (*count_objects_fn)(void *page);
+typedef void *(*get_object_fn)(void *page, int index);
+typedef int (*object_type_fn)(void *object);
+typedef int (*object_bounds_fn)(void *object, float *left, float *bottom, float *right, float *top);
+typedef void *(*object_font_fn)(void *text_object);
+
+#define TEXT_OBJECT 1 /* FPDF_PAGEOBJ_TEXT */
+
+static struct {
+    count_chars_fn count_chars;
+    get_unicode_fn get_unicode;
+    char_flag_fn is_generated;
+    char_flag_fn has_unicode_map_error;
+    text_object_fn get_text_object;
+    font_size_fn get_font_size;
+    loose_box_fn get_loose_char_box;
+    char_origin_fn get_char_origin;
+    count_objects_fn count_objects;
+    get_object_fn get_object;
+    object_type_fn object_type;
+    object_bounds_fn object_bounds;
+    object_font_fn text_object_font;
+} pdfium;
+
+static int bound = 0;
+
+static PyObject *bind(PyObject *self, PyObject *args) {
+    unsigned long long a[13];
+    if (!PyArg_ParseTuple(args, "KKKKKKKKKKKKK", &a[0], &a[1], &a[2], &a[3], &a[4], &a[5],
+                          &a[6], &a[7], &a[8], &a[9], &a[10], &a[11], &a[12]))
+        return NULL;
+    for (int i = 0; i < 13; i++) {
+        if (!a[i]) {
+            PyErr_SetString(PyExc_ValueError, "a PDFium function address is null");
+            return NULL;
+        }
+    }
+    pdfium.count_chars = (count_chars_fn)(uintptr_t)a[0];
+    pdfium.get_unicode = (get_unicode_fn)(uintptr_t)a[1];
+    pdfium.is_generated = (char_flag_fn)(uintptr_t)a[2];
+    pdfium.has_unicode_map_error = (char_flag_fn)(uintptr_t)a[3];
+    pdfium.get_text_object = (text_object_fn)(uintptr_t)a[4];
+    pdfium.get_font_size = (font_size_fn)(uintptr_t)a[5];
+    pdfium.get_loose_char_box = (loose_box_fn)(uintptr_t)a[6];
+    pdfium.get_char_origin = (char_origin_fn)(uintptr_t)a[7];
+    pdfium.count_objects = (count_objects_fn)(uintptr_t)a[8];
+    pdfium.get_object = (get_object_fn)(uintptr_t)a[9];
+    pdfium.object_type = (object_type_fn)(uintptr_t)a[10];
+    pdfium.object_bounds = (object_bounds_fn)(uintptr_t)a[11];
+    pdfium.text_object_font = (object_font_fn)(uintptr_t)a[12];
+    bound = 1;
+    Py_RETURN_NONE;
+}
+
+static int check_bound(void) {
+    if (!bound) {
+        PyErr_SetString(PyExc_RuntimeError, "_pdfium_bulk.bind was not called");
+        return 0;
+    }
+    return 1;
+}
+
+/* chars(text_page) -> (unmapped, codes, objects, fonts, numbers)
+ *
+ * Every character the text page holds, but those PDFium generated (a space or line break
+ * it inferred), those with no Unicode map (counted in ``unmapped``) and the null, line
+ * break and 0xFFFE characters. For each kept character: ``codes`` its Unicode (uint32),
+ * ``objects`` its text object's address (uint64), ``fonts`` that object's font
+ * (uint64, read again only where the text object changes; 0 for no object), ``numbers`` four doubles: its font
+ * size (read again only where the text object changes), the loose box's left and right,
+ * and the origin's y (the baseline). */
+static PyObject *chars(PyObject *self, PyObject *args) {
+    unsigned long long address;
+    if (!PyArg_ParseTuple(args, "K", &address) || !check_bound())
+        return NULL;
+    void *page = (void *)(uintptr_t)address;
+    if (!page) {
+        PyErr_SetString(PyExc_ValueError, "the text page is null");
+        return NULL;
+    }
+    int count = pdfium.count_chars(page);
+    size_t n = count > 0 ? (size_t)count : 0;
+    uint32_t *codes = PyMem_Malloc((n ? n : 1) * sizeof(uint32_t));
+    uint64_t *objects = PyMem_Malloc((n ? n : 1) * sizeof(uint64_t));
+    uint64_t *fonts = PyMem_Malloc((n ? n : 1) * sizeof(uint64_t));
+    double *numbers = PyMem_Malloc((n ? n : 1) * 4 * sizeof(double));
+    PyObject *result = NULL;
+    if (!codes || !objects || !fonts || !numbers) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    size_t kept = 0;
+    long unmapped = 0;
+    void *last = NULL, *font = NULL;
+    int started = 0;
+    double size = 0.0;
+    for (int index = 0; index < count; index++) {
+        unsigned int code = pdfium.get_unicode(page, index);
+        /* PDFium generates only spaces and line breaks */
+        if ((code == 0x20 || code == 0x0D || code == 0x0A) && pdfium.is_generated(page, index))
+            continue;
+        if (pdfium.has_unicode_map_error(page, index)) {
+            unmapped++;
+            continue;
+        }
+        if (code == 0 || code == 0x0D || code == 0x0A || code == 0xFFFE)
+            continue;
+        void *object = pdfium.get_text_object(page, index);
+        if (!started || object != last || !object) {
+            /* a character's size is its text object's (CPDF_TextPage::GetCharFontSize) */
+            started = 1;
+            last = object;
+            size = pdfium.get_font_size(page, index);
+            font = object ? pdfium.text_object_font(object) : NULL;
+        }
+        RectF rect = {0.0f, 0.0f, 0.0f, 0.0f};
+        double x = 0.0, y = 0.0;
+        pdfium.get_loose_char_box(page, index, &rect);
+        pdfium.get_char_origin(page, index, &x, &y);
+        codes[kept] = code;
+        objects[kept] = (uint64_t)(uintptr_t)object;
+        fonts[kept] = (uint64_t)(uintptr_t)font;
+        numbers[4 * kept] = size;
+        numbers[4 * kept + 1] = (double)rect.left;
+        numbers[4 * kept + 2] = (double)rect.right;
+        numbers[4 * kept + 3] = y;
+        kept++;
+    }
+    result = Py_BuildValue(
+        "ly#y#y#y#", unmapped,
+        (const char *)codes, (Py_ssize_t)(kept * sizeof(uint32_t)),
+        (const char *)objects, (Py_ssize_t)(kept * sizeof(uint64_t)),
+        (const char *)fonts, (Py_ssize_t)(kept * sizeof(uint64_t)),
+        (const char *)numbers, (Py_ssize_t)(kept * 4 * sizeof(double)));
+done:
+    PyMem_Free(codes);
+    PyMem_Free(objects);
+    PyMem_Free(fonts);
+    PyMem_Free(numbers);
+    return result;
+}
+
+/* objects(page) -> (types, addresses, bounds)
+ *
+ * The page's top-level objects: ``types`` each one's FPDF_PAGEOBJ_* (int32, -1 where
+ * PDFium gave no object), ``addresses`` each one's address (uint64, 0 where none), and
+ * ``bounds`` four doubles per object (left, bottom, right, top from FPDFPageObj_GetBounds)
+ * for a text object whose bounds PDFium gave, NaN otherwise. */
+static PyObject *objects(PyObject *self, PyObject *args) {
+    unsigned long long address;
+    if (!PyArg_ParseTuple(args, "K", &address) || !check_bound())
+        return NULL;
+    void *page = (void *)(uintptr_t)address;
+    if (!page) {
+        PyErr_SetString(PyExc_ValueError, "the page is null");
+        return NULL;
+    }
+    int count = pdfium.count_objects(page);
+    size_t n = count > 0 ? (size_t)count : 0;
+    int32_t *types = PyMem_Malloc((n ? n : 1) * sizeof(int32_t));
+    uint64_t *addresses = PyMem_Malloc((n ? n : 1) * sizeof(uint64_t));
+    double *bounds = PyMem_Malloc((n ? n : 1) * 4 * sizeof(double));
+    PyObject *result = NULL;
+    if (!types || !addresses || !bounds) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        void *object = pdfium.get_object(page, (int)i);
+        types[i] = object ? pdfium.object_type(object) : -1;
+        addresses[i] = (uint64_t)(uintptr_t)object;
+        float left, bottom, right, top;
+        if (object && types[i] == TEXT_OBJECT && pdfium.object_bounds(object, &left, &bottom, &right, &top)) {
+            bounds[4 * i] = (double)left;
+            bounds[4 * i + 1] = (double)bottom;
+            bounds[4 * i + 2] = (double)right;
+            bounds[4 * i + 3] = (double)top;
+        } else {
+            bounds[4 * i] = bounds[4 * i + 1] = bounds[4 * i + 2] = bounds[4 * i + 3] = Py_NAN;
+        }
+    }
+    result = Py_BuildValue(
+        "y#y#y#",
+        (const char *)types, (Py_ssize_t)(n * sizeof(int32_t)),
+        (const char *)addresses, (Py_ssize_t)(n * sizeof(uint64_t)),
+        (const char *)bounds, (Py_ssize_t)(n * 4 * sizeof(double)));
+done:
+    PyMem_Free(types);
+    PyMem_Free(addresses);
+    PyMem_Free(bounds);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"bind", bind, METH_VARARGS,
+     "bind(*addresses): the PDFium functions to call, by address (see extractors/pdfium.py)"},
+    {"chars", chars, METH_VARARGS,
+     "chars(text_page) -> (unmapped, codes, objects, fonts, numbers): a text page's kept characters"},
+    {"objects", objects, METH_VARARGS,
+     "objects(page) -> (types, addresses, bounds): a page's top-level objects"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_pdfium_bulk",
+    "A page's characters and objects out of PDFium in one call (see _pdfium_bulk.c).", -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__pdfium_bulk(void) { return PyModule_Create(&module); }

@@ -1,0 +1,93 @@
+"""The C helper ``extractors._pdfium_bulk`` gives what the same PDFium calls give through ctypes.
+
+The page source takes a page's characters and objects from the helper in one call each;
+where the helper is not built it makes the same calls one by one through ctypes
+(``_char_columns_ctypes``, ``_object_entry``). Both must give the same bytes on every PDF.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+
+import extractors.pdfium as source
+
+ROOT = Path(__file__).resolve().parents[1]
+PDFS = sorted(p for p in [*(ROOT / "tests" / "fixtures").rglob("*.pdf"), *(ROOT / "data" / "raw").rglob("*.pdf")]
+              if p.name != "slow_dense_text.pdf")
+
+
+def test_the_helper_is_built() -> None:
+    # `pip install -e .` builds it where gcc and the Python headers are (every machine the
+    # README's commands run on); without it PDF pages are read through ctypes, about twice as slow
+    assert source._bulk is not None, "extractors._pdfium_bulk is not built: run `pip install -e .` again"
+
+
+def _pages(path: Path):  # type: ignore[no-untyped-def]
+    try:
+        pdf = pdfium.PdfDocument(path.read_bytes())
+    except pdfium.PdfiumError:
+        return  # refused as damaged or locked before any page is read
+    try:
+        for index in range(len(pdf)):
+            try:
+                page = pdf[index]
+            except pdfium.PdfiumError:
+                continue
+            textpage = page.get_textpage()
+            try:
+                yield page, textpage
+            finally:
+                textpage.close()
+                page.close()
+    finally:
+        pdf.close()
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_helper_and_ctypes_give_the_same_characters_and_objects(path: Path) -> None:
+    assert source._bulk is not None
+    pages = 0
+    for page, textpage in _pages(path):
+        pages += 1
+        address = source._address(textpage.raw)
+        assert source._bulk.chars(address) == source._char_columns_ctypes(address)
+        kinds, handles, bounds = source._bulk.objects(source._address(page.raw))
+        expected = [source._object_entry(source._page_object(source._address(page.raw), index))
+                    for index in range(source._count_objects(source._address(page.raw)))]
+        assert np.frombuffer(kinds, dtype=np.int32).tolist() == [kind for kind, _, _ in expected]
+        assert np.frombuffer(handles, dtype=np.uint64).tolist() == [obj for _, obj, _ in expected]
+        boxes = np.frombuffer(bounds, dtype=np.float64).reshape(-1, 4).tolist()
+        assert [None if box[0] != box[0] else tuple(box) for box in boxes] == [box for _, _, box in expected]
+    if path.parent.name not in ("bad", "rejects"):
+        assert pages > 0
+
+
+def test_the_page_source_reads_the_same_without_the_helper(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractors.document import Source
+    from extractors.pdf import read_pdf
+
+    path = ROOT / "tests" / "fixtures" / "forms"
+    pdfs = sorted(path.glob("*.pdf"))
+    assert pdfs
+    with_helper = [read_pdf(p.read_bytes(), Source(p.name, "0" * 64, "pdf")) for p in pdfs]
+    monkeypatch.setattr(source, "_bulk", None)
+    without = [read_pdf(p.read_bytes(), Source(p.name, "0" * 64, "pdf")) for p in pdfs]
+    for mine, theirs in zip(with_helper, without, strict=True):
+        assert mine.text == theirs.text
+        assert mine.char_boxes == theirs.char_boxes
+        assert mine.cells == theirs.cells
+        assert mine.warnings == theirs.warnings
+
+
+def test_the_helper_refuses_null_addresses() -> None:
+    assert source._bulk is not None
+    with pytest.raises(ValueError, match="null"):
+        source._bulk.chars(0)
+    with pytest.raises(ValueError, match="null"):
+        source._bulk.objects(0)
+    with pytest.raises(ValueError, match="null"):
+        source._bulk.bind(*([0] * 13))
