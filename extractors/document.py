@@ -133,13 +133,8 @@ class Document:
         if not boxes:
             return None, None
         page = boxes[0].page
-        same_page = [b.bbox for b in boxes if b.page == page]
-        return page, (
-            min(b[0] for b in same_page),
-            min(b[1] for b in same_page),
-            max(b[2] for b in same_page),
-            max(b[3] for b in same_page),
-        )
+        lefts, tops, rights, bottoms = zip(*[b.bbox for b in boxes if b.page == page], strict=True)
+        return page, (min(lefts), min(tops), max(rights), max(bottoms))
 
 
 class DocumentBuilder:

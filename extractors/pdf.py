@@ -20,6 +20,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from operator import itemgetter
 from typing import Any
 
@@ -37,6 +38,7 @@ from extractors.marks import glyph, symbol_table
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 _CID = re.compile(r"^\(cid:\d+\)$")
+_BLANK = re.compile(r"\s")
 # a wrapped line that starts a numbered item keeps its line break
 _ITEM_START = re.compile(
     r"^(?:\d{1,2}\s*[.．、](?!\d)|任务\s*\d|[（(][一二三四五六七八九十\d]+[)）])"
@@ -268,8 +270,10 @@ def _assign_chars(rows: list[_Row], chars: list[Char], table_box: BBox) -> list[
     table's edge goes to the nearest cell of its row.
     """
     left_over = []
-    spans = [(cell.box[1], cell.box[3], cell) for row in rows for cell in row.cells]
-    bands: dict[float, list[_Cell]] = {}  # the characters of a line share their centre
+    spans = [(cell.box[1], cell.box[3], (cell.box[0], cell.box[2], cell)) for row in rows for cell in row.cells]
+    # the cells across each height a character's centre is at (the characters of a line
+    # share their centre), each as (left, right, cell)
+    bands: dict[float, list[tuple[float, float, _Cell]]] = {}
     left, right = table_box[0] - EDGE_TOLERANCE, table_box[2] + EDGE_TOLERANCE
     top, bottom = table_box[1], table_box[3]
     for char in chars:
@@ -282,16 +286,16 @@ def _assign_chars(rows: list[_Row], chars: list[Char], table_box: BBox) -> list[
             continue
         band = bands.get(y)
         if band is None:
-            band = bands[y] = [cell for cell_top, cell_bottom, cell in spans if cell_top <= y <= cell_bottom]
+            band = bands[y] = [span for cell_top, cell_bottom, span in spans if cell_top <= y <= cell_bottom]
         home = None
-        for cell in band:
-            if cell.box[0] <= x <= cell.box[2]:
+        for cell_left, cell_right, cell in band:
+            if cell_left <= x <= cell_right:
                 home = cell
                 break
         if home is None and band:
-            nearest = min(band, key=lambda cell: min(abs(x - cell.box[0]), abs(x - cell.box[2])))
-            if min(abs(x - nearest.box[0]), abs(x - nearest.box[2])) <= EDGE_TOLERANCE:
-                home = nearest
+            nearest = min(band, key=lambda span: min(abs(x - span[0]), abs(x - span[1])))
+            if min(abs(x - nearest[0]), abs(x - nearest[1])) <= EDGE_TOLERANCE:
+                home = nearest[2]
         if home is None:
             left_over.append(char)
         else:
@@ -446,17 +450,23 @@ _X0 = itemgetter("x0")
 
 def _line_pairs(line: list[Char], page: int) -> list[Pair]:
     pairs: list[Pair] = []
+    append = pairs.append
     previous_x1: float | None = None
     for char in line:
+        x0 = char["x0"]
         if previous_x1 is not None:
             gap = 0.25 * (char["size"] or 10)
-            if char["x0"] - previous_x1 > (gap if gap > 1.5 else 1.5):
-                pairs.append((" ", None))
+            if x0 - previous_x1 > (gap if gap > 1.5 else 1.5):
+                append(_GAP)
         page_bbox = char.get("page_bbox")
-        box = (char["x0"], char["top"], char["x1"], char["bottom"]) if page_bbox is None else tuple(page_bbox)
-        pairs.append((char["text"], CharBox(page, box, char.get("confidence"))))
+        box = (x0, char["top"], char["x1"], char["bottom"]) if page_bbox is None else tuple(page_bbox)
+        append((char["text"], _char_box((page, box, char.get("confidence")))))
         previous_x1 = char["x1"]
     return pairs
+
+
+_GAP: Pair = (" ", None)
+_char_box = partial(tuple.__new__, CharBox)  # CharBox((page, box, confidence)) without its __new__
 
 
 def _cell_pairs(chars: list[Char]) -> list[Pair]:
@@ -476,6 +486,9 @@ def _cell_pairs(chars: list[Char]) -> list[Pair]:
 
 def _normalise(pairs: list[Pair]) -> tuple[str, list[CharBox | None]]:
     """Fold blanks as ``normalise_cell_text`` does, keeping each character's box aligned."""
+    joined = "".join([ch for ch, _ in pairs])
+    if not _BLANK.search(joined):
+        return joined, [box for _, box in pairs]  # nothing to fold
     out: list[Pair] = []
     for ch, box in pairs:
         if ch == "\n":

@@ -46,6 +46,7 @@ from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -177,6 +178,9 @@ class _Run(NamedTuple):
     size: float
 
 
+_new_run = partial(tuple.__new__, _Run)  # _Run._make, without a Python call per run
+
+
 @dataclass
 class _Text:
     """The text page's characters, and what the blank-space recovery needs to know."""
@@ -296,7 +300,7 @@ def _runs(text: _Text, codes: Any, objects: Any, font_column: Any, values: Any) 
     grouped = objects[order]
     starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
     firsts = order[starts]
-    text.runs.update(zip(grouped[starts].tolist(), map(_Run._make, zip(
+    text.runs.update(zip(grouped[starts].tolist(), map(_new_run, zip(
         np.minimum.reduceat(values[order, 1], starts).tolist(),
         np.maximum.reduceat(values[order, 2], starts).tolist(),
         values[firsts, 3].tolist(), values[firsts, 0].tolist(), strict=True)), strict=True))
