@@ -71,6 +71,8 @@ def warm_up() -> None:
     """
     import gc
 
+    import extractors.pdfium  # noqa: F401  PDFium, NumPy and the C helper, bound once
+
     _readers()
     from pipeline.figures.lexicon import lexicon
 
