@@ -13,7 +13,10 @@ import ctypes.util
 import multiprocessing
 import os
 import pickle
+import queue
 import signal
+import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -39,6 +42,10 @@ from pipeline.warehouse.errors import ReaderStartFailed
 READER_START_GRACE = 60.0
 # A worker is replaced after this many files, so a slow leak in a reader cannot grow all night.
 MAX_FILES_PER_WORKER = 500
+# Outcomes the readers may be ahead of the loader (``ReaderPool.map_ahead``): a loader batch's worth
+READ_AHEAD = 64
+# Seconds the dispatching thread may wait for the interpreter once a reader is free
+DISPATCH_LATENCY = 0.0005
 
 
 def _die_with_parent() -> None:
@@ -95,6 +102,11 @@ class ReaderPool:
         self._extractor = extractor
         self._timeout = timeout
         self._max_bytes = max_bytes
+        # map_ahead's thread, and what stops it: the flag, and a pipe that wakes its wait
+        self._thread: threading.Thread | None = None
+        self._switch_interval = sys.getswitchinterval()
+        self._halt = threading.Event()
+        self._wake_up = multiprocessing.Pipe(duplex=False)
         self._workers = [self._spawn() for _ in range(workers)]
 
     def _spawn(self) -> _Worker:
@@ -122,18 +134,79 @@ class ReaderPool:
     def map(self, jobs: list[FileJob]) -> Iterator[tuple[FileJob, Outcome]]:
         """Read every job; yield (job, reading or Reject) in the order they finish."""
         pending = deque(range(len(jobs)))
-        while True:
+        while not self._halt.is_set():
             self._dispatch(jobs, pending)
             busy = [w for w in self._workers if w.index is not None]
             if not busy:
                 return
             nearest = min(w.deadline for w in busy)
-            wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
+            wait([w.conn for w in busy] + [w.process.sentinel for w in busy] + [self._wake_up[0]],
                  timeout=max(0.0, nearest - time.monotonic()))
+            if self._halt.is_set():
+                return
             finished = [item for worker in busy for item in self._collect(worker, jobs)]
             # the next files go out before the caller loads these: readers never wait on the loader
             self._dispatch(jobs, pending)
             yield from finished
+
+    def map_ahead(self, jobs: list[FileJob]) -> Iterator[tuple[FileJob, Outcome]]:
+        """``map`` run by a thread of its own, up to ``READ_AHEAD`` outcomes ahead of the caller.
+
+        The caller loads readings a batch at a time; a reader that finished its file while the
+        caller was loading would wait for the next one until the caller came back for more.
+        Here a thread hands out the next file as soon as a reader is free (it waits on pipes
+        and sleeps, so it takes little from the caller), and the caller takes the outcomes
+        from a queue. An error of the thread (a reader that cannot start) is raised to the
+        caller; ``close`` stops the thread before the readers.
+        """
+        outcomes: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=READ_AHEAD)
+
+        def hand_over(kind: str, item: object) -> bool:
+            while not self._halt.is_set():
+                try:
+                    outcomes.put((kind, item), timeout=0.1)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        def run() -> None:
+            try:
+                for item in self.map(jobs):
+                    if not hand_over("outcome", item):
+                        return
+                hand_over("end", None)
+            except BaseException as exc:  # raised again in the caller's thread
+                hand_over("error", exc)
+
+        # the thread wakes when a reader is done, and then waits for the caller's thread to let
+        # go of the interpreter: at most this long, not Python's default 5 ms (a file is ~20 ms)
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(DISPATCH_LATENCY)
+        self._thread = threading.Thread(target=run, name="jixiao-dispatch", daemon=True)
+        self._thread.start()  # now, not when the caller first asks
+        return self._taken_from(outcomes)
+
+    @staticmethod
+    def _taken_from(outcomes: queue.Queue[tuple[str, object]]) -> Iterator[tuple[FileJob, Outcome]]:
+        while True:
+            kind, item = outcomes.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                assert isinstance(item, BaseException)
+                raise item
+            yield item  # type: ignore[misc]
+
+    def _stop_thread(self) -> None:
+        """Stop ``map_ahead``'s thread, if one runs, and wait for it (a reader mid-file does not hold it)."""
+        self._halt.set()
+        with contextlib.suppress(OSError):
+            self._wake_up[1].send(None)
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+            sys.setswitchinterval(self._switch_interval)
 
     def _dispatch(self, jobs: list[FileJob], pending: deque[int]) -> None:
         """Give every idle worker the next file, its time limit starting now."""
@@ -186,7 +259,10 @@ class ReaderPool:
             yield job, timeout_reject(job, self._timeout)
 
     def close(self) -> None:
-        """Stop every worker: politely, then by force."""
+        """Stop every worker: politely, then by force (``map_ahead``'s thread first)."""
+        self._stop_thread()
+        for receiving_end in self._wake_up:
+            receiving_end.close()
         for worker in self._workers:
             with contextlib.suppress(OSError):
                 worker.conn.send(None)
@@ -219,7 +295,7 @@ class LocalEngine(ReadingEngine):
             return read_in_process(list(jobs), settings.extractor, settings.max_bytes)
         self.close()
         self._pool = ReaderPool(count, settings.extractor, settings.timeout, settings.max_bytes)
-        return self._pool.map(list(jobs))
+        return self._pool.map_ahead(list(jobs))
 
     def close(self) -> None:
         """Stop the reader processes, if any were started."""
