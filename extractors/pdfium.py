@@ -12,9 +12,9 @@ of the page as displayed, ``size``, ``fontname``, ``page_number``) and ruling li
   skipped, since pdfminer has no such characters. The calls are made from C, a page in
   one call (``extractors/_pdfium_bulk.c``, built at install where a C compiler is), and
   the coordinates computed a column at a time with NumPy; where the helper is not built
-  the same calls go through ctypes one by one, with the same result, at about twice the cost. A box is pdfminer's: the advance width
-  across (PDFium's loose box), and from the font's descent below the origin to one font
-  size above it down;
+  the same calls go through ctypes one by one, with the same result, at about twice the
+  cost. A box is pdfminer's: the advance width across (PDFium's loose box), and from the
+  font's descent below the origin to one font size above it down;
 - a character whose font has no Unicode map (``FPDFText_HasUnicodeMapError``) is counted
   in ``unmapped`` and left out, as pdfplumber's ``(cid:N)`` characters are;
 - ruling lines from the page's path objects (form XObjects walked, their matrices
@@ -554,8 +554,8 @@ class _Shapes:
                 continue
             left, bottom, right, _top = bounds
             run = runs.get(obj)
-            if (run is not None and parent is _IDENTITY and not left < run[0] - _BLANK_GAP
-                    and not right > run[1] + _BLANK_GAP):
+            if (run is not None and parent is _IDENTITY and not left < run.left - _BLANK_GAP
+                    and not right > run.right + _BLANK_GAP):
                 continue  # the common object, all kept: under no matrix, none of the tests below hold
             (x0, y0), (x1, _) = _apply(parent, left, bottom), _apply(parent, right, bottom)
             places: list[tuple[float, float]] = []

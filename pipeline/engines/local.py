@@ -261,8 +261,8 @@ class ReaderPool:
     def close(self) -> None:
         """Stop every worker: politely, then by force (``map_ahead``'s thread first)."""
         self._stop_thread()
-        for receiving_end in self._wake_up:
-            receiving_end.close()
+        for end in self._wake_up:
+            end.close()
         for worker in self._workers:
             with contextlib.suppress(OSError):
                 worker.conn.send(None)
