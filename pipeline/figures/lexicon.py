@@ -11,6 +11,7 @@ counted noun is counted for (``a``).
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -51,4 +52,28 @@ def lexicon() -> Lexicon:
             tokenizer.add_word(word)
         if tag:
             tags[word] = tag
+    accelerate(tokenizer)
     return Lexicon(tokenizer, tags)
+
+
+def accelerate(tokenizer: jieba.Tokenizer) -> bool:
+    """Give ``tokenizer`` the C word graph and route (``_segment``), if built; True if it was.
+
+    The same steps as jieba's ``get_DAG`` and ``calc`` over the tokenizer's own dictionary
+    (read at each call: ``add_word`` changes it), so the words are the same, ~10x faster.
+    """
+    try:
+        from pipeline.figures import _segment
+    except ImportError:
+        return False
+
+    def get_dag(sentence: str) -> dict[int, list[int]]:
+        tokenizer.check_initialized()
+        return _segment.get_dag(sentence, tokenizer.FREQ)
+
+    def calc(sentence: str, dag: dict[int, list[int]], route: dict[int, tuple[float, int]]) -> None:
+        _segment.calc(sentence, dag, route, tokenizer.FREQ, math.log(tokenizer.total))
+
+    tokenizer.get_DAG = get_dag
+    tokenizer.calc = calc
+    return True

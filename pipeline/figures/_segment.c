@@ -1,0 +1,199 @@
+/*
+ * pipeline.figures._segment: jieba's word graph and best route of a sentence, in C.
+ *
+ * The number reader segments every sentence that holds a figure with jieba (0.42.1), and
+ * jieba's ``Tokenizer.get_DAG`` and ``Tokenizer.calc`` — a dictionary lookup for every
+ * prefix of every position, then a dynamic programme over the graph — were ~7% of a
+ * reading, in Python loops. These are the same two functions, step for step: the same
+ * lookups in the tokenizer's own ``FREQ`` dictionary, the same float operations in the
+ * same order (C's log, which Python's math.log calls), the same tie-break (the later end
+ * wins, as ``max`` over ``(value, x)`` tuples has it). pipeline/figures/lexicon.py puts
+ * them on its tokenizer when this module is built; tests/test_segment.py holds them to
+ * jieba's own on random and real sentences.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+
+/* get_dag(sentence, freq) -> {k: [ends]}: jieba's Tokenizer.get_DAG */
+static PyObject *get_dag(PyObject *self, PyObject *args) {
+    PyObject *sentence, *freq;
+    if (!PyArg_ParseTuple(args, "UO!", &sentence, &PyDict_Type, &freq))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(sentence);
+    PyObject *dag = PyDict_New();
+    if (!dag)
+        return NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *ends = PyList_New(0);
+        if (!ends)
+            goto fail;
+        Py_ssize_t i = k;
+        while (i < n) {
+            PyObject *fragment = PyUnicode_Substring(sentence, k, i + 1);
+            if (!fragment) {
+                Py_DECREF(ends);
+                goto fail;
+            }
+            PyObject *count = PyDict_GetItemWithError(freq, fragment); /* borrowed */
+            Py_DECREF(fragment);
+            if (!count) {
+                if (PyErr_Occurred()) {
+                    Py_DECREF(ends);
+                    goto fail;
+                }
+                break; /* not a prefix of any word */
+            }
+            int truth = PyObject_IsTrue(count);
+            if (truth < 0) {
+                Py_DECREF(ends);
+                goto fail;
+            }
+            if (truth) {
+                PyObject *end = PyLong_FromSsize_t(i);
+                if (!end || PyList_Append(ends, end) < 0) {
+                    Py_XDECREF(end);
+                    Py_DECREF(ends);
+                    goto fail;
+                }
+                Py_DECREF(end);
+            }
+            i++;
+        }
+        if (PyList_GET_SIZE(ends) == 0) {
+            PyObject *end = PyLong_FromSsize_t(k);
+            if (!end || PyList_Append(ends, end) < 0) {
+                Py_XDECREF(end);
+                Py_DECREF(ends);
+                goto fail;
+            }
+            Py_DECREF(end);
+        }
+        PyObject *key = PyLong_FromSsize_t(k);
+        if (!key || PyDict_SetItem(dag, key, ends) < 0) {
+            Py_XDECREF(key);
+            Py_DECREF(ends);
+            goto fail;
+        }
+        Py_DECREF(key);
+        Py_DECREF(ends);
+    }
+    return dag;
+fail:
+    Py_DECREF(dag);
+    return NULL;
+}
+
+/* calc(sentence, dag, route, freq, logtotal) -> None: jieba's Tokenizer.calc, filling route */
+static PyObject *calc(PyObject *self, PyObject *args) {
+    PyObject *sentence, *dag, *route, *freq;
+    double logtotal;
+    if (!PyArg_ParseTuple(args, "UO!O!O!d", &sentence, &PyDict_Type, &dag, &PyDict_Type, &route,
+                          &PyDict_Type, &freq, &logtotal))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(sentence);
+    double *best = PyMem_Malloc((size_t)(n + 1) * sizeof(double)); /* route[x][0], by x */
+    if (!best)
+        return PyErr_NoMemory();
+    best[n] = 0.0;
+    {
+        PyObject *last = Py_BuildValue("(ii)", 0, 0), *key = PyLong_FromSsize_t(n);
+        int failed = !last || !key || PyDict_SetItem(route, key, last) < 0;
+        Py_XDECREF(last);
+        Py_XDECREF(key);
+        if (failed)
+            goto fail;
+    }
+    for (Py_ssize_t idx = n - 1; idx >= 0; idx--) {
+        PyObject *key = PyLong_FromSsize_t(idx);
+        if (!key)
+            goto fail;
+        PyObject *ends = PyDict_GetItemWithError(dag, key); /* borrowed */
+        if (!ends) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_KeyError, key);
+            Py_DECREF(key);
+            goto fail;
+        }
+        PyObject *sequence = PySequence_Fast(ends, "a DAG entry must be a sequence");
+        if (!sequence) {
+            Py_DECREF(key);
+            goto fail;
+        }
+        Py_ssize_t count = PySequence_Fast_GET_SIZE(sequence);
+        double top = 0.0;
+        Py_ssize_t top_x = -1;
+        for (Py_ssize_t j = 0; j < count; j++) {
+            Py_ssize_t x = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(sequence, j));
+            if (x == -1 && PyErr_Occurred())
+                goto fail_entry;
+            if (x < idx || x >= n) {
+                PyErr_SetString(PyExc_ValueError, "a DAG end lies outside the sentence");
+                goto fail_entry;
+            }
+            PyObject *fragment = PyUnicode_Substring(sentence, idx, x + 1);
+            if (!fragment)
+                goto fail_entry;
+            PyObject *found = PyDict_GetItemWithError(freq, fragment); /* borrowed */
+            Py_DECREF(fragment);
+            if (!found && PyErr_Occurred())
+                goto fail_entry;
+            double weight = 1.0; /* FREQ.get(...) or 1 */
+            if (found) {
+                int truth = PyObject_IsTrue(found);
+                if (truth < 0)
+                    goto fail_entry;
+                if (truth) {
+                    weight = PyFloat_AsDouble(found);
+                    if (weight == -1.0 && PyErr_Occurred())
+                        goto fail_entry;
+                }
+            }
+            double value = (log(weight) - logtotal) + best[x + 1];
+            /* max() over (value, x): a larger value, or the same value with a later end */
+            if (top_x < 0 || value > top || (value == top && x > top_x)) {
+                top = value;
+                top_x = x;
+            }
+        }
+        Py_DECREF(sequence);
+        if (top_x < 0) {
+            PyErr_SetString(PyExc_ValueError, "max() arg is an empty sequence");
+            Py_DECREF(key);
+            goto fail;
+        }
+        best[idx] = top;
+        PyObject *step = Py_BuildValue("(dn)", top, top_x);
+        if (!step || PyDict_SetItem(route, key, step) < 0) {
+            Py_XDECREF(step);
+            Py_DECREF(key);
+            goto fail;
+        }
+        Py_DECREF(step);
+        Py_DECREF(key);
+        continue;
+    fail_entry:
+        Py_DECREF(sequence);
+        Py_DECREF(key);
+        goto fail;
+    }
+    PyMem_Free(best);
+    Py_RETURN_NONE;
+fail:
+    PyMem_Free(best);
+    return NULL;
+}
+
+static PyMethodDef methods[] = {
+    {"get_dag", get_dag, METH_VARARGS, "get_dag(sentence, freq) -> dict: jieba's Tokenizer.get_DAG"},
+    {"calc", calc, METH_VARARGS,
+     "calc(sentence, dag, route, freq, logtotal) -> None: jieba's Tokenizer.calc"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_segment",
+    "jieba's word graph and best route of a sentence, in C (see _segment.c).", -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__segment(void) { return PyModule_Create(&module); }
