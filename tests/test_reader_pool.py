@@ -7,22 +7,28 @@ that thread even while a reader is in the middle of a long file.
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pipeline.engines import FileJob
+from pipeline.engines import FileJob, Reject, local
 from pipeline.engines.local import ReaderPool
 
 
 def timed_extract(path: Path, *, sha256: str | None = None, max_bytes: int = 0) -> dict[str, Any]:
-    """A reading that says when it was started; 50 ms a file, or an hour for a file named ``hang``."""
+    """A reading that says when and by whom it was made; 50 ms a file, an hour for a file
+    named ``hang``, and the reader dies on one named ``crash``."""
     started = time.time()
+    if Path(path).name == "crash":
+        os.kill(os.getpid(), signal.SIGSEGV)
     time.sleep(3600 if Path(path).name == "hang" else 0.05)
-    return {"path": str(path), "started": started}
+    return {"path": str(path), "started": started, "reader": os.getpid()}
 
 
 def _jobs(count: int, name: str = "file") -> list[FileJob]:
@@ -74,3 +80,29 @@ def test_close_stops_the_thread_while_a_reader_is_mid_file() -> None:
     assert not thread.is_alive()
     assert all(not worker.process.is_alive() for worker in pool._workers)
     del outcomes
+
+
+@pytest.mark.parametrize(("first", "code", "timeout"), [("crash", "internal_error", 30.0), ("hang", "timeout", 1.0)])
+def test_the_files_queued_behind_a_file_that_kills_its_reader_are_read(first: str, code: str, timeout: float) -> None:
+    # one reader, so the files after the first wait in its pipe when it dies or is killed
+    pool = ReaderPool(1, timed_extract, timeout=timeout, max_bytes=0)
+    jobs = [FileJob(Path(f"/nowhere/{first}"), "0" * 64), *_jobs(4)]
+    try:
+        outcomes = dict((job.path.name, outcome) for job, outcome in pool.map_ahead(jobs))
+    finally:
+        pool.close()
+    assert set(outcomes) == {job.path.name for job in jobs}
+    rejected = {name: outcome.error_code for name, outcome in outcomes.items() if isinstance(outcome, Reject)}
+    assert rejected == {first: code}
+
+
+def test_a_reader_is_replaced_after_its_quota_of_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(local, "MAX_FILES_PER_WORKER", 3)
+    pool = ReaderPool(1, timed_extract, timeout=30.0, max_bytes=0)
+    try:
+        readings = [outcome for _, outcome in pool.map_ahead(_jobs(8))]
+    finally:
+        pool.close()
+    assert len(readings) == 8 and not any(isinstance(r, Reject) for r in readings)
+    files_per_reader = sorted(Counter(r["reader"] for r in readings).values())
+    assert files_per_reader == [2, 3, 3]

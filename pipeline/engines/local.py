@@ -20,7 +20,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
 from extractors.errors import InternalError
@@ -44,6 +44,8 @@ READER_START_GRACE = 60.0
 MAX_FILES_PER_WORKER = 500
 # Outcomes the readers may be ahead of the loader (``ReaderPool.map_ahead``): a loader batch's worth
 READ_AHEAD = 64
+# Files sent to a worker at a time: the one it reads and the next, waiting in its pipe
+FILES_IN_FLIGHT = 2
 # Seconds the dispatching thread may wait for the interpreter once a reader is free
 DISPATCH_LATENCY = 0.0005
 
@@ -82,8 +84,9 @@ def _worker_main(conn: Connection, extractor: Extractor, max_bytes: int) -> None
 class _Worker:
     process: multiprocessing.process.BaseProcess
     conn: Connection
-    index: int | None = None
-    deadline: float = 0.0
+    # the jobs sent to it, in order: it reads the first, the others wait in its pipe
+    queue: deque[int] = field(default_factory=deque)
+    deadline: float = 0.0  # the first job's
     files_done: int = 0
     ready: bool = False
 
@@ -136,7 +139,7 @@ class ReaderPool:
         pending = deque(range(len(jobs)))
         while not self._halt.is_set():
             self._dispatch(jobs, pending)
-            busy = [w for w in self._workers if w.index is not None]
+            busy = [w for w in self._workers if w.queue]
             if not busy:
                 return
             nearest = min(w.deadline for w in busy)
@@ -144,7 +147,7 @@ class ReaderPool:
                  timeout=max(0.0, nearest - time.monotonic()))
             if self._halt.is_set():
                 return
-            finished = [item for worker in busy for item in self._collect(worker, jobs)]
+            finished = [item for worker in busy for item in self._collect(worker, jobs, pending)]
             # the next files go out before the caller loads these: readers never wait on the loader
             self._dispatch(jobs, pending)
             yield from finished
@@ -209,37 +212,48 @@ class ReaderPool:
             sys.setswitchinterval(self._switch_interval)
 
     def _dispatch(self, jobs: list[FileJob], pending: deque[int]) -> None:
-        """Give every idle worker the next file, its time limit starting now."""
+        """Keep every worker ``FILES_IN_FLIGHT`` files deep, short of its recycling.
+
+        A worker given its next file while it reads the one before starts it the moment it
+        sends that one's outcome, without waiting for the batch to hear and answer. A file's
+        time limit starts when it is sent to an idle worker, or when the file before it on
+        its worker is heard to be done.
+        """
         for worker in self._workers:
-            if worker.index is None and pending:
-                worker.index = pending.popleft()
-                # a reader still starting (imports, on a loaded machine) gets its start-up time on top
-                start = 0.0 if worker.ready else READER_START_GRACE
-                worker.deadline = time.monotonic() + self._timeout + start
+            while (pending and len(worker.queue) < FILES_IN_FLIGHT
+                   and worker.files_done + len(worker.queue) < MAX_FILES_PER_WORKER):
+                index = pending.popleft()
+                if not worker.queue:
+                    # a reader still starting (imports, on a loaded machine) gets its start-up time on top
+                    start = 0.0 if worker.ready else READER_START_GRACE
+                    worker.deadline = time.monotonic() + self._timeout + start
+                worker.queue.append(index)
                 # A worker that died idle shows up on the next collect as a crash on this job.
                 with contextlib.suppress(OSError):
-                    worker.conn.send((worker.index, jobs[worker.index]))
+                    worker.conn.send((index, jobs[index]))
 
-    def _collect(self, worker: _Worker, jobs: list[FileJob]) -> Iterator[tuple[FileJob, Outcome]]:
-        assert worker.index is not None
-        job = jobs[worker.index]
-        outcome: Outcome | None = None
+    def _collect(self, worker: _Worker, jobs: list[FileJob], pending: deque[int]) -> Iterator[tuple[FileJob, Outcome]]:
+        """The outcomes a worker has sent; a dead or overdue worker's first file as its reject
+        (the files behind it, never started, go back to the front of ``pending``)."""
         try:
-            while outcome is None and worker.conn.poll():
+            while worker.queue and worker.conn.poll():
                 _, outcome = worker.conn.recv()
+                now = time.monotonic()
                 if not worker.ready:  # the first message is ("ready", None)
                     worker.ready = True
                     # the file's time starts now, not while a loaded machine was starting the reader
-                    worker.deadline = time.monotonic() + self._timeout
+                    worker.deadline = now + self._timeout
+                    continue
+                index = worker.queue.popleft()
+                worker.files_done += 1
+                worker.deadline = now + self._timeout  # the next file, if any, began as this one ended
+                yield jobs[index], outcome
         except (EOFError, OSError):
             pass  # the worker died mid-message: treated as a crash below
-        if outcome is not None:
-            worker.index = None
-            worker.files_done += 1
+        if not worker.queue:
             if worker.files_done >= MAX_FILES_PER_WORKER:
                 worker.conn.send(None)
                 self._replace(worker, grace=2.0)
-            yield job, outcome
             return
         if not worker.process.is_alive() or worker.conn.closed:
             worker.process.join()
@@ -250,13 +264,21 @@ class ReaderPool:
                     f"the reader processes cannot start ({reason}); see the error above, "
                     "or run with --workers 0 to read in this process"
                 )
-            worker.index = None
+            job = jobs[self._give_back(worker, pending)]
             self._replace(worker)
             yield job, crash_reject(job, reason)
         elif time.monotonic() >= worker.deadline:
-            worker.index = None
+            job = jobs[self._give_back(worker, pending)]
             self._replace(worker)
             yield job, timeout_reject(job, self._timeout)
+
+    @staticmethod
+    def _give_back(worker: _Worker, pending: deque[int]) -> int:
+        """The worker's first job (the one it was reading); the rest back to the front of ``pending``."""
+        first = worker.queue.popleft()
+        pending.extendleft(reversed(worker.queue))
+        worker.queue.clear()
+        return first
 
     def close(self) -> None:
         """Stop every worker: politely, then by force (``map_ahead``'s thread first)."""
