@@ -15,6 +15,16 @@
 #include <Python.h>
 #include <math.h>
 
+/* list.append(index); -1 with an exception set if it fails */
+static int append_index(PyObject *list, Py_ssize_t index) {
+    PyObject *value = PyLong_FromSsize_t(index);
+    if (!value)
+        return -1;
+    int result = PyList_Append(list, value);
+    Py_DECREF(value);
+    return result;
+}
+
 /* get_dag(sentence, freq) -> {k: [ends]}: jieba's Tokenizer.get_DAG */
 static PyObject *get_dag(PyObject *self, PyObject *args) {
     PyObject *sentence, *freq;
@@ -49,25 +59,15 @@ static PyObject *get_dag(PyObject *self, PyObject *args) {
                 Py_DECREF(ends);
                 goto fail;
             }
-            if (truth) {
-                PyObject *end = PyLong_FromSsize_t(i);
-                if (!end || PyList_Append(ends, end) < 0) {
-                    Py_XDECREF(end);
-                    Py_DECREF(ends);
-                    goto fail;
-                }
-                Py_DECREF(end);
-            }
-            i++;
-        }
-        if (PyList_GET_SIZE(ends) == 0) {
-            PyObject *end = PyLong_FromSsize_t(k);
-            if (!end || PyList_Append(ends, end) < 0) {
-                Py_XDECREF(end);
+            if (truth && append_index(ends, i) < 0) {
                 Py_DECREF(ends);
                 goto fail;
             }
-            Py_DECREF(end);
+            i++;
+        }
+        if (PyList_GET_SIZE(ends) == 0 && append_index(ends, k) < 0) {
+            Py_DECREF(ends);
+            goto fail;
         }
         PyObject *key = PyLong_FromSsize_t(k);
         if (!key || PyDict_SetItem(dag, key, ends) < 0) {
