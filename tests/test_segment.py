@@ -41,10 +41,9 @@ def _c_route(sentence: str) -> tuple[dict[int, list[int]], dict[int, tuple[float
 
 
 def test_the_helper_is_built_and_in_use() -> None:
-    from pipeline.figures import _segment
-
-    assert LEX.tokenizer.get_DAG.__qualname__.startswith("accelerate."), "run `pip install -e .` again"
-    assert _segment.get_dag("", {}) == {}
+    # `pip install -e .` builds it where gcc and the Python headers are
+    assert LEX.tokenizer.get_DAG.__qualname__.startswith("accelerate."), (
+        "pipeline.figures._segment is not built: run `pip install -e .` again")
 
 
 @settings(max_examples=400, deadline=None)
