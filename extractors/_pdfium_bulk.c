@@ -92,24 +92,32 @@ static int check_bound(void) {
     return 1;
 }
 
+/* The one argument of chars and objects, a PDFium handle as an address; NULL with an
+ * exception set when the helper is not bound, the argument is not an address, or it is null. */
+static void *handle_argument(PyObject *args, const char *null_message) {
+    unsigned long long address;
+    if (!PyArg_ParseTuple(args, "K", &address) || !check_bound())
+        return NULL;
+    if (!address) {
+        PyErr_SetString(PyExc_ValueError, null_message);
+        return NULL;
+    }
+    return (void *)(uintptr_t)address;
+}
+
 /* chars(text_page) -> (unmapped, codes, objects, fonts, numbers)
  *
  * Every character the text page holds, but those PDFium generated (a space or line break
  * it inferred), those with no Unicode map (counted in ``unmapped``) and the null, line
  * break and 0xFFFE characters. For each kept character: ``codes`` its Unicode (uint32),
- * ``objects`` its text object's address (uint64), ``fonts`` that object's font
- * (uint64, read again only where the text object changes; 0 for no object), ``numbers`` four doubles: its font
- * size (read again only where the text object changes), the loose box's left and right,
- * and the origin's y (the baseline). */
+ * ``objects`` its text object's address (uint64), ``fonts`` that object's font (uint64, 0
+ * for no object), ``numbers`` four doubles: its font size, the loose box's left and right,
+ * and the origin's y (the baseline). The font and its size are read again only where the
+ * text object changes. */
 static PyObject *chars(PyObject *self, PyObject *args) {
-    unsigned long long address;
-    if (!PyArg_ParseTuple(args, "K", &address) || !check_bound())
+    void *page = handle_argument(args, "the text page is null");
+    if (!page)
         return NULL;
-    void *page = (void *)(uintptr_t)address;
-    if (!page) {
-        PyErr_SetString(PyExc_ValueError, "the text page is null");
-        return NULL;
-    }
     int count = pdfium.count_chars(page);
     size_t n = count > 0 ? (size_t)count : 0;
     uint32_t *codes = PyMem_Malloc((n ? n : 1) * sizeof(uint32_t));
@@ -179,14 +187,9 @@ done:
  * ``bounds`` four doubles per object (left, bottom, right, top from FPDFPageObj_GetBounds)
  * for a text object whose bounds PDFium gave, NaN otherwise. */
 static PyObject *objects(PyObject *self, PyObject *args) {
-    unsigned long long address;
-    if (!PyArg_ParseTuple(args, "K", &address) || !check_bound())
+    void *page = handle_argument(args, "the page is null");
+    if (!page)
         return NULL;
-    void *page = (void *)(uintptr_t)address;
-    if (!page) {
-        PyErr_SetString(PyExc_ValueError, "the page is null");
-        return NULL;
-    }
     int count = pdfium.count_objects(page);
     size_t n = count > 0 ? (size_t)count : 0;
     int32_t *types = PyMem_Malloc((n ? n : 1) * sizeof(int32_t));
