@@ -33,6 +33,11 @@ from extractors.errors import CorruptFile, Encrypted, JixiaoError, NoTextLayer
 from extractors.grid import Edge, edges_to_tables
 from extractors.marks import glyph, symbol_table
 
+try:  # the per-character steps in C (extractors/_assemble.c), built at install if it can be
+    from extractors import _assemble
+except ImportError:  # no compiler at install: the same steps in Python
+    _assemble = None  # type: ignore[assignment]
+
 # pdfminer logs every damaged object it works around; the reader reports what matters
 # (a refusal, or a warning in the reading) itself.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -269,6 +274,20 @@ def _assign_chars(rows: list[_Row], chars: list[Char], table_box: BBox) -> list[
     of a full line past the cell's right edge stays in its cell, and one past the
     table's edge goes to the nearest cell of its row.
     """
+    if _assemble is not None:
+        cells = [(cell.box, cell.chars) for row in rows for cell in row.cells]
+        held = [len(assigned) for _box, assigned in cells]
+        try:
+            return _assemble.assign(cells, chars, table_box, EDGE_TOLERANCE)
+        except ValueError:  # a coordinate not finite: Python's way below
+            pass
+        for (_box, assigned), count in zip(cells, held, strict=True):
+            del assigned[count:]  # what it gave out before it stopped
+    return _py_assign_chars(rows, chars, table_box)
+
+
+def _py_assign_chars(rows: list[_Row], chars: list[Char], table_box: BBox) -> list[Char]:
+    """``_assign_chars`` in Python: where ``_assemble`` is not built, and its reference."""
     left_over = []
     spans = [(cell.box[1], cell.box[3], (cell.box[0], cell.box[2], cell)) for row in rows for cell in row.cells]
     # the cells across each height a character's centre is at (the characters of a line
@@ -420,6 +439,16 @@ def _lines(chars: list[Char]) -> list[list[Char]]:
     A character joins a line when its vertical centre lies within the line's band, so a
     tick drawn larger or a little off the baseline beside its option stays on that line.
     """
+    if _assemble is not None:
+        try:
+            return _assemble.lines(chars, LINE_TOLERANCE)
+        except ValueError:  # a coordinate not finite: Python's order for it
+            pass
+    return _py_lines(chars)
+
+
+def _py_lines(chars: list[Char]) -> list[list[Char]]:
+    """``_lines`` in Python: where ``_assemble`` is not built, and its reference."""
     lines: list[list[Char]] = []
     line: list[Char] = []
     page, band_top, band_bottom, line_top = 0, 0.0, 0.0, 0.0  # the current line's band
@@ -449,6 +478,17 @@ _X0 = itemgetter("x0")
 
 
 def _line_pairs(line: list[Char], page: int) -> list[Pair]:
+    """A line's (character, box) pairs, a gap where the words stand apart."""
+    if _assemble is not None:
+        try:
+            return _assemble.line_pairs(line, page, CharBox, _GAP)
+        except ValueError:  # a coordinate not finite: Python's way below
+            pass
+    return _py_line_pairs(line, page)
+
+
+def _py_line_pairs(line: list[Char], page: int) -> list[Pair]:
+    """``_line_pairs`` in Python: where ``_assemble`` is not built, and its reference."""
     pairs: list[Pair] = []
     append = pairs.append
     previous_x1: float | None = None

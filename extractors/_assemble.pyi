@@ -1,0 +1,12 @@
+"""Types of the C helper extractors/_assemble.c (see there)."""
+
+from typing import Any
+
+def lines(chars: list[dict[str, Any]], tolerance: float, /) -> list[list[dict[str, Any]]]: ...
+def line_pairs(
+    line: list[dict[str, Any]], page: int, char_box: type[tuple[Any, ...]], gap: tuple[str, Any], /,
+) -> list[tuple[str, Any]]: ...
+def assign(
+    cells: list[tuple[tuple[float, float, float, float], list[dict[str, Any]]]],
+    chars: list[dict[str, Any]], table_box: tuple[float, float, float, float], tolerance: float, /,
+) -> list[dict[str, Any]]: ...

@@ -1,0 +1,150 @@
+"""The C assembly steps (``extractors._assemble``) are the Python ones, step for step.
+
+``extractors.pdf`` takes ``_lines``, ``_line_pairs`` and ``_assign_chars`` from the C helper
+when it is built. Here each is held to its Python twin (``_py_lines``, ``_py_line_pairs``,
+``_py_assign_chars``) on random characters (hypothesis: ties in every coordinate, ints and
+floats, missing sizes, OCR boxes and confidences) and on every page of every PDF fixture:
+the same character objects in the same order, and results equal down to their ``repr``
+(an int stays an int, a float keeps every digit).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractors import _assemble as assemble  # `pip install -e .` builds it (gcc, Python headers)
+from extractors import pdf
+from extractors.document import CharBox
+from extractors.grid import edges_to_tables
+from extractors.pdfium import pdfium_pages
+
+ROOT = Path(__file__).resolve().parents[1]
+# every fixture PDF with pages to read (bad/ holds damaged and locked files)
+PDFS = sorted(p for p in (ROOT / "tests" / "fixtures").rglob("*.pdf") if p.parent.name != "bad")
+
+
+# coordinates on a coarse grid so that ties (same top, same x0, same centre) are common
+COORD = st.one_of(
+    st.integers(0, 40).map(lambda v: v * 2.5),
+    st.integers(0, 100),
+    st.floats(0, 100, allow_nan=False, allow_infinity=False),
+)
+
+
+@st.composite
+def chars(draw: st.DrawFn, pages: int = 2) -> dict[str, Any]:
+    x0, top = draw(COORD), draw(COORD)
+    char: dict[str, Any] = {
+        "text": draw(st.sampled_from(list("一二三1.5 元%（）x"))),
+        "x0": x0,
+        "x1": x0 + draw(st.sampled_from([0, 1, 2.5, 5, 10.25, 12])),
+        "top": top,
+        "bottom": top + draw(st.sampled_from([0, 3, 8.5, 10, 12, 20])),
+        "size": draw(st.sampled_from([None, 0, 5, 10.5, 12])),
+        "page_number": draw(st.integers(1, pages)),
+        "fontname": "F1",
+    }
+    if draw(st.booleans()):  # a character read by OCR
+        char["confidence"] = draw(st.floats(0, 1))
+        if draw(st.booleans()):
+            char["page_bbox"] = [draw(COORD) for _ in range(4)]
+    return char
+
+
+def _ids(lines: list[list[dict[str, Any]]]) -> list[list[int]]:
+    return [[id(char) for char in line] for line in lines]
+
+
+def test_the_helper_is_built_and_in_use() -> None:
+    assert pdf._assemble is assemble
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(chars(), max_size=40))
+def test_lines_are_pythons_on_random_characters(page_chars: list[dict[str, Any]]) -> None:
+    assert _ids(assemble.lines(page_chars, pdf.LINE_TOLERANCE)) == _ids(pdf._py_lines(page_chars))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(chars(pages=1), max_size=30), st.integers(1, 9))
+def test_line_pairs_are_pythons_on_random_characters(line: list[dict[str, Any]], page: int) -> None:
+    ours = assemble.line_pairs(line, page, CharBox, pdf._GAP)
+    assert repr(ours) == repr(pdf._py_line_pairs(line, page))
+    assert all(type(box) is CharBox for _, box in ours if box is not None)
+
+
+def _cells(boxes: list[tuple[float, float, float, float]]) -> list[pdf._Row]:
+    return [pdf._Row(0, 0, 1, [pdf._Cell(col, box) for col, box in enumerate(boxes)])]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(COORD, COORD, COORD, COORD), max_size=8),
+    st.lists(chars(pages=1), max_size=40),
+    st.tuples(COORD, COORD, COORD, COORD),
+)
+def test_assignment_is_pythons_on_random_cells(
+    boxes: list[tuple[float, float, float, float]],
+    page_chars: list[dict[str, Any]],
+    table_box: tuple[float, float, float, float],
+) -> None:
+    boxes = [(min(a, c), min(b, d), max(a, c), max(b, d)) for a, b, c, d in boxes]
+    ours, theirs = _cells(boxes), _cells(boxes)
+    left_over = assemble.assign([(cell.box, cell.chars) for cell in ours[0].cells], page_chars, table_box,
+                                pdf.EDGE_TOLERANCE)
+    assert [id(c) for c in left_over] == [id(c) for c in pdf._py_assign_chars(theirs, page_chars, table_box)]
+    assert [_ids([cell.chars]) for cell in ours[0].cells] == [_ids([cell.chars]) for cell in theirs[0].cells]
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
+def test_every_fixture_page_assembles_as_in_python(path: Path) -> None:
+    with pdfium_pages(path.read_bytes()) as (_count, pages):
+        contents = list(pages)
+    for page in contents:
+        remaining = page.chars
+        for table in edges_to_tables(pdf.close_cut_tables(page.edges)):
+            ours = [pdf._Row(0, i, page.number, [pdf._Cell(c.col, c.bbox) for c in row])
+                    for i, row in enumerate(table.rows)]
+            theirs = [pdf._Row(0, i, page.number, [pdf._Cell(c.col, c.bbox) for c in row])
+                      for i, row in enumerate(table.rows)]
+            left_over = pdf._assign_chars(ours, remaining, table.bbox)
+            assert [id(c) for c in left_over] == [id(c) for c in pdf._py_assign_chars(theirs, remaining, table.bbox)]
+            for row, twin in zip(ours, theirs, strict=True):
+                for cell, cell_twin in zip(row.cells, twin.cells, strict=True):
+                    assert _ids(pdf._lines(cell.chars)) == _ids(pdf._py_lines(cell_twin.chars))
+            remaining = left_over
+        lines = pdf._lines(remaining)
+        assert _ids(lines) == _ids(pdf._py_lines(remaining))
+        for line in lines:
+            assert repr(pdf._line_pairs(line, page.number)) == repr(pdf._py_line_pairs(line, page.number))
+
+
+def test_a_coordinate_not_finite_goes_the_python_way() -> None:
+    good = {"text": "一", "x0": 1.0, "x1": 9.0, "top": 5.0, "bottom": 15.0, "size": 10, "page_number": 1}
+    bad = {**good, "text": "二", "x0": math.nan}
+    with pytest.raises(ValueError, match="not a finite number"):
+        assemble.lines([good, bad], pdf.LINE_TOLERANCE)
+    assert _ids(pdf._lines([good, bad])) == _ids(pdf._py_lines([good, bad]))
+    cell = pdf._Cell(0, (0.0, 0.0, 50.0, 50.0))
+    rows = [pdf._Row(0, 0, 1, [cell])]
+    left_over = pdf._assign_chars(rows, [good, bad], (0.0, 0.0, 50.0, 50.0))
+    assert left_over == [bad] and cell.chars == [good]  # nothing given twice by the C attempt
+
+
+def test_refusals_are_errors_not_crashes() -> None:
+    with pytest.raises(KeyError, match="page_number"):
+        assemble.lines([{"x0": 1.0}], 3.0)
+    with pytest.raises(TypeError, match="dict"):
+        assemble.lines([("not", "a", "dict")], 3.0)
+    with pytest.raises(TypeError, match="tuple subtype"):
+        assemble.line_pairs([], 1, dict, pdf._GAP)
+    with pytest.raises(TypeError, match="pair"):
+        assemble.assign([[(0, 0, 1, 1), []]], [], (0, 0, 1, 1), 8.0)
+    with pytest.raises(ValueError, match="four numbers"):
+        assemble.assign([((0, 0, 1), [])], [], (0, 0, 1, 1), 8.0)
