@@ -4,8 +4,10 @@ A text-layer PDF gives its ruling lines as path objects, a scan gives them as li
 in the image; either way they arrive here as ``Edge``s in PDF points (top-left origin) and
 leave as ``GridTable``s whose cells know their row, column and spans. The geometry is
 pdfplumber's (``pdfplumber.table``: snap and join edges, intersect them, find the smallest
-cell at each corner, group touching cells into tables) — pure functions over plain dicts,
-used here without pdfminer, with the same default tolerances as ``page.find_tables()``.
+cell at each corner, group touching cells into tables), used here without pdfminer, with
+the same default tolerances as ``page.find_tables()``: pdfplumber's steps taken on tuples
+(``edges_to_tables``), held equal to its own functions over dicts, which copy an edge at
+each move (``edges_to_tables_pdfplumber``, the reference, ~1.5x the time).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, Literal
 
 from pdfplumber.table import (
@@ -20,6 +24,7 @@ from pdfplumber.table import (
     edges_to_intersections,
     merge_edges,
 )
+from pdfplumber.utils.clustering import cluster_list
 
 from extractors._typing import BBox
 
@@ -82,7 +87,28 @@ def rect_to_edges(x0: float, top: float, x1: float, bottom: float) -> list[Edge]
 
 
 def edges_to_tables(edges: Iterable[Edge]) -> list[GridTable]:
-    """The ruled tables the edges of one page draw, top to bottom, as pdfplumber finds them."""
+    """The ruled tables the edges of one page draw, top to bottom, as pdfplumber finds them.
+
+    pdfplumber's steps (``edges_to_tables_pdfplumber``) on plain tuples instead of dicts
+    copied at each move: the same snapping, joining, intersections and cells, the same
+    float operations in the same order (``tests/test_grid.py`` holds the two equal).
+    """
+    horizontals: list[_Box] = []
+    verticals: list[_Box] = []
+    for edge in edges:
+        if edge.length >= EDGE_MIN_LENGTH_PREFILTER:
+            (horizontals if edge.orientation == "h" else verticals).append((edge.x0, edge.top, edge.x1, edge.bottom))
+    # pdfplumber's merge_edges: snap verticals by x0 and horizontals by top, then join the
+    # edges of each line (horizontal lines first, by top; then vertical ones, by x0)
+    horizontals = _join(_snap(horizontals, 1), 1, 0, 2)
+    verticals = _join(_snap(verticals, 0), 0, 1, 3)
+    vertical, horizontal = _intersections(horizontals, verticals)
+    cells = _smallest_cells(vertical, horizontal)
+    return [cells_to_table(group) for group in _cells_to_tables(cells)]
+
+
+def edges_to_tables_pdfplumber(edges: Iterable[Edge]) -> list[GridTable]:
+    """``edges_to_tables`` through pdfplumber's own functions over dicts: the reference."""
     base = [_as_dict(edge) for edge in edges if edge.length >= EDGE_MIN_LENGTH_PREFILTER]
     merged = merge_edges(
         base,
@@ -97,42 +123,148 @@ def edges_to_tables(edges: Iterable[Edge]) -> list[GridTable]:
     return [cells_to_table(group) for group in cells_to_tables(cells)]
 
 
+# an edge or a cell box as (x0, top, x1, bottom); a point as (x, y)
+_Box = tuple[float, float, float, float]
+_Point = tuple[float, float]
+
+
+def _snap(edges: list[_Box], at: int) -> list[_Box]:
+    """pdfplumber's ``snap_objects``: edges whose ``at`` coordinates cluster within the
+    tolerance move to the cluster's mean, in cluster order, each cluster in input order."""
+    clusters = cluster_list(list({e[at] for e in edges}), SNAP_TOLERANCE)
+    cluster_of = {value: index for index, cluster in enumerate(clusters) for value in cluster}
+    out: list[_Box] = []
+    for _, group in groupby(sorted(edges, key=lambda e: cluster_of[e[at]]), key=lambda e: cluster_of[e[at]]):
+        members = list(group)
+        mean = sum(e[at] for e in members) / len(members)
+        for x0, top, x1, bottom in members:
+            if at == 0:  # a vertical moves across: x0 and x1 by the same amount
+                shift = mean - x0
+                out.append((x0 + shift, top, x1 + shift, bottom))
+            else:
+                shift = mean - top
+                out.append((x0, top + shift, x1, bottom + shift))
+    return out
+
+
+def _join(edges: list[_Box], line: int, low: int, high: int) -> list[_Box]:
+    """pdfplumber's ``join_edge_group`` on each line (edges with the same ``line``
+    coordinate), lines in order; edges kept at least ``EDGE_MIN_LENGTH`` long. Along the
+    line an edge runs from ``low`` to ``high``."""
+    kept: list[_Box] = []
+    for _, items in groupby(sorted(edges, key=itemgetter(line)), key=itemgetter(line)):
+        ordered = sorted(items, key=itemgetter(low))
+        joined = [ordered[0]]
+        for edge in ordered[1:]:
+            last = joined[-1]
+            if edge[low] <= last[high] + JOIN_TOLERANCE:
+                if edge[high] > last[high]:  # pdfplumber's resize_object: the far end moves
+                    joined[-1] = (*last[:high], edge[high], *last[high + 1:])  # type: ignore[assignment]
+            else:
+                joined.append(edge)
+        kept.extend(e for e in joined if float(e[high] - e[low]) >= EDGE_MIN_LENGTH)
+    return kept
+
+
+def _intersections(horizontals: list[_Box], verticals: list[_Box]) -> tuple[
+        dict[_Point, set[_Box]], dict[_Point, set[_Box]]]:
+    """pdfplumber's ``edges_to_intersections`` as each point's vertical and horizontal edge
+    boxes: where a vertical meets a horizontal within the tolerance, at (its x0, their top)."""
+    horizontals = sorted(horizontals, key=itemgetter(1, 0))
+    tops = [e[1] for e in horizontals]
+    vertical: dict[_Point, set[_Box]] = {}
+    horizontal: dict[_Point, set[_Box]] = {}
+    for v in verticals:
+        x, v_top, _, v_bottom = v
+        # v.top <= h.top + tol and v.bottom >= h.top - tol: the horizontals by top, a range
+        first = bisect_left(tops, v_top - 2 * INTERSECTION_TOLERANCE)
+        for h in horizontals[first:]:
+            h_top = h[1]
+            if h_top - INTERSECTION_TOLERANCE > v_bottom:
+                break
+            if v_top <= h_top + INTERSECTION_TOLERANCE and v_bottom >= h_top - INTERSECTION_TOLERANCE and (
+                h[0] - INTERSECTION_TOLERANCE <= x <= h[2] + INTERSECTION_TOLERANCE
+            ):
+                point = (x, h_top)
+                vertical.setdefault(point, set()).add(v)
+                horizontal.setdefault(point, set()).add(h)
+    return vertical, horizontal
+
+
+def _cells_to_tables(cells: list[_Box]) -> list[list[_Box]]:
+    """pdfplumber's ``cells_to_tables``: cells sharing a corner, directly or through others,
+    are one table; tables of one cell dropped; top-left-most corner first.
+
+    pdfplumber grows each table pass by pass; the tables are the same as the groups found
+    here in one pass (union-find), and their order is their top-left corners' (two tables
+    cannot share one: they would share a corner).
+    """
+    parent = list(range(len(cells)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[_Point, int] = {}
+    for index, (x0, top, x1, bottom) in enumerate(cells):
+        for corner in ((x0, top), (x0, bottom), (x1, top), (x1, bottom)):
+            other = owner.setdefault(corner, index)
+            if other != index:
+                parent[root(index)] = root(other)
+    groups: dict[int, list[_Box]] = {}
+    for index, cell in enumerate(cells):
+        groups.setdefault(root(index), []).append(cell)
+    tables = [group for group in groups.values() if len(group) > 1]
+    return sorted(tables, key=lambda t: min((c[1], c[0]) for c in t))
+
+
 def intersections_to_cells(intersections: dict[tuple[float, float], dict[str, list[Any]]]) -> list[Any]:
-    """pdfplumber's ``intersections_to_cells``, the same cells in the same order, faster.
+    """pdfplumber's ``intersections_to_cells`` over its intersections, the same cells in the
+    same order, faster (``_smallest_cells``)."""
+    vertical = {pt: {_bbox(e) for e in found["v"]} for pt, found in intersections.items()}
+    horizontal = {pt: {_bbox(e) for e in found["h"]} for pt, found in intersections.items()}
+    return _smallest_cells(vertical, horizontal)
+
+
+def _smallest_cells(vertical: dict[_Point, set[_Box]], horizontal: dict[_Point, set[_Box]]) -> list[_Box]:
+    """The smallest cell at each point, as pdfplumber's ``intersections_to_cells`` finds it.
 
     pdfplumber rebuilds the edge sets of both points for every pair it tests and scans
     all later points for each; here each point's edge sets are built once and the points
-    below and to the right come from per-column and per-row lists.
+    below and to the right come from per-column and per-row lists. A point below shares
+    only a column with the point, one to the right only a row: each pair is tested on the
+    rules of its one shared line, as pdfplumber's ``edge_connects`` ends up testing it.
     """
-    points = sorted(intersections)
-    vertical = {pt: {_bbox(e) for e in intersections[pt]["v"]} for pt in points}
-    horizontal = {pt: {_bbox(e) for e in intersections[pt]["h"]} for pt in points}
+    points = sorted(vertical)
     columns: dict[float, list[tuple[float, float]]] = {}
     rows: dict[float, list[tuple[float, float]]] = {}
     for pt in points:  # sorted: a column top to bottom, a row left to right
         columns.setdefault(pt[0], []).append(pt)
         rows.setdefault(pt[1], []).append(pt)
-
-    def connects(one: tuple[float, float], other: tuple[float, float]) -> bool:
-        return (one[0] == other[0] and not vertical[one].isdisjoint(vertical[other])) or (
-            one[1] == other[1] and not horizontal[one].isdisjoint(horizontal[other])
-        )
+    # each point's place in its column and in its row
+    in_column = {pt: index for line in columns.values() for index, pt in enumerate(line)}
+    in_row = {pt: index for line in rows.values() for index, pt in enumerate(line)}
 
     cells = []
     for pt in points[:-1]:
-        column, row = columns[pt[0]], rows[pt[1]]
-        below = column[column.index(pt) + 1:]
-        right = row[row.index(pt) + 1:]
+        x, y = pt
+        down, across = vertical[pt], horizontal[pt]
+        column, row = columns[x], rows[y]
+        below = column[in_column[pt] + 1:]
+        right = row[in_row[pt] + 1:]
         found = None
         for below_pt in below:
-            if not connects(pt, below_pt):
+            if down.isdisjoint(vertical[below_pt]):  # not on a rule down from pt
                 continue
             for right_pt in right:
-                if not connects(pt, right_pt):
+                if across.isdisjoint(horizontal[right_pt]):  # not on a rule across from pt
                     continue
                 corner = (right_pt[0], below_pt[1])
-                if corner in intersections and connects(corner, right_pt) and connects(corner, below_pt):
-                    found = (pt[0], pt[1], corner[0], corner[1])
+                if (corner in vertical and not vertical[corner].isdisjoint(vertical[right_pt])
+                        and not horizontal[corner].isdisjoint(horizontal[below_pt])):
+                    found = (x, y, corner[0], corner[1])
                     break
             if found:
                 break
@@ -153,10 +285,12 @@ def cells_to_table(boxes: list[Any]) -> GridTable:
     """
     tops = sorted({float(box[1]) for box in boxes})
     lefts = sorted({float(box[0]) for box in boxes})
+    row_of = {top: index for index, top in enumerate(tops)}
+    col_of = {left: index for index, left in enumerate(lefts)}
     by_row: dict[int, list[GridCell]] = {}
     for box in boxes:
-        x0, top, x1, bottom = (float(v) for v in box)
-        row, col = tops.index(top), lefts.index(x0)
+        x0, top, x1, bottom = map(float, box)
+        row, col = row_of[top], col_of[x0]
         cell = GridCell(
             row,
             col,

@@ -1,4 +1,9 @@
-"""The grid: ruling lines to cells with row, column and spans, as pdfplumber finds them."""
+"""The grid: ruling lines to cells with row, column and spans, as pdfplumber finds them.
+
+``edges_to_tables`` takes pdfplumber's steps on tuples; it is held equal to the same steps
+through pdfplumber's own functions (``edges_to_tables_pdfplumber``) on random rulings and on
+every page of every fixture PDF, and to pdfplumber's table finder on the forms.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,10 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from extractors.grid import Edge, edges_to_tables, rect_to_edges
+from extractors.grid import Edge, edges_to_tables, edges_to_tables_pdfplumber, rect_to_edges
 
 FORMS = Path(__file__).parent / "fixtures" / "forms"  # wherever pytest runs from
 
@@ -38,6 +45,18 @@ def test_lines_drawn_a_little_apart_snap_together():
     edges = _box(0, 0, 100, 40) + [Edge("v", 51.5, 0.8, 51.5, 39.5), Edge("v", 49.5, 0, 49.5, 40)]
     (table,) = edges_to_tables(edges)
     assert [(c.row, c.col) for c in table.cells] == [(0, 0), (0, 1)]
+
+
+def test_a_rule_drawn_in_pieces_up_to_the_join_tolerance_apart_is_one_rule():
+    for gap, cells in ((3.0, 2), (3.01, 1)):
+        edges = [
+            Edge("h", 0, 0, 47, 0), Edge("h", 47 + gap, 0, 100, 0),  # the top rule in two pieces
+            Edge("h", 0, 40, 100, 40),
+            Edge("v", 0, 0, 0, 40), Edge("v", 20, 0, 20, 40), Edge("v", 100, 0, 100, 40),
+        ]
+        tables = edges_to_tables(edges)
+        assert tables == edges_to_tables_pdfplumber(edges)
+        assert sum(len(t.cells) for t in tables) == (cells if cells > 1 else 0)
 
 
 def test_two_separate_tables_come_top_to_bottom_and_a_lone_box_is_no_table():
@@ -78,3 +97,43 @@ def test_cells_from_intersections_are_pdfplumbers(path):  # type: ignore[no-unty
             edges = merge_edges(page.edges, 3, 3, 3, 3)
             points = edges_to_intersections([e for e in edges if e["orientation"] in ("h", "v")], 3, 3)
             assert intersections_to_cells(points) == reference(points)
+
+
+# coordinates on a coarse grid with small offsets, so that edges snap, join, meet and miss
+_AT = st.tuples(st.integers(0, 8), st.sampled_from([0, 0, 0.5, 1.25, 2.9, 3.0, 3.1, -1.5])).map(
+    lambda t: t[0] * 20 + t[1])
+
+
+@st.composite
+def _edges(draw: st.DrawFn) -> Edge:
+    # few lines to be on, so that edges share one, end to end or overlapping
+    a, b, across = draw(_AT), draw(_AT), draw(st.sampled_from([0, 20, 21.5, 40, 43, 60]))
+    low, high = min(a, b), max(a, b)
+    if draw(st.booleans()):
+        return Edge("h", low, across, high, across)
+    return Edge("v", across, low, across, high)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_edges(), max_size=30))
+def test_tables_are_pdfplumbers_on_random_rulings(edges: list[Edge]) -> None:
+    assert edges_to_tables(edges) == edges_to_tables_pdfplumber(edges)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(_AT, _AT, st.integers(1, 3), st.integers(1, 3)), max_size=12))
+def test_tables_are_pdfplumbers_on_random_grids_of_boxes(boxes: list[tuple[float, float, int, int]]) -> None:
+    edges = [e for x, y, w, h in boxes for e in rect_to_edges(x, y, x + 20 * w, y + 20 * h)]
+    assert edges_to_tables(edges) == edges_to_tables_pdfplumber(edges)
+
+
+@pytest.mark.parametrize("path", sorted(p for p in (FORMS.parent).rglob("*.pdf") if p.parent.name != "bad"),
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_fixture_page_gives_pdfplumbers_tables(path: Path) -> None:
+    from extractors.pdf import close_cut_tables
+    from extractors.pdfium import pdfium_pages
+
+    with pdfium_pages(path.read_bytes()) as (_count, pages):
+        for page in pages:
+            edges = close_cut_tables(page.edges)
+            assert edges_to_tables(edges) == edges_to_tables_pdfplumber(edges)
