@@ -35,6 +35,13 @@ typedef void *(*get_object_fn)(void *page, int index);
 typedef int (*object_type_fn)(void *object);
 typedef int (*object_bounds_fn)(void *object, float *left, float *bottom, float *right, float *top);
 typedef void *(*object_font_fn)(void *text_object);
+typedef struct { float a, b, c, d, e, f; } Matrix; /* FS_MATRIX */
+typedef int (*object_matrix_fn)(void *object, Matrix *matrix);
+typedef int (*draw_mode_fn)(void *path, int *fill_mode, int *stroke);
+typedef int (*count_segments_fn)(void *path);
+typedef void *(*get_segment_fn)(void *path, int index);
+typedef int (*segment_point_fn)(void *segment, float *x, float *y);
+typedef int (*segment_flag_fn)(void *segment);
 
 #define TEXT_OBJECT 1 /* FPDF_PAGEOBJ_TEXT */
 
@@ -52,16 +59,26 @@ static struct {
     object_type_fn object_type;
     object_bounds_fn object_bounds;
     object_font_fn text_object_font;
+    object_matrix_fn object_matrix;
+    draw_mode_fn draw_mode;
+    count_segments_fn count_segments;
+    get_segment_fn get_segment;
+    segment_point_fn segment_point;
+    segment_flag_fn segment_type;
+    segment_flag_fn segment_close;
 } pdfium;
+
+#define ADDRESSES 20
 
 static int bound = 0;
 
 static PyObject *bind(PyObject *self, PyObject *args) {
-    unsigned long long a[13];
-    if (!PyArg_ParseTuple(args, "KKKKKKKKKKKKK", &a[0], &a[1], &a[2], &a[3], &a[4], &a[5],
-                          &a[6], &a[7], &a[8], &a[9], &a[10], &a[11], &a[12]))
+    unsigned long long a[ADDRESSES];
+    if (!PyArg_ParseTuple(args, "KKKKKKKKKKKKKKKKKKKK", &a[0], &a[1], &a[2], &a[3], &a[4], &a[5],
+                          &a[6], &a[7], &a[8], &a[9], &a[10], &a[11], &a[12], &a[13], &a[14],
+                          &a[15], &a[16], &a[17], &a[18], &a[19]))
         return NULL;
-    for (int i = 0; i < 13; i++) {
+    for (int i = 0; i < ADDRESSES; i++) {
         if (!a[i]) {
             PyErr_SetString(PyExc_ValueError, "a PDFium function address is null");
             return NULL;
@@ -80,6 +97,13 @@ static PyObject *bind(PyObject *self, PyObject *args) {
     pdfium.object_type = (object_type_fn)(uintptr_t)a[10];
     pdfium.object_bounds = (object_bounds_fn)(uintptr_t)a[11];
     pdfium.text_object_font = (object_font_fn)(uintptr_t)a[12];
+    pdfium.object_matrix = (object_matrix_fn)(uintptr_t)a[13];
+    pdfium.draw_mode = (draw_mode_fn)(uintptr_t)a[14];
+    pdfium.count_segments = (count_segments_fn)(uintptr_t)a[15];
+    pdfium.get_segment = (get_segment_fn)(uintptr_t)a[16];
+    pdfium.segment_point = (segment_point_fn)(uintptr_t)a[17];
+    pdfium.segment_type = (segment_flag_fn)(uintptr_t)a[18];
+    pdfium.segment_close = (segment_flag_fn)(uintptr_t)a[19];
     bound = 1;
     Py_RETURN_NONE;
 }
@@ -226,6 +250,57 @@ done:
     return result;
 }
 
+/* path(path_object) -> (matrix, painted, kinds, points)
+ *
+ * A path object as the page walk needs it: ``matrix`` its six numbers (a, b, c, d, e, f of
+ * FPDFPageObj_GetMatrix) or None where PDFium gave none; ``painted`` whether it is filled
+ * or stroked (True where PDFium gave no draw mode); for a painted path, its segments:
+ * ``kinds`` two int32 each (FPDF_SEGMENT_* type, closes the sub-path), ``points`` two
+ * float32 each (x, y; a point PDFium could not give repeats the one before, 0 at first,
+ * as the ctypes floats reused across the calls do). */
+static PyObject *path(PyObject *self, PyObject *args) {
+    void *object = handle_argument(args, "the path object is null");
+    if (!object)
+        return NULL;
+    Matrix m;
+    PyObject *matrix;
+    if (pdfium.object_matrix(object, &m))
+        matrix = Py_BuildValue("(dddddd)", (double)m.a, (double)m.b, (double)m.c, (double)m.d,
+                               (double)m.e, (double)m.f);
+    else
+        matrix = Py_NewRef(Py_None);
+    if (!matrix)
+        return NULL;
+    int fill = 0, stroke = 0;
+    int painted = !pdfium.draw_mode(object, &fill, &stroke) || fill || stroke;
+    int count = painted ? pdfium.count_segments(object) : 0;
+    size_t n = count > 0 ? (size_t)count : 0;
+    int32_t *kinds = PyMem_Malloc((n ? n : 1) * 2 * sizeof(int32_t));
+    float *points = PyMem_Malloc((n ? n : 1) * 2 * sizeof(float));
+    PyObject *result = NULL;
+    if (!kinds || !points) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    float x = 0.0f, y = 0.0f;
+    for (size_t i = 0; i < n; i++) {
+        void *segment = pdfium.get_segment(object, (int)i);
+        pdfium.segment_point(segment, &x, &y);
+        kinds[2 * i] = pdfium.segment_type(segment);
+        kinds[2 * i + 1] = pdfium.segment_close(segment);
+        points[2 * i] = x;
+        points[2 * i + 1] = y;
+    }
+    result = Py_BuildValue("OOy#y#", matrix, painted ? Py_True : Py_False,
+                           (const char *)kinds, (Py_ssize_t)(n * 2 * sizeof(int32_t)),
+                           (const char *)points, (Py_ssize_t)(n * 2 * sizeof(float)));
+done:
+    Py_DECREF(matrix);
+    PyMem_Free(kinds);
+    PyMem_Free(points);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"bind", bind, METH_VARARGS,
      "bind(*addresses): the PDFium functions to call, by address (see extractors/pdfium.py)"},
@@ -233,6 +308,8 @@ static PyMethodDef methods[] = {
      "chars(text_page) -> (unmapped, codes, objects, fonts, numbers): a text page's kept characters"},
     {"objects", objects, METH_VARARGS,
      "objects(page) -> (types, addresses, bounds): a page's top-level objects"},
+    {"path", path, METH_VARARGS,
+     "path(path_object) -> (matrix, painted, kinds, points): a path object's matrix, paint and segments"},
     {NULL, NULL, 0, NULL},
 };
 

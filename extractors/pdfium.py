@@ -250,7 +250,9 @@ def _bind_bulk() -> Any:
         "FPDFText_HasUnicodeMapError", "FPDFText_GetTextObject", "FPDFText_GetFontSize",
         "FPDFText_GetLooseCharBox", "FPDFText_GetCharOrigin", "FPDFPage_CountObjects",
         "FPDFPage_GetObject", "FPDFPageObj_GetType", "FPDFPageObj_GetBounds",
-        "FPDFTextObj_GetFont",
+        "FPDFTextObj_GetFont", "FPDFPageObj_GetMatrix", "FPDFPath_GetDrawMode",
+        "FPDFPath_CountSegments", "FPDFPath_GetPathSegment", "FPDFPathSegment_GetPoint",
+        "FPDFPathSegment_GetType", "FPDFPathSegment_GetClose",
     )))
     return _pdfium_bulk
 
@@ -513,28 +515,32 @@ class _Shapes:
             if kind == text_kind:
                 texts.append((obj, _IDENTITY, bounds))
             elif kind in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
-                self.walk(obj, _IDENTITY)
+                self.walk(obj, _IDENTITY, kind)
 
-    def walk(self, obj: int | None, parent: Matrix) -> None:
+    def walk(self, obj: int | None, parent: Matrix, kind: int | None = None) -> None:
+        """One object (of type ``kind``, asked of PDFium when not given) under ``parent``."""
         if not obj:
             return  # PDFium could not give the object
-        kind = _object_type(obj)
+        if kind is None:
+            kind = _object_type(obj)
         if kind == raw.FPDF_PAGEOBJ_TEXT:
             self.texts.append((obj, parent, _object_entry(obj)[2]))
             return
-        if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
-            return
-        matrix = self._matrix
-        own = (_IDENTITY if not _object_matrix(obj, ctypes.byref(matrix))
-               else (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f))
-        combined = _multiply(own, parent)
         if kind == raw.FPDF_PAGEOBJ_FORM:
+            matrix = self._matrix
+            own = (_IDENTITY if not _object_matrix(obj, ctypes.byref(matrix))
+                   else (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f))
+            combined = _multiply(own, parent)
             for index in range(_form_count(obj)):
                 self.walk(_form_object(obj, index), combined)
             return
-        if _painted(obj):
-            for shape, points in _subpaths(obj, combined, self.view):
-                _classify(shape, points, self.lines, self.rects, self.curves)
+        if kind != raw.FPDF_PAGEOBJ_PATH:
+            return
+        own_matrix, painted, kinds, points = _path(obj)
+        combined = _multiply(_IDENTITY if own_matrix is None else own_matrix, parent)
+        if painted:
+            for shape, shape_points in _subpaths(kinds, points, combined, self.view):
+                _classify(shape, shape_points, self.lines, self.rects, self.curves)
 
     def blank_chars(self, text: _Text, number: int, fonts: dict[int, tuple[str, float]],
                     declared: dict[str, float]) -> list[Char]:
@@ -584,33 +590,57 @@ class _Shapes:
         return chars
 
 
-def _painted(obj: int) -> bool:
+def _path(obj: int) -> tuple[Matrix | None, bool, bytes, bytes]:
+    """A path object's matrix (None: PDFium gave none), whether it is painted, and its
+    segments: ``kinds`` (int32 type, int32 closes) and ``points`` (float32 x, y) each.
+
+    From the C helper in one call where it is built (``_pdfium_bulk.path``); else
+    ``_path_ctypes``, the same calls one by one.
+    """
+    if _bulk is not None:
+        result: tuple[Matrix | None, bool, bytes, bytes] = _bulk.path(obj)
+        return result
+    return _path_ctypes(obj)
+
+
+def _path_ctypes(obj: int) -> tuple[Matrix | None, bool, bytes, bytes]:
+    """``_pdfium_bulk.path`` through ctypes, call by call: where it is not built."""
+    matrix = raw.FS_MATRIX()
+    own = (None if not _object_matrix(obj, ctypes.byref(matrix))
+           else (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f))
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    if not _draw_mode(obj, ctypes.byref(fill), ctypes.byref(stroke)):
-        return True
-    return bool(fill.value) or bool(stroke.value)
-
-
-def _subpaths(obj: int, matrix: Matrix, view: _PageView) -> Iterator[tuple[str, list[Point]]]:
-    """The path's sub-paths in pdfminer's letters (m, l, c, h) with their end points."""
-    x, y = ctypes.c_float(), ctypes.c_float()
+    painted = not _draw_mode(obj, ctypes.byref(fill), ctypes.byref(stroke)) or bool(fill.value) or bool(
+        stroke.value)
+    kinds: list[int] = []
+    points: list[float] = []
+    x, y = ctypes.c_float(), ctypes.c_float()  # a point PDFium cannot give keeps the one before
     x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
-    shape: list[str] = []
-    points: list[Point] = []
-    bezier = 0
-    for index in range(_segment_count(obj)):
+    for index in range(_segment_count(obj) if painted else 0):
         segment = _segment(obj, index)
         _segment_point(segment, x_ref, y_ref)
-        kind = _segment_type(segment)
-        px, py = _apply(matrix, x.value, y.value)
+        kinds.extend((_segment_type(segment), _segment_close(segment)))
+        points.extend((x.value, y.value))
+    return own, painted, array("i", kinds).tobytes(), array("f", points).tobytes()
+
+
+def _subpaths(kinds: bytes, points: bytes, matrix: Matrix, view: _PageView) -> Iterator[tuple[str, list[Point]]]:
+    """The path's sub-paths in pdfminer's letters (m, l, c, h) with their end points."""
+    shape: list[str] = []
+    path_points: list[Point] = []
+    bezier = 0
+    kind_close = memoryview(kinds).cast("i").tolist()
+    xy = memoryview(points).cast("f").tolist()
+    for index in range(0, len(kind_close), 2):
+        kind, closes = kind_close[index], kind_close[index + 1]
+        px, py = _apply(matrix, xy[index], xy[index + 1])
         point = view.point(px, py)
         if kind == _MOVETO:
             if shape:
-                yield "".join(shape), points
-            shape, points, bezier = ["m"], [point], 0
+                yield "".join(shape), path_points
+            shape, path_points, bezier = ["m"], [point], 0
             continue
         if not shape:  # a path must begin with a move; pdfminer ignores one that does not
-            shape, points = ["m"], [point]
+            shape, path_points = ["m"], [point]
             continue
         if kind == _BEZIERTO:
             bezier += 1
@@ -619,18 +649,18 @@ def _subpaths(obj: int, matrix: Matrix, view: _PageView) -> Iterator[tuple[str, 
             shape.append("c")
         else:
             shape.append("l")
-        points.append(point)
-        if _segment_close(segment):
+        path_points.append(point)
+        if closes:
             # PDFium closes a sub-path on its last point, adding a line back to the start
             # when needed; pdfminer keeps ``h`` and drops a redundant line before it
-            if shape[-1] == "l" and _same(points[-1], points[0]):
+            if shape[-1] == "l" and _same(path_points[-1], path_points[0]):
                 shape[-1] = "h"
-                points[-1] = points[0]
+                path_points[-1] = path_points[0]
             else:
                 shape.append("h")
-                points.append(points[0])
+                path_points.append(path_points[0])
     if shape:
-        yield "".join(shape), points
+        yield "".join(shape), path_points
 
 
 def _classify(shape: str, points: list[Point],

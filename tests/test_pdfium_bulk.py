@@ -1,8 +1,10 @@
 """The C helper ``extractors._pdfium_bulk`` gives what the same PDFium calls give through ctypes.
 
-The page source takes a page's characters and objects from the helper in one call each;
+The page source takes a page's characters, objects and paths from the helper in one call each;
 where the helper is not built it makes the same calls one by one through ctypes
-(``_char_columns_ctypes``, ``_object_entry``). Both must give the same bytes on every PDF.
+(``_char_columns_ctypes``, ``_object_entry``, ``_path_ctypes``). Both must give the same
+bytes on every PDF: characters, top-level objects, and every path object's matrix, paint
+and segments.
 """
 
 from __future__ import annotations
@@ -47,6 +49,21 @@ def _pages(path: Path):  # type: ignore[no-untyped-def]
         pdf.close()
 
 
+PATH, FORM = pdfium.raw.FPDF_PAGEOBJ_PATH, pdfium.raw.FPDF_PAGEOBJ_FORM
+
+
+def _paths(objects: list[int]) -> list[int]:
+    """The path objects among ``objects`` and inside their forms, at any depth."""
+    found = []
+    for obj in objects:
+        kind = source._object_type(obj)
+        if kind == PATH:
+            found.append(obj)
+        elif kind == FORM:
+            found.extend(_paths([source._form_object(obj, i) or 0 for i in range(source._form_count(obj))]))
+    return found
+
+
 @pytest.mark.parametrize("path", PDFS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_the_helper_and_ctypes_give_the_same_characters_and_objects(path: Path) -> None:
     assert source._bulk is not None
@@ -62,6 +79,8 @@ def test_the_helper_and_ctypes_give_the_same_characters_and_objects(path: Path) 
         assert np.frombuffer(handles, dtype=np.uint64).tolist() == [obj for _, obj, _ in expected]
         boxes = np.frombuffer(bounds, dtype=np.float64).reshape(-1, 4).tolist()
         assert [None if box[0] != box[0] else tuple(box) for box in boxes] == [box for _, _, box in expected]
+        for obj in _paths([obj for kind, obj, _ in expected if kind in (PATH, FORM)]):
+            assert source._bulk.path(obj) == source._path_ctypes(obj)
     if path.parent.name not in ("bad", "rejects"):
         assert pages > 0
 
@@ -90,4 +109,6 @@ def test_the_helper_refuses_null_addresses() -> None:
     with pytest.raises(ValueError, match="null"):
         source._bulk.objects(0)
     with pytest.raises(ValueError, match="null"):
-        source._bulk.bind(*([0] * 13))
+        source._bulk.bind(*([0] * 20))
+    with pytest.raises(ValueError, match="null"):
+        source._bulk.path(0)
