@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Role = Literal["field", "group", "stop", "tasks_goal", "tasks_outcome"]
 
@@ -221,12 +221,8 @@ def _alternation(order: list[int]) -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
-# Alternation takes the first alternative that matches, so one pass forwards names the
-# first label matching at a place and one backwards the last: only labels between the two
-# can match there, and usually they are the same one.
-_FORWARD = list(range(len(LABELS)))
-_ANY_LABEL = _alternation(_FORWARD)
-_ANY_LABEL_BACKWARDS = _alternation(_FORWARD[::-1])
+# every label in one pattern: where the next label starts, in one search
+_ANY_LABEL = _alternation(list(range(len(LABELS))))
 _SEPARATORS = re.compile(r"[:：;；,，。、\s]*")
 _WHITE_SPACE = re.compile(r"\s")  # what str.isspace() says is white space
 
@@ -262,15 +258,17 @@ class CompactText:
 
 
 def match_label(compact: CompactText, index: int) -> LabelMatch | None:
-    """The longest label starting exactly at compact ``index``, or None."""
-    first = _ANY_LABEL.match(compact.compact, index)
-    if first is None or first.lastindex is None:
-        return None  # one pass of the alternation rules out every label at once
-    last = _ANY_LABEL_BACKWARDS.match(compact.compact, index)
-    stop = len(LABELS) - last.lastindex + 1 if last is not None and last.lastindex else len(LABELS)
+    """The longest label starting exactly at compact ``index``, or None.
+
+    Of the labels that match there, the longest match wins, the earlier label on a tie.
+    Only the labels that can begin with the character at ``index`` are tried
+    (``_CANDIDATES``).
+    """
+    text = compact.compact
+    candidates = _CANDIDATES.get(text[index], _ANY_START) if index < len(text) else _ANY_START
     best: tuple[int, Label, re.Match[str]] | None = None
-    for label in LABELS[first.lastindex - 1 : stop]:
-        found = label.pattern.match(compact.compact, index)
+    for label in candidates:
+        found = label.pattern.match(text, index)
         if found and (best is None or found.end() > best[0]):
             best = (found.end(), label, found)
     if best is None:
@@ -280,6 +278,81 @@ def match_label(compact: CompactText, index: int) -> LabelMatch | None:
     return LabelMatch(
         label, compact.to_original(index), compact.to_original(end, end=True), unit, end
     )
+
+
+def _first_chars(items: Sequence[tuple[Any, Any]]) -> tuple[set[str], bool] | None:
+    """The characters a parsed pattern (``re._parser``) can begin with, and whether it can
+    match nothing at all; None when that is not plain to see (a category, ``.``, a flag)."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    first: set[str] = set()
+    for op, argument in items:
+        if op is c.LITERAL:
+            return first | {chr(argument)}, False
+        if op is c.IN:
+            chars: set[str] = set()
+            for item_op, value in argument:
+                if item_op is c.LITERAL:
+                    chars.add(chr(value))
+                elif item_op is c.RANGE and value[1] - value[0] < 256:
+                    chars.update(chr(code) for code in range(value[0], value[1] + 1))
+                else:
+                    return None  # a negated set, a category, a wide range
+            return first | chars, False
+        if op is c.AT:
+            continue  # an anchor takes no character
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            low, _high, sub = argument
+            inner = _first_chars(sub)
+        elif op is c.SUBPATTERN:
+            _group, add_flags, del_flags, sub = argument
+            inner = None if add_flags or del_flags else _first_chars(sub)
+            low = 1
+        elif op is c.BRANCH:
+            inner, low = _branch_first_chars(argument[1]), 1
+        else:
+            return None
+        if inner is None:
+            return None
+        chars, empty = inner
+        first |= chars
+        if low > 0 and not empty:
+            return first, False
+    return first, True  # every item can match nothing
+
+
+def _branch_first_chars(branches: list[Sequence[tuple[Any, Any]]]) -> tuple[set[str], bool] | None:
+    first: set[str] = set()
+    empty = False
+    for branch in branches:
+        found = _first_chars(branch)
+        if found is None:
+            return None
+        first |= found[0]
+        empty = empty or found[1]
+    return first, empty
+
+
+def _candidates() -> tuple[dict[str, tuple[Label, ...]], tuple[Label, ...]]:
+    """For each character, the labels (in order) that can begin with it; and the labels
+    that must be tried at every place (their first character is not plain to see)."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    by_char: dict[str, list[int]] = {}
+    anywhere: list[int] = []
+    for index, label in enumerate(LABELS):
+        found = None if label.pattern.flags & (re.IGNORECASE | re.VERBOSE) else _first_chars(
+            list(_parser.parse(label.pattern.pattern, label.pattern.flags)))
+        if found is None or found[1]:
+            anywhere.append(index)
+            continue
+        for char in found[0]:
+            by_char.setdefault(char, []).append(index)
+    candidates = {char: tuple(LABELS[i] for i in sorted({*found, *anywhere})) for char, found in by_char.items()}
+    return candidates, tuple(LABELS[i] for i in anywhere)
+
+
+_CANDIDATES, _ANY_START = _candidates()
 
 
 def next_label_start(compact: CompactText, index: int) -> int | None:
