@@ -100,11 +100,7 @@ static PyObject *line_list(PyObject *chars, Key *keys, Py_ssize_t start, Py_ssiz
     return list;
 }
 
-static PyObject *lines(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *chars;
-    double tolerance;
-    if (!PyArg_ParseTuple(args, "O!d", &PyList_Type, &chars, &tolerance))
-        return NULL;
+static PyObject *lines_of(PyObject *chars, double tolerance) {
     Py_ssize_t n = PyList_GET_SIZE(chars);
     Key *keys = PyMem_Malloc((n ? n : 1) * sizeof(Key));
     if (!keys)
@@ -168,6 +164,14 @@ done:
     return result;
 }
 
+static PyObject *lines(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *chars;
+    double tolerance;
+    if (!PyArg_ParseTuple(args, "O!d", &PyList_Type, &chars, &tolerance))
+        return NULL;
+    return lines_of(chars, tolerance);
+}
+
 /* ---- line_pairs(line, page, char_box, gap) -> [(text, box), ...]: _line_pairs ------------- */
 
 /* CharBox(page, box, confidence) of one character, made as tuple.__new__ makes a tuple
@@ -204,16 +208,16 @@ static PyObject *char_box_of(PyObject *char_, PyObject *page, PyTypeObject *char
     return result;
 }
 
-static PyObject *line_pairs(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *line, *page, *gap_pair;
-    PyTypeObject *char_box;
-    if (!PyArg_ParseTuple(args, "O!OO!O", &PyList_Type, &line, &page, &PyType_Type, &char_box, &gap_pair))
-        return NULL;
+static int is_char_box_type(PyTypeObject *char_box) {
     if (!PyType_IsSubtype(char_box, &PyTuple_Type) || char_box->tp_itemsize != sizeof(PyObject *) ||
         char_box->tp_basicsize != PyTuple_Type.tp_basicsize) {
         PyErr_SetString(PyExc_TypeError, "char_box must be a tuple subtype with no fields of its own");
-        return NULL;
+        return 0;
     }
+    return 1;
+}
+
+static PyObject *pairs_of(PyObject *line, PyObject *page, PyTypeObject *char_box, PyObject *gap_pair) {
     PyObject *pairs = PyList_New(0);
     if (!pairs)
         return NULL;
@@ -261,6 +265,16 @@ static PyObject *line_pairs(PyObject *Py_UNUSED(self), PyObject *args) {
 fail:
     Py_DECREF(pairs);
     return NULL;
+}
+
+static PyObject *line_pairs(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *line, *page, *gap_pair;
+    PyTypeObject *char_box;
+    if (!PyArg_ParseTuple(args, "O!OO!O", &PyList_Type, &line, &page, &PyType_Type, &char_box, &gap_pair))
+        return NULL;
+    if (!is_char_box_type(char_box))
+        return NULL;
+    return pairs_of(line, page, char_box, gap_pair);
 }
 
 /* ---- assign(cells, chars, table_box, edge_tolerance) -> left over: _assign_chars ------------ */
@@ -366,6 +380,151 @@ done:
     return left_over;
 }
 
+/* ---- normalise(pairs) -> (text, boxes): _normalise; cell_text: _normalise(_cell_pairs) ------ */
+
+/* str.isspace(): not empty, and every character white space */
+static int is_space(PyObject *text) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (!n)
+        return 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)))
+            return 0;
+    }
+    return 1;
+}
+
+static int is_one(PyObject *text, Py_UCS4 ch) {
+    return PyUnicode_GET_LENGTH(text) == 1 && PyUnicode_READ_CHAR(text, 0) == ch;
+}
+
+/* The pairs' blanks folded as normalise_cell_text does: a run of blanks one space, spaces
+   before a line break dropped, line breaks not doubled, none at either end; a blank loses its
+   box. The text of each pair must be a str. */
+static PyObject *fold(PyObject *pairs) {
+    Py_ssize_t n = PyList_GET_SIZE(pairs);
+    PyObject *texts = PyList_New(0), *boxes = PyList_New(0), *space = NULL, *newline = NULL, *result = NULL;
+    if (!texts || !boxes || !(space = PyUnicode_FromOrdinal(' ')) || !(newline = PyUnicode_FromOrdinal('\n')))
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *pair = PyList_GET_ITEM(pairs, i);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 || !PyUnicode_Check(PyTuple_GET_ITEM(pair, 0))) {
+            PyErr_SetString(PyExc_TypeError, "a pair must be a (str, box) tuple");
+            goto done;
+        }
+        PyObject *text = PyTuple_GET_ITEM(pair, 0), *box = PyTuple_GET_ITEM(pair, 1);
+        Py_ssize_t held = PyList_GET_SIZE(texts);
+        PyObject *last = held ? PyList_GET_ITEM(texts, held - 1) : NULL;
+        if (is_one(text, '\n')) {
+            while (held && is_one(PyList_GET_ITEM(texts, held - 1), ' ')) {
+                held--;
+                if (PyList_SetSlice(texts, held, held + 1, NULL) < 0 || PyList_SetSlice(boxes, held, held + 1, NULL) < 0)
+                    goto done;
+            }
+            last = held ? PyList_GET_ITEM(texts, held - 1) : NULL;
+            if (last && !is_one(last, '\n') &&
+                (PyList_Append(texts, newline) < 0 || PyList_Append(boxes, Py_None) < 0))
+                goto done;
+        } else if (is_space(text)) {
+            if (last && !is_one(last, ' ') && !is_one(last, '\n') &&
+                (PyList_Append(texts, space) < 0 || PyList_Append(boxes, Py_None) < 0))
+                goto done;
+        } else if (PyList_Append(texts, text) < 0 || PyList_Append(boxes, box) < 0) {
+            goto done;
+        }
+    }
+    Py_ssize_t held = PyList_GET_SIZE(texts);
+    while (held && (is_one(PyList_GET_ITEM(texts, held - 1), ' ') || is_one(PyList_GET_ITEM(texts, held - 1), '\n')))
+        held--;
+    if (PyList_SetSlice(texts, held, PyList_GET_SIZE(texts), NULL) < 0 ||
+        PyList_SetSlice(boxes, held, PyList_GET_SIZE(boxes), NULL) < 0)
+        goto done;
+    PyObject *empty = PyUnicode_New(0, 0);
+    PyObject *joined = empty ? PyUnicode_Join(empty, texts) : NULL;
+    Py_XDECREF(empty);
+    if (joined) {
+        result = PyTuple_Pack(2, joined, boxes);
+        Py_DECREF(joined);
+    }
+done:
+    Py_XDECREF(texts);
+    Py_XDECREF(boxes);
+    Py_XDECREF(space);
+    Py_XDECREF(newline);
+    return result;
+}
+
+static PyObject *normalise(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *pairs;
+    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &pairs))
+        return NULL;
+    return fold(pairs);
+}
+
+/* cell_text(chars, tolerance, char_box, gap, breaks_before) -> (text, boxes): a cell's
+   characters line by line (lines_of, pairs_of with each line's first page number), a line
+   break put before a line when breaks_before(last text so far, the line's text) is true;
+   then folded. */
+static PyObject *cell_text(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *chars, *gap_pair, *breaks_before;
+    double tolerance;
+    PyTypeObject *char_box;
+    if (!PyArg_ParseTuple(args, "O!dO!OO", &PyList_Type, &chars, &tolerance, &PyType_Type, &char_box,
+                          &gap_pair, &breaks_before))
+        return NULL;
+    if (!is_char_box_type(char_box))
+        return NULL;
+    PyObject *lines = lines_of(chars, tolerance), *pairs = NULL, *newline_pair = NULL, *result = NULL;
+    if (!lines || !(pairs = PyList_New(0)) || !(newline_pair = Py_BuildValue("(sO)", "\n", Py_None)))
+        goto done;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lines); i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        PyObject *page = item(PyList_GET_ITEM(line, 0), key_page_number);
+        PyObject *line_pairs = page ? pairs_of(line, page, char_box, gap_pair) : NULL;
+        if (!line_pairs)
+            goto done;
+        Py_ssize_t held = PyList_GET_SIZE(pairs);
+        if (held) {
+            Py_ssize_t count = PyList_GET_SIZE(line_pairs);
+            PyObject *texts = PyList_New(count), *empty = NULL, *text = NULL, *breaks = NULL;
+            int truth = -1;
+            if (texts) {
+                for (Py_ssize_t k = 0; k < count; k++) {
+                    PyObject *piece = PyTuple_GET_ITEM(PyList_GET_ITEM(line_pairs, k), 0);
+                    Py_INCREF(piece);
+                    PyList_SET_ITEM(texts, k, piece);
+                }
+                if ((empty = PyUnicode_New(0, 0)) && (text = PyUnicode_Join(empty, texts)))
+                    breaks = PyObject_CallFunctionObjArgs(
+                        breaks_before, PyTuple_GET_ITEM(PyList_GET_ITEM(pairs, held - 1), 0), text, NULL);
+                if (breaks)
+                    truth = PyObject_IsTrue(breaks);
+            }
+            Py_XDECREF(texts);
+            Py_XDECREF(empty);
+            Py_XDECREF(text);
+            Py_XDECREF(breaks);
+            if (truth < 0 || (truth && PyList_Append(pairs, newline_pair) < 0)) {
+                Py_DECREF(line_pairs);
+                goto done;
+            }
+        }
+        Py_ssize_t end = PyList_GET_SIZE(pairs);
+        int extended = PyList_SetSlice(pairs, end, end, line_pairs); /* pairs.extend(line_pairs) */
+        Py_DECREF(line_pairs);
+        if (extended < 0)
+            goto done;
+    }
+    result = fold(pairs);
+done:
+    Py_XDECREF(lines);
+    Py_XDECREF(pairs);
+    Py_XDECREF(newline_pair);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"lines", lines, METH_VARARGS,
      "lines(chars, tolerance) -> the characters grouped into lines, each left to right "
@@ -374,6 +533,12 @@ static PyMethodDef methods[] = {
      "line_pairs(line, page, char_box, gap) -> (text, char_box(page, box, confidence)) pairs "
      "of a line, gap where words stand apart (extractors.pdf._line_pairs). char_box is a "
      "tuple subtype with no fields of its own, as a NamedTuple."},
+    {"normalise", normalise, METH_VARARGS,
+     "normalise(pairs) -> (text, boxes): blanks folded, each box kept with its character "
+     "(extractors.pdf._normalise)."},
+    {"cell_text", cell_text, METH_VARARGS,
+     "cell_text(chars, tolerance, char_box, gap, breaks_before) -> (text, boxes) of a cell's "
+     "characters (extractors.pdf._normalise(_cell_pairs(chars)))."},
     {"assign", assign, METH_VARARGS,
      "assign(cells, chars, table_box, tolerance) -> the characters no cell takes; each other "
      "character is appended to its cell's list. cells: [(box, chars list), ...] in the "

@@ -1,5 +1,6 @@
 """Types of the C helper extractors/_assemble.c (see there)."""
 
+from collections.abc import Callable
 from typing import Any
 
 def lines(chars: list[dict[str, Any]], tolerance: float, /) -> list[list[dict[str, Any]]]: ...
@@ -10,3 +11,8 @@ def assign(
     cells: list[tuple[tuple[float, float, float, float], list[dict[str, Any]]]],
     chars: list[dict[str, Any]], table_box: tuple[float, float, float, float], tolerance: float, /,
 ) -> list[dict[str, Any]]: ...
+def normalise(pairs: list[tuple[str, Any]], /) -> tuple[str, list[Any]]: ...
+def cell_text(
+    chars: list[dict[str, Any]], tolerance: float, char_box: type[tuple[Any, ...]], gap: tuple[str, Any],
+    breaks_before: Callable[[str, str], bool], /,
+) -> tuple[str, list[Any]]: ...

@@ -224,15 +224,15 @@ def pages_to_document(pages: Iterable[PageContent], source: Source) -> Document:
     paragraph = 0
     for block in blocks:
         if isinstance(block, _Line):
-            pairs = _cell_pairs(block.chars) if block.wrapped else _line_pairs(block.chars, block.page)
-            text, boxes = _normalise(pairs)
+            text, boxes = _cell_text(block.chars) if block.wrapped else _normalise(
+                _line_pairs(block.chars, block.page))
             if text:
                 builder.add_cell(text, table=None, row=paragraph, col=0, page=block.page,
                                  bbox=_union([b.bbox for b in boxes if b]), char_boxes=boxes)
                 paragraph += 1
             continue
         for cell in block.cells:
-            text, boxes = _normalise(_cell_pairs(cell.chars))
+            text, boxes = _cell_text(cell.chars)
             builder.add_cell(text, table=block.table, row=block.index, col=cell.col, page=block.page,
                              bbox=cell.box, char_boxes=boxes,
                              row_span=cell.row_span, col_span=cell.col_span)
@@ -509,23 +509,44 @@ _GAP: Pair = (" ", None)
 _char_box = partial(tuple.__new__, CharBox)  # CharBox((page, box, confidence)) without its __new__
 
 
+def _cell_text(chars: list[Char]) -> tuple[str, list[CharBox | None]]:
+    """A cell's text and each character's box: ``_normalise(_cell_pairs(chars))``, in one
+    call to the C helper where it is built."""
+    if _assemble is not None:
+        try:
+            return _assemble.cell_text(chars, LINE_TOLERANCE, CharBox, _GAP, _breaks_before)
+        except ValueError:  # a coordinate not finite: Python's way below
+            pass
+    return _py_normalise(_cell_pairs(chars))
+
+
 def _cell_pairs(chars: list[Char]) -> list[Pair]:
     """A cell's characters line by line; wrapped lines joined with no break (CJK has no spaces)."""
     pairs: list[Pair] = []
     for line in _lines(chars):
         line_pairs = _line_pairs(line, line[0]["page_number"])
-        if pairs:
-            text = "".join(ch for ch, _ in line_pairs)
-            # a line starting "72.html" after "…post_4251" is a word cut at the edge, not an item
-            cut_word = pairs[-1][0].isascii() and pairs[-1][0].isalnum() and text[:1].isdigit()
-            if _ITEM_START.match(text.lstrip()) and not cut_word:
-                pairs.append(("\n", None))
+        if pairs and _breaks_before(pairs[-1][0], "".join(ch for ch, _ in line_pairs)):
+            pairs.append(("\n", None))
         pairs.extend(line_pairs)
     return pairs
 
 
+def _breaks_before(previous: str, text: str) -> bool:
+    """True when a wrapped line of ``text`` after ``previous`` starts a numbered item."""
+    # a line starting "72.html" after "…post_4251" is a word cut at the edge, not an item
+    cut_word = previous.isascii() and previous.isalnum() and text[:1].isdigit()
+    return bool(_ITEM_START.match(text.lstrip())) and not cut_word
+
+
 def _normalise(pairs: list[Pair]) -> tuple[str, list[CharBox | None]]:
     """Fold blanks as ``normalise_cell_text`` does, keeping each character's box aligned."""
+    if _assemble is not None:
+        return _assemble.normalise(pairs)
+    return _py_normalise(pairs)
+
+
+def _py_normalise(pairs: list[Pair]) -> tuple[str, list[CharBox | None]]:
+    """``_normalise`` in Python: where ``_assemble`` is not built, and its reference."""
     joined = "".join([ch for ch, _ in pairs])
     if not _BLANK.search(joined):
         return joined, [box for _, box in pairs]  # nothing to fold

@@ -72,10 +72,12 @@ def json_number(value: Decimal) -> int | float:
 PLACEHOLDERS = ("单击或点击此处输入文字。", "单击此处输入文字。", "Click or tap here to enter text.", "Click here to enter text.")
 
 
+_COMPACT_PLACEHOLDERS = frozenset("".join(p.split()) for p in PLACEHOLDERS)
+
+
 def is_placeholder(text: str) -> bool:
     """True for the placeholder text of an empty Word content control, as a PDF prints it."""
-    compact = "".join(text.split())
-    return any(compact == "".join(p.split()) for p in PLACEHOLDERS)
+    return "".join(text.split()) in _COMPACT_PLACEHOLDERS
 
 
 def is_blank_value(text: str) -> bool:
@@ -84,10 +86,14 @@ def is_blank_value(text: str) -> bool:
     if is_placeholder(text):
         return True
     stripped = _HINT.sub("", text).translate(_FULLWIDTH_DIGITS)
-    stripped = re.sub(r"[\s:：;；,，。、/]", "", stripped)
-    for unit in sorted((*MONEY_SCALE, *COUNT_UNITS, "%", "人次(次)"), key=len, reverse=True):
+    stripped = _SEPARATORS.sub("", stripped)
+    for unit in _UNITS_LONGEST_FIRST:
         stripped = stripped.replace(unit, "")
     return stripped == ""
+
+
+_SEPARATORS = re.compile(r"[\s:：;；,，。、/]")
+_UNITS_LONGEST_FIRST = sorted((*MONEY_SCALE, *COUNT_UNITS, "%", "人次(次)"), key=len, reverse=True)
 
 
 # A template hint in brackets — (突出与预期相比相关指标实现情况), （盖章）— but not a list

@@ -1,8 +1,9 @@
 """The C assembly steps (``extractors._assemble``) are the Python ones, step for step.
 
-``extractors.pdf`` takes ``_lines``, ``_line_pairs`` and ``_assign_chars`` from the C helper
-when it is built. Here each is held to its Python twin (``_py_lines``, ``_py_line_pairs``,
-``_py_assign_chars``) on random characters (hypothesis: ties in every coordinate, ints and
+``extractors.pdf`` takes ``_lines``, ``_line_pairs``, ``_assign_chars``, ``_normalise`` and
+``_cell_text`` from the C helper when it is built. Here each is held to its Python twin
+(``_py_lines``, ``_py_line_pairs``, ``_py_assign_chars``, ``_py_normalise``, and
+``_cell_text`` with the helper out of sight) on random characters (hypothesis: ties in every coordinate, ints and
 floats, missing sizes, OCR boxes and confidences) and on every page of every PDF fixture:
 the same character objects in the same order, and results equal down to their ``repr``
 (an int stays an int, a float keeps every digit).
@@ -13,6 +14,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -41,7 +43,7 @@ COORD = st.one_of(
 def chars(draw: st.DrawFn, pages: int = 2) -> dict[str, Any]:
     x0, top = draw(COORD), draw(COORD)
     char: dict[str, Any] = {
-        "text": draw(st.sampled_from(list("一二三1.5 元%（）x"))),
+        "text": draw(st.sampled_from([*"一二三1.5 元%（）x、a", "\u3000", "\n", "\t", "fi", " 2"])),
         "x0": x0,
         "x1": x0 + draw(st.sampled_from([0, 1, 2.5, 5, 10.25, 12])),
         "top": top,
@@ -77,6 +79,28 @@ def test_line_pairs_are_pythons_on_random_characters(line: list[dict[str, Any]],
     ours = assemble.line_pairs(line, page, CharBox, pdf._GAP)
     assert repr(ours) == repr(pdf._py_line_pairs(line, page))
     assert all(type(box) is CharBox for _, box in ours if box is not None)
+
+
+def _in_python(function: Any, *args: Any) -> Any:
+    """``function(*args)`` with the helper out of sight: the Python twins throughout."""
+    with mock.patch.object(pdf, "_assemble", None):
+        return function(*args)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(chars(), max_size=40))
+def test_cell_text_is_pythons_on_random_characters(cell_chars: list[dict[str, Any]]) -> None:
+    ours = assemble.cell_text(cell_chars, pdf.LINE_TOLERANCE, CharBox, pdf._GAP, pdf._breaks_before)
+    assert repr(ours) == repr(_in_python(pdf._cell_text, cell_chars))
+
+
+PAIR_TEXTS = st.sampled_from([" ", "\n", "\u3000", "\t ", "一", "2", "ab", "", " x"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(PAIR_TEXTS, st.one_of(st.none(), st.integers(0, 9))), max_size=30))
+def test_normalise_is_pythons_on_random_pairs(pairs: list[tuple[str, Any]]) -> None:
+    assert repr(assemble.normalise(pairs)) == repr(pdf._py_normalise(pairs))
 
 
 def _cells(boxes: list[tuple[float, float, float, float]]) -> list[pdf._Row]:
@@ -118,11 +142,13 @@ def test_every_fixture_page_assembles_as_in_python(path: Path) -> None:
             for row, twin in zip(ours, theirs, strict=True):
                 for cell, cell_twin in zip(row.cells, twin.cells, strict=True):
                     assert _ids(pdf._lines(cell.chars)) == _ids(pdf._py_lines(cell_twin.chars))
+                    assert repr(pdf._cell_text(cell.chars)) == repr(_in_python(pdf._cell_text, cell_twin.chars))
             remaining = left_over
         lines = pdf._lines(remaining)
         assert _ids(lines) == _ids(pdf._py_lines(remaining))
         for line in lines:
             assert repr(pdf._line_pairs(line, page.number)) == repr(pdf._py_line_pairs(line, page.number))
+        assert repr(pdf._cell_text(remaining)) == repr(_in_python(pdf._cell_text, remaining))
 
 
 def test_a_coordinate_not_finite_goes_the_python_way() -> None:
@@ -146,5 +172,9 @@ def test_refusals_are_errors_not_crashes() -> None:
         assemble.line_pairs([], 1, dict, pdf._GAP)
     with pytest.raises(TypeError, match="pair"):
         assemble.assign([[(0, 0, 1, 1), []]], [], (0, 0, 1, 1), 8.0)
+    with pytest.raises(TypeError, match="pair"):
+        assemble.normalise([("a", None, 1)])
+    with pytest.raises(TypeError, match="pair"):
+        assemble.normalise([(1, None)])
     with pytest.raises(ValueError, match="four numbers"):
         assemble.assign([((0, 0, 1), [])], [], (0, 0, 1, 1), 8.0)
