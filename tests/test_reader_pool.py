@@ -106,3 +106,19 @@ def test_a_reader_is_replaced_after_its_quota_of_files(monkeypatch: pytest.Monke
     assert len(readings) == 8 and not any(isinstance(r, Reject) for r in readings)
     files_per_reader = sorted(Counter(r["reader"] for r in readings).values())
     assert files_per_reader == [2, 3, 3]
+
+
+def test_a_reader_starts_warmed_up_with_its_garbage_collector_tuned() -> None:
+    """Readers fork from a process that ran ``warm_up``: imports and the jieba dictionary
+    loaded and frozen out of the collector's sight, the youngest generation collected
+    every GC_YOUNG_THRESHOLD allocations."""
+    import subprocess
+    import sys
+
+    from pipeline.extract import GC_YOUNG_THRESHOLD
+
+    probe = ("import gc; from pipeline.extract import warm_up; warm_up(); "
+             "print(gc.get_threshold()[0], gc.get_freeze_count() > 10000)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1]).stdout.split()
+    assert out == [str(GC_YOUNG_THRESHOLD), "True"]
