@@ -1,9 +1,10 @@
 """The C word graph and route (``pipeline.figures._segment``) are jieba's, step for step.
 
 The number reader's tokenizer takes ``get_DAG`` and ``calc`` from the C helper when it is
-built (``pipeline.figures.lexicon.accelerate``). Here both are held to jieba's own Python
-methods on random strings (hypothesis) and on the text of every fixture form, graph by
-graph, route by route (floats equal, not close), and word by word.
+built (``pipeline.figures.lexicon.accelerate``), and the reader's ``Lexicon.tokenize`` cuts
+each block in one call (``_segment.cut_block``: graph, route and walk). Here they are held
+to jieba's own Python on random strings (hypothesis) and on the text of every fixture form,
+graph by graph, route by route (floats equal, not close), and word by word.
 """
 
 from __future__ import annotations
@@ -59,14 +60,42 @@ def _fixture_sentences() -> list[str]:
     return [line for text in texts for line in text.splitlines() if line.strip()]
 
 
+def _plain() -> jieba.Tokenizer:
+    """A jieba tokenizer on the reader's dictionary, with none of the C helper's methods."""
+    plain = jieba.Tokenizer()
+    plain.FREQ, plain.total, plain.initialized = LEX.tokenizer.FREQ, LEX.tokenizer.total, True
+    return plain
+
+
+PLAIN = _plain()
+
+
 def test_words_equal_jiebas_on_every_fixture_line() -> None:
     lines = _fixture_sentences()
     assert len(lines) > 100
-    plain = jieba.Tokenizer()
-    plain.FREQ, plain.total, plain.initialized = LEX.tokenizer.FREQ, LEX.tokenizer.total, True
     for line in lines:
-        assert list(LEX.tokenizer.tokenize(line)) == list(plain.tokenize(line)), line
+        expected = list(PLAIN.tokenize(line))
+        assert list(LEX.tokenizer.tokenize(line)) == expected, line
+        assert LEX.tokenize(line) == expected, line  # cut_block, one call per block
         assert _c_route(line) == _python_route(line)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.one_of(ALPHABET, st.sampled_from(list("\r\n\t　+#&._%-ÀΩ😀"))), max_size=60),
+       st.integers(0, 500))
+def test_the_readers_tokens_equal_jiebas_on_random_text(sentence: str, offset: int) -> None:
+    expected = [(w, s + offset, e + offset) for w, s, e in PLAIN.tokenize(sentence)]
+    assert LEX.tokenize(sentence, offset) == expected
+
+
+def test_a_tie_goes_to_the_later_end_as_jiebas_max_has_it() -> None:
+    from pipeline.figures import _segment
+
+    plain = jieba.Tokenizer()
+    plain.FREQ, plain.total, plain.initialized = {"a": 1, "b": 1, "ab": 1}, 1, True
+    # log(1) - log(1) = 0 for every word: "a" then "b", or "ab", tie; jieba takes "ab"
+    assert [w for w, _, _ in plain.tokenize("ab")] == ["ab"]
+    assert _segment.cut_block("ab", plain.FREQ, 0.0, list) == ["ab"]
 
 
 def test_a_word_added_later_is_seen() -> None:
@@ -81,6 +110,12 @@ def test_a_word_added_later_is_seen() -> None:
     after = [w for w, _, _ in tokenizer.tokenize(sentence)]
     assert "奇异词组测试" in after and "奇异词组测试" not in before
     assert math.isfinite(math.log(tokenizer.total))
+    from pipeline.figures.lexicon import Lexicon
+
+    reader = Lexicon(tokenizer, {})
+    assert [w for w, _, _ in reader.tokenize(sentence)] == after
+    tokenizer.add_word("自评奇", 10_000_000)
+    assert [w for w, _, _ in reader.tokenize(sentence)] == [w for w, _, _ in tokenizer.tokenize(sentence)]
 
 
 def test_the_helper_refuses_what_jieba_would_fail_on() -> None:
@@ -90,3 +125,7 @@ def test_the_helper_refuses_what_jieba_would_fail_on() -> None:
         _segment.calc("ab", {0: [0]}, {}, {}, 1.0)  # no graph entry for position 1
     with pytest.raises(ValueError):
         _segment.calc("ab", {0: [5], 1: [1]}, {}, {}, 1.0)  # an end past the sentence
+    with pytest.raises(TypeError):
+        _segment.cut_block("ab", {}, 1.0, None)  # "ab" is an unknown run: the HMM is called
+    with pytest.raises(TypeError):
+        _segment.cut_block("ab", {"a": "x"}, 1.0, list)  # a count that is no number

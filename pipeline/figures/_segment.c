@@ -184,10 +184,154 @@ fail:
     return NULL;
 }
 
+/* list.extend(iter(items)); -1 with an exception set if it fails */
+static int extend_from(PyObject *list, PyObject *items) {
+    PyObject *iterator = PyObject_GetIter(items);
+    if (!iterator)
+        return -1;
+    PyObject *item;
+    while ((item = PyIter_Next(iterator))) {
+        int result = PyList_Append(list, item);
+        Py_DECREF(item);
+        if (result < 0) {
+            Py_DECREF(iterator);
+            return -1;
+        }
+    }
+    Py_DECREF(iterator);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+/* FREQ.get(word) is truthy: 1, 0, or -1 with an exception set */
+static int known(PyObject *freq, PyObject *word) {
+    PyObject *count = PyDict_GetItemWithError(freq, word); /* borrowed */
+    if (!count)
+        return PyErr_Occurred() ? -1 : 0;
+    return PyObject_IsTrue(count);
+}
+
+/* The run of single characters sentence[start:end] as __cut_DAG gives it out: one
+   character as it is; a run that is a dictionary word character by character; any other
+   run as the HMM (jieba.finalseg.cut, the hmm_cut given) recognises it. */
+static int flush_run(PyObject *words, PyObject *sentence, Py_ssize_t start, Py_ssize_t end, PyObject *freq,
+                     PyObject *hmm_cut) {
+    if (end <= start)
+        return 0;
+    PyObject *run = PyUnicode_Substring(sentence, start, end);
+    if (!run)
+        return -1;
+    int result;
+    if (end - start == 1) {
+        result = PyList_Append(words, run);
+    } else {
+        int truth = known(freq, run);
+        if (truth < 0) {
+            result = -1;
+        } else if (!truth) {
+            PyObject *recognised = PyObject_CallOneArg(hmm_cut, run);
+            result = recognised ? extend_from(words, recognised) : -1;
+            Py_XDECREF(recognised);
+        } else {
+            result = extend_from(words, run); /* each character */
+        }
+    }
+    Py_DECREF(run);
+    return result;
+}
+
+/* cut_block(block, freq, logtotal, hmm_cut) -> [word, ...]: jieba's Tokenizer.__cut_DAG
+ * (HMM on) of one block of Chinese, letters and digits: the word graph, the best route
+ * and the walk along it, in one call. The graph and route are get_dag's and calc's, the
+ * entries of each position taken in the same order, so the same route and tie-breaks. */
+static PyObject *cut_block(PyObject *self, PyObject *args) {
+    PyObject *sentence, *freq, *hmm_cut;
+    double logtotal;
+    if (!PyArg_ParseTuple(args, "UO!dO", &sentence, &PyDict_Type, &freq, &logtotal, &hmm_cut))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(sentence);
+    double *best = PyMem_Malloc((size_t)(n + 1) * sizeof(double));      /* route[x][0] */
+    Py_ssize_t *step = PyMem_Malloc((size_t)(n + 1) * sizeof(Py_ssize_t)); /* route[x][1] */
+    PyObject *words = NULL;
+    if (!best || !step) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    best[n] = 0.0;
+    for (Py_ssize_t idx = n - 1; idx >= 0; idx--) {
+        double top = 0.0;
+        Py_ssize_t top_x = -1;
+        /* get_DAG: each end i whose sentence[idx:i+1] is a word with a count, up to the
+           first prefix FREQ does not hold; calc: the best of them by (value, end) */
+        for (Py_ssize_t i = idx; i < n; i++) {
+            PyObject *fragment = PyUnicode_Substring(sentence, idx, i + 1);
+            if (!fragment)
+                goto done;
+            PyObject *count = PyDict_GetItemWithError(freq, fragment); /* borrowed */
+            Py_DECREF(fragment);
+            if (!count) {
+                if (PyErr_Occurred())
+                    goto done;
+                break;
+            }
+            int truth = PyObject_IsTrue(count);
+            if (truth < 0)
+                goto done;
+            if (!truth)
+                continue;
+            double weight = PyFloat_AsDouble(count);
+            if (weight == -1.0 && PyErr_Occurred())
+                goto done;
+            double value = (log(weight) - logtotal) + best[i + 1];
+            if (top_x < 0 || value > top || (value == top && i > top_x)) {
+                top = value;
+                top_x = i;
+            }
+        }
+        if (top_x < 0) {
+            /* no word starts here: the graph's entry is the character alone, whose count
+               (absent or zero, else it would have been an end) counts as 1 */
+            top = (log(1.0) - logtotal) + best[idx + 1];
+            top_x = idx;
+        }
+        best[idx] = top;
+        step[idx] = top_x;
+    }
+    words = PyList_New(0);
+    if (!words)
+        goto done;
+    Py_ssize_t x = 0, run = 0; /* sentence[run:x]: the single characters not yet given out */
+    while (x < n) {
+        Py_ssize_t y = step[x] + 1;
+        if (y - x > 1) {
+            if (flush_run(words, sentence, run, x, freq, hmm_cut) < 0)
+                goto fail;
+            PyObject *word = PyUnicode_Substring(sentence, x, y);
+            if (!word || PyList_Append(words, word) < 0) {
+                Py_XDECREF(word);
+                goto fail;
+            }
+            Py_DECREF(word);
+            run = y;
+        }
+        x = y;
+    }
+    if (flush_run(words, sentence, run, n, freq, hmm_cut) < 0)
+        goto fail;
+    goto done;
+fail:
+    Py_CLEAR(words);
+done:
+    PyMem_Free(best);
+    PyMem_Free(step);
+    return words;
+}
+
 static PyMethodDef methods[] = {
     {"get_dag", get_dag, METH_VARARGS, "get_dag(sentence, freq) -> dict: jieba's Tokenizer.get_DAG"},
     {"calc", calc, METH_VARARGS,
      "calc(sentence, dag, route, freq, logtotal) -> None: jieba's Tokenizer.calc"},
+    {"cut_block", cut_block, METH_VARARGS,
+     "cut_block(block, freq, logtotal, hmm_cut) -> [word, ...]: jieba's Tokenizer.__cut_DAG"},
     {NULL, NULL, 0, NULL},
 };
 

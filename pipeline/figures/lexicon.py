@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jieba
+from jieba import finalseg
 
 USERDICT = Path(__file__).with_name("userdict.txt")
 
@@ -29,8 +30,46 @@ class Lexicon:
     tags: dict[str, str]
 
     def tokenize(self, text: str, offset: int = 0) -> list[tuple[str, int, int]]:
-        """(word, start, end) for each jieba word of ``text``, offsets shifted by ``offset``."""
-        return [(w, s + offset, e + offset) for w, s, e in self.tokenizer.tokenize(text)]
+        """(word, start, end) for each jieba word of ``text``, offsets shifted by ``offset``.
+
+        jieba's ``Tokenizer.tokenize`` (default mode, HMM on): its ``cut`` splits the text
+        with jieba's own patterns, as here; each block of Chinese, letters and digits goes
+        through ``__cut_DAG``, which the C helper takes in one call where it is built
+        (``_segment.cut_block``: the same graph, route and walk, jieba's HMM for unknown runs).
+        """
+        if _segment is None:
+            return [(w, s + offset, e + offset) for w, s, e in self.tokenizer.tokenize(text)]
+        tokenizer = self.tokenizer
+        tokenizer.check_initialized()
+        freq, logtotal = tokenizer.FREQ, math.log(tokenizer.total)
+        words: list[str] = []
+        for block in _RE_HAN.split(text):
+            if not block:
+                continue
+            if _RE_HAN.match(block):
+                words.extend(_segment.cut_block(block, freq, logtotal, finalseg.cut))
+                continue
+            for piece in _RE_SKIP.split(block):
+                if _RE_SKIP.match(piece):
+                    words.append(piece)
+                else:
+                    words.extend(piece)  # each character
+        tokens = []
+        start = offset
+        for word in words:
+            end = start + len(word)
+            tokens.append((word, start, end))
+            start = end
+        return tokens
+
+
+try:  # jieba's graph, route and walk in C (pipeline/figures/_segment.c), built at install if it can be
+    from pipeline.figures import _segment
+except ImportError:  # no compiler at install: jieba's own Python, the same words
+    _segment = None  # type: ignore[assignment]
+# jieba's own patterns for its default cut: blocks to segment, and blanks between them
+_RE_HAN = jieba.re_han_default
+_RE_SKIP = jieba.re_skip_default
 
 
 @lru_cache(maxsize=1)
@@ -62,9 +101,7 @@ def accelerate(tokenizer: jieba.Tokenizer) -> bool:
     The same steps as jieba's ``get_DAG`` and ``calc`` over the tokenizer's own dictionary
     (read at each call: ``add_word`` changes it), so the words are the same, ~10x faster.
     """
-    try:
-        from pipeline.figures import _segment
-    except ImportError:
+    if _segment is None:
         return False
 
     def get_dag(sentence: str) -> dict[int, list[int]]:
