@@ -283,14 +283,20 @@ def _chars(textpage: int, view: _PageView, number: int,
         boxes = [view.box(*box) for box in zip(left.tolist(), bottom.tolist(), right.tolist(),
                                                (bottom + size).tolist(), strict=True)]
         x0, top, x1, bot = (np.array(column, dtype=np.float64) for column in zip(*boxes, strict=True))
-    names = np.array([name for name, _ in known], dtype=object)[which].tolist()
-    text.chars.extend([
-        {"text": char, "fontname": name, "size": s, "x0": a, "x1": b, "top": c, "bottom": d,
-         "page_number": number}
-        for char, name, s, a, b, c, d in zip(
-            map(chr, codes.tolist()), names, size.tolist(), x0.tolist(), x1.tolist(), top.tolist(),
-            bot.tolist(), strict=True)
-    ])
+    if _bulk is not None:  # the dicts made in C, in one call
+        text.chars.extend(_bulk.char_dicts(
+            codes, [name for name, _ in known], np.ascontiguousarray(which, dtype=np.int64),
+            tuple(np.ascontiguousarray(column, dtype=np.float64) for column in (size, x0, x1, top, bot)),
+            number))
+    else:
+        names = np.array([name for name, _ in known], dtype=object)[which].tolist()
+        text.chars.extend([
+            {"text": char, "fontname": name, "size": s, "x0": a, "x1": b, "top": c, "bottom": d,
+             "page_number": number}
+            for char, name, s, a, b, c, d in zip(
+                map(chr, codes.tolist()), names, size.tolist(), x0.tolist(), x1.tolist(), top.tolist(),
+                bot.tolist(), strict=True)
+        ])
     _runs(text, codes, objects, font_column, values)
     return text
 
