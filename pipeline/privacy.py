@@ -28,16 +28,25 @@ def personal_ranges(text: str, contacts: Iterable[str | None]) -> list[Span]:
     The warehouse keeps these only in ``contacts``, without spans, so every occurrence of each
     value (and of each part of a list such as ``0759-1234567、136…``) is masked.
     """
+    return needle_ranges(text, personal_needles(contacts))
+
+
+def personal_needles(contacts: Iterable[str | None]) -> list[str]:
+    """What ``personal_ranges`` looks for: each contact value and each part of a list of them,
+    long enough to mask (``MIN_MASKED``)."""
     needles: set[str] = set()
     for value in contacts:
         if not value:
             continue
         needles.add(value.strip())
         needles.update(_SEPARATORS.split(value))
+    return [needle for needle in needles if len(needle) >= MIN_MASKED]
+
+
+def needle_ranges(text: str, needles: Iterable[str]) -> list[Span]:
+    """Every occurrence of each of ``needles`` in ``text``, in order."""
     ranges: list[Span] = []
     for needle in needles:
-        if len(needle) < MIN_MASKED:
-            continue
         start = text.find(needle)
         while start >= 0:
             ranges.append((start, start + len(needle)))
@@ -47,6 +56,8 @@ def personal_ranges(text: str, contacts: Iterable[str | None]) -> list[Span]:
 
 def mask_text(text: str, ranges: Iterable[Span], offset: int = 0) -> str:
     """``text`` (starting at ``offset`` of its document) with personal ranges blotted out, same length."""
+    if not ranges:
+        return text
     chars = list(text)
     for start, end in ranges:
         for i in range(max(start - offset, 0), min(end - offset, len(chars))):

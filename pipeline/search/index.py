@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from pipeline.figures.lexicon import lexicon
-from pipeline.privacy import CONTACT_KEYS, mask_personal
+from pipeline.privacy import CONTACT_KEYS, mask_text, needle_ranges, personal_needles
 from pipeline.warehouse.schema import has_table
 
 Row = dict[str, Any]
@@ -84,9 +84,10 @@ def rows_to_search_rows(rows: dict[str, list[Row]], segmented: Segmented | None 
     found, segmented = [], segmented or {}
     # a contact's name or phone quoted in free text is blotted out here too, as in `documents`
     contacts = [value for row in rows.get("contacts", []) for key, value in row.items() if key in CONTACT_KEYS]
+    needles = personal_needles(contacts)  # looked for in every passage: found once
 
     def masked(text: str | None) -> str | None:
-        return mask_personal(text, contacts) if text and contacts else text
+        return mask_text(text, needle_ranges(text, needles)) if text and needles else text
 
     for task in rows.get("tasks", []):
         for part in ("goal", "outcome"):
