@@ -41,6 +41,26 @@ def _w(tag: str) -> str:
     return name
 
 
+# the tags and attributes the walk asks for at every element, named once
+_W_P = _w("p")
+_W_TBL = _w("tbl")
+_W_TC_PR = _w("tcPr")
+_W_GRID_SPAN = _w("gridSpan")
+_W_VAL = _w("val")
+_W_V_MERGE = _w("vMerge")
+_W_SDT = _w("sdt")
+_W_SDT_CONTENT = _w("sdtContent")
+_W_R = _w("r")
+_W_SYM = _w("sym")
+_W_CHAR = _w("char")
+_W_FONT = _w("font")
+_W_TR = _w("tr")
+_W_TC = _w("tc")
+_RUN_FONTS = f"{_w('rPr')}/{_w('rFonts')}"
+_CHECKBOX = f"{_w('sdtPr')}/{{{W14}}}checkbox"
+_SHOWING_PLACEHOLDER = f"{_w('sdtPr')}/{_w('showingPlcHdr')}"
+
+
 def check_package(data: bytes) -> None:
     """Refuse what must not reach an XML parser: encrypted files, bombs, non-Word ZIPs."""
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
@@ -164,7 +184,7 @@ class _BodyWalker:
 
     def walk(self, container: etree._Element) -> None:
         for child in _block_children(container):
-            if child.tag == _w("p"):
+            if child.tag == _W_P:
                 self.builder.add_cell(
                     normalise_cell_text(paragraph_text(child)),
                     table=None,
@@ -172,13 +192,13 @@ class _BodyWalker:
                     col=0,
                 )
                 self.paragraphs += 1
-            elif child.tag == _w("tbl"):
+            elif child.tag == _W_TBL:
                 self.read_table(child)
 
     def read_table(self, table: etree._Element) -> None:
         table_id = self.tables
         self.tables += 1
-        rows = [list(_row_cells(row)) for row in _children(table, "tr")]
+        rows = [list(_row_cells(row)) for row in _children(table, _W_TR)]
         for row_index, cells in enumerate(rows):
             for column, span, continued, cell in cells:
                 if continued:
@@ -203,16 +223,16 @@ _GridCell = tuple[int, int, bool, etree._Element]
 def _row_cells(row: etree._Element) -> Iterator[_GridCell]:
     """(column, column span, continues a vertical merge, w:tc) for each cell of a row."""
     column = 0
-    for cell in _children(row, "tc"):
-        properties = cell.find(_w("tcPr"))
+    for cell in _children(row, _W_TC):
+        properties = cell.find(_W_TC_PR)
         span = 1
         continued = False
         if properties is not None:
-            grid = properties.find(_w("gridSpan"))
+            grid = properties.find(_W_GRID_SPAN)
             if grid is not None:
-                span = int(grid.get(_w("val"), "1") or 1)
-            merge = properties.find(_w("vMerge"))
-            continued = merge is not None and merge.get(_w("val"), "continue") == "continue"
+                span = int(grid.get(_W_VAL, "1") or 1)
+            merge = properties.find(_W_V_MERGE)
+            continued = merge is not None and merge.get(_W_VAL, "continue") == "continue"
         yield column, span, continued, cell
         column += span
 
@@ -230,53 +250,78 @@ def _rows_merged_below(rows: list[list[_GridCell]], row_index: int, column: int)
 def _block_children(container: etree._Element) -> Iterator[etree._Element]:
     """Paragraphs and tables of a body or cell, looking through block-level content controls."""
     for child in container:
-        if child.tag == _w("sdt"):
-            content = child.find(_w("sdtContent"))
+        if child.tag == _W_SDT:
+            content = child.find(_W_SDT_CONTENT)
             if content is not None:
                 yield from _block_children(content)
-        elif child.tag in (_w("p"), _w("tbl")):
+        elif child.tag in (_W_P, _W_TBL):
             yield child
 
 
 def _children(element: etree._Element, tag: str) -> Iterator[etree._Element]:
-    """Rows of a table or cells of a row, including those wrapped in content controls."""
+    """Rows of a table or cells of a row (``tag``, a Clark name), including those wrapped in
+    content controls."""
     for child in element:
-        if child.tag == _w(tag):
+        if child.tag == tag:
             yield child
-        elif child.tag == _w("sdt"):
-            content = child.find(_w("sdtContent"))
+        elif child.tag == _W_SDT:
+            content = child.find(_W_SDT_CONTENT)
             if content is not None:
                 yield from _children(content, tag)
 
 
 def _cell_paragraphs(cell: etree._Element) -> Iterator[etree._Element]:
-    return (child for child in _block_children(cell) if child.tag == _w("p"))
+    return (child for child in _block_children(cell) if child.tag == _W_P)
 
 
 def _cell_tables(cell: etree._Element) -> Iterator[etree._Element]:
-    return (child for child in _block_children(cell) if child.tag == _w("tbl"))
+    return (child for child in _block_children(cell) if child.tag == _W_TBL)
 
 
 def paragraph_text(paragraph: etree._Element) -> str:
     """The visible text of a paragraph, content controls and checkboxes included."""
     parts: list[str] = []
+    if _plain_text(paragraph, parts):
+        return "".join(parts)
+    parts.clear()
     _collect(paragraph, parts)
     return "".join(parts)
 
 
+def _plain_text(paragraph: etree._Element, parts: list[str]) -> bool:
+    """``_collect`` for the common paragraph (runs of text, tabs and breaks), with lxml's own
+    walk in document order; False, having given up, for any other (a content control, a
+    symbol, skipped content, or one of its text elements holding elements of its own)."""
+    if next(paragraph.iter(*_SPECIAL), None) is not None:
+        return False
+    for element in paragraph.iter(*_PLAIN):
+        if len(element):
+            return False  # _collect would not look inside it
+        tag = element.tag
+        if tag == _T:
+            text = element.text or ""
+            font = _run_font(element.getparent())
+            parts.append("".join(glyph(font, ch) for ch in text) if font else text)
+        else:
+            parts.append(" " if tag in _SPACES else "\n")
+    return True
+
+
 def _run_font(run: etree._Element) -> str | None:
     """The run's symbol font, if one of its fonts is one (Wingdings, Wingdings 2)."""
-    if run.tag != _w("r"):
+    if run.tag != _W_R:
         return None
-    fonts = run.find(f"{_w('rPr')}/{_w('rFonts')}")
+    fonts = run.find(_RUN_FONTS)
     if fonts is None:
         return None
     return next((name for name in fonts.attrib.values() if symbol_table(name)), None)
 
 
-_T, _SDT, _SKIPPED = _w("t"), _w("sdt"), (
-    f"{{{MC}}}Fallback", _w("delText"), _w("instrText"), _w("tbl"), _w("moveFrom"))
+_T, _SDT, _SKIPPED = _w("t"), _W_SDT, (
+    f"{{{MC}}}Fallback", _w("delText"), _w("instrText"), _W_TBL, _w("moveFrom"))
 _SPACES, _BREAKS = (_w("tab"), _w("ptab")), (_w("br"), _w("cr"))
+_SPECIAL = (_SDT, _W_SYM, *_SKIPPED)  # what _collect treats otherwise than as plain runs
+_PLAIN = (_T, *_SPACES, *_BREAKS)
 
 
 def _collect(element: etree._Element, parts: list[str]) -> None:
@@ -292,20 +337,20 @@ def _collect(element: etree._Element, parts: list[str]) -> None:
             parts.append(" ")
         elif tag in _BREAKS:
             parts.append("\n")
-        elif tag == _w("sym"):
-            code = child.get(_w("char")) or ""
-            font = child.get(_w("font")) or "Wingdings"
+        elif tag == _W_SYM:
+            code = child.get(_W_CHAR) or ""
+            font = child.get(_W_FONT) or "Wingdings"
             with contextlib.suppress(ValueError):
                 parts.append(glyph(font, chr(int(code, 16))))
         elif tag == _SDT:
-            checkbox = child.find(f"{_w('sdtPr')}/{{{W14}}}checkbox")
+            checkbox = child.find(_CHECKBOX)
             if checkbox is not None:
                 checked = checkbox.find(f"{{{W14}}}checked")
                 value = checked.get(f"{{{W14}}}val", "0") if checked is not None else "0"
                 parts.append("☑" if value in ("1", "true") else "□")
-            elif child.find(f"{_w('sdtPr')}/{_w('showingPlcHdr')}") is None:
+            elif child.find(_SHOWING_PLACEHOLDER) is None:
                 # a control still showing its placeholder (单击或点击此处输入文字) is blank
-                content = child.find(_w("sdtContent"))
+                content = child.find(_W_SDT_CONTENT)
                 if content is not None:
                     _collect(content, parts)
         elif tag in _SKIPPED:
