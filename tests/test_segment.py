@@ -77,6 +77,7 @@ def test_words_equal_jiebas_on_every_fixture_line() -> None:
         expected = list(PLAIN.tokenize(line))
         assert list(LEX.tokenizer.tokenize(line)) == expected, line
         assert LEX.tokenize(line) == expected, line  # cut_block, one call per block
+        assert LEX.tokenize(line, hmm=False) == list(PLAIN.tokenize(line, HMM=False)), line
         assert _c_route(line) == _python_route(line)
 
 
@@ -86,6 +87,8 @@ def test_words_equal_jiebas_on_every_fixture_line() -> None:
 def test_the_readers_tokens_equal_jiebas_on_random_text(sentence: str, offset: int) -> None:
     expected = [(w, s + offset, e + offset) for w, s, e in PLAIN.tokenize(sentence)]
     assert LEX.tokenize(sentence, offset) == expected
+    without_hmm = [(w, s + offset, e + offset) for w, s, e in PLAIN.tokenize(sentence, HMM=False)]
+    assert LEX.tokenize(sentence, offset, hmm=False) == without_hmm
 
 
 def test_a_tie_goes_to_the_later_end_as_jiebas_max_has_it() -> None:
@@ -126,6 +129,6 @@ def test_the_helper_refuses_what_jieba_would_fail_on() -> None:
     with pytest.raises(ValueError):
         _segment.calc("ab", {0: [5], 1: [1]}, {}, {}, 1.0)  # an end past the sentence
     with pytest.raises(TypeError):
-        _segment.cut_block("ab", {}, 1.0, None)  # "ab" is an unknown run: the HMM is called
+        _segment.cut_block("ab", {}, 1.0, 5)  # "ab" is an unknown run: the HMM is called
     with pytest.raises(TypeError):
         _segment.cut_block("ab", {"a": "x"}, 1.0, list)  # a count that is no number

@@ -202,6 +202,16 @@ static int extend_from(PyObject *list, PyObject *items) {
     return PyErr_Occurred() ? -1 : 0;
 }
 
+/* list.append(sentence[start:end]); -1 with an exception set if it fails */
+static int append_substring(PyObject *list, PyObject *sentence, Py_ssize_t start, Py_ssize_t end) {
+    PyObject *word = PyUnicode_Substring(sentence, start, end);
+    if (!word)
+        return -1;
+    int result = PyList_Append(list, word);
+    Py_DECREF(word);
+    return result;
+}
+
 /* FREQ.get(word) is truthy: 1, 0, or -1 with an exception set */
 static int known(PyObject *freq, PyObject *word) {
     PyObject *count = PyDict_GetItemWithError(freq, word); /* borrowed */
@@ -240,9 +250,10 @@ static int flush_run(PyObject *words, PyObject *sentence, Py_ssize_t start, Py_s
 }
 
 /* cut_block(block, freq, logtotal, hmm_cut) -> [word, ...]: jieba's Tokenizer.__cut_DAG
- * (HMM on) of one block of Chinese, letters and digits: the word graph, the best route
- * and the walk along it, in one call. The graph and route are get_dag's and calc's, the
- * entries of each position taken in the same order, so the same route and tie-breaks. */
+ * (HMM on) of one block of Chinese, letters and digits, or with hmm_cut None its
+ * __cut_DAG_NO_HMM: the word graph, the best route and the walk along it, in one call. The
+ * graph and route are get_dag's and calc's, the entries of each position taken in the same
+ * order, so the same route and tie-breaks. */
 static PyObject *cut_block(PyObject *self, PyObject *args) {
     PyObject *sentence, *freq, *hmm_cut;
     double logtotal;
@@ -299,6 +310,25 @@ static PyObject *cut_block(PyObject *self, PyObject *args) {
     words = PyList_New(0);
     if (!words)
         goto done;
+    if (hmm_cut == Py_None) {
+        /* __cut_DAG_NO_HMM: the route's words, single ASCII letters and digits run together */
+        Py_ssize_t x = 0, run = 0; /* sentence[run:x]: such characters not yet given out */
+        while (x < n) {
+            Py_ssize_t y = step[x] + 1;
+            Py_UCS4 ch = PyUnicode_READ_CHAR(sentence, x);
+            int ascii_alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+            if (!(y - x == 1 && ascii_alnum)) {
+                if ((run < x && append_substring(words, sentence, run, x) < 0) ||
+                    append_substring(words, sentence, x, y) < 0)
+                    goto fail;
+                run = y;
+            }
+            x = y;
+        }
+        if (run < n && append_substring(words, sentence, run, n) < 0)
+            goto fail;
+        goto done;
+    }
     Py_ssize_t x = 0, run = 0; /* sentence[run:x]: the single characters not yet given out */
     while (x < n) {
         Py_ssize_t y = step[x] + 1;

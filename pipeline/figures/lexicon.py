@@ -29,16 +29,17 @@ class Lexicon:
     tokenizer: jieba.Tokenizer
     tags: dict[str, str]
 
-    def tokenize(self, text: str, offset: int = 0) -> list[tuple[str, int, int]]:
+    def tokenize(self, text: str, offset: int = 0, *, hmm: bool = True) -> list[tuple[str, int, int]]:
         """(word, start, end) for each jieba word of ``text``, offsets shifted by ``offset``.
 
-        jieba's ``Tokenizer.tokenize`` (default mode, HMM on): its ``cut`` splits the text
-        with jieba's own patterns, as here; each block of Chinese, letters and digits goes
-        through ``__cut_DAG``, which the C helper takes in one call where it is built
-        (``_segment.cut_block``: the same graph, route and walk, jieba's HMM for unknown runs).
+        jieba's ``Tokenizer.tokenize`` (default mode, HMM on unless ``hmm`` is False): its
+        ``cut`` splits the text with jieba's own patterns, as here; each block of Chinese,
+        letters and digits goes through ``__cut_DAG`` (``__cut_DAG_NO_HMM``), which the C
+        helper takes in one call where it is built (``_segment.cut_block``: the same graph,
+        route and walk, jieba's HMM for unknown runs).
         """
         if _segment is None:
-            return [(w, s + offset, e + offset) for w, s, e in self.tokenizer.tokenize(text)]
+            return [(w, s + offset, e + offset) for w, s, e in self.tokenizer.tokenize(text, HMM=hmm)]
         tokenizer = self.tokenizer
         tokenizer.check_initialized()
         freq, logtotal = tokenizer.FREQ, math.log(tokenizer.total)
@@ -47,7 +48,7 @@ class Lexicon:
             if not block:
                 continue
             if _RE_HAN.match(block):
-                words.extend(_segment.cut_block(block, freq, logtotal, finalseg.cut))
+                words.extend(_segment.cut_block(block, freq, logtotal, finalseg.cut if hmm else None))
                 continue
             for piece in _RE_SKIP.split(block):
                 if _RE_SKIP.match(piece):

@@ -48,7 +48,7 @@ def text_to_words(text: str) -> list[tuple[int, str, int, int]]:
     words, position = [], 0
     # Dictionary words only (no HMM guesses): a word cuts the same alone in a query as inside
     # a passage, whatever stands around it — and it is a third faster.
-    for token, start, end in lexicon().tokenizer.tokenize(text, HMM=False):
+    for token, start, end in lexicon().tokenize(text, hmm=False):
         if _is_word(token):
             words.append((position, normal_word(token), start, end))
         elif token.isspace():
