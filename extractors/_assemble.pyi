@@ -16,3 +16,7 @@ def cell_text(
     chars: list[dict[str, Any]], tolerance: float, char_box: type[tuple[Any, ...]], gap: tuple[str, Any],
     breaks_before: Callable[[str, str], bool], /,
 ) -> tuple[str, list[Any]]: ...
+def grid(
+    horizontals: list[tuple[float, float, float, float]], verticals: list[tuple[float, float, float, float]],
+    snap: float, join: float, min_length: float, tolerance: float, sum: Callable[[list[float]], float], /,
+) -> list[list[tuple[float, float, float, float]]]: ...

@@ -5,9 +5,10 @@ in the image; either way they arrive here as ``Edge``s in PDF points (top-left o
 leave as ``GridTable``s whose cells know their row, column and spans. The geometry is
 pdfplumber's (``pdfplumber.table``: snap and join edges, intersect them, find the smallest
 cell at each corner, group touching cells into tables), used here without pdfminer, with
-the same default tolerances as ``page.find_tables()``: pdfplumber's steps taken on tuples
-(``edges_to_tables``), held equal to its own functions over dicts, which copy an edge at
-each move (``edges_to_tables_pdfplumber``, the reference, ~1.5x the time).
+the same default tolerances as ``page.find_tables()``: pdfplumber's steps taken in C in one
+call (``extractors/_assemble.c``, ``grid``) or, where it is not built, in Python on tuples
+(``_py_edges_to_tables``); both held equal to pdfplumber's own functions over dicts
+(``edges_to_tables_pdfplumber``, the reference, ~4x the time of the C steps).
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ from pdfplumber.table import (
 from pdfplumber.utils.clustering import cluster_list
 
 from extractors._typing import BBox
+
+try:  # the grid's steps in C (extractors/_assemble.c), built at install if it can be
+    from extractors import _assemble
+except ImportError:  # no compiler at install: the same steps in Python
+    _assemble = None  # type: ignore[assignment]
 
 # pdfplumber's TableSettings defaults, so cells come out as find_tables() finds them
 SNAP_TOLERANCE = 3.0
@@ -98,6 +104,19 @@ def edges_to_tables(edges: Iterable[Edge]) -> list[GridTable]:
     for edge in edges:
         if edge.length >= EDGE_MIN_LENGTH_PREFILTER:
             (horizontals if edge.orientation == "h" else verticals).append((edge.x0, edge.top, edge.x1, edge.bottom))
+    if _assemble is not None:  # the same steps in C (extractors/_assemble.c), in one call
+        try:
+            groups = _assemble.grid(horizontals, verticals, SNAP_TOLERANCE, JOIN_TOLERANCE, EDGE_MIN_LENGTH,
+                                    INTERSECTION_TOLERANCE, sum)
+        except ValueError:  # a coordinate not finite, or -0.0: the Python steps below
+            pass
+        else:
+            return [cells_to_table(group) for group in groups]
+    return _py_edges_to_tables(horizontals, verticals)
+
+
+def _py_edges_to_tables(horizontals: list[_Box], verticals: list[_Box]) -> list[GridTable]:
+    """``edges_to_tables`` in Python: where ``_assemble`` is not built, and its reference."""
     # pdfplumber's merge_edges: snap verticals by x0 and horizontals by top, then join the
     # edges of each line (horizontal lines first, by top; then vertical ones, by x0)
     horizontals = _join(_snap(horizontals, 1), 1, 0, 2)

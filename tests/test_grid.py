@@ -1,20 +1,30 @@
 """The grid: ruling lines to cells with row, column and spans, as pdfplumber finds them.
 
-``edges_to_tables`` takes pdfplumber's steps on tuples; it is held equal to the same steps
-through pdfplumber's own functions (``edges_to_tables_pdfplumber``) on random rulings and on
-every page of every fixture PDF, and to pdfplumber's table finder on the forms.
+``edges_to_tables`` takes pdfplumber's steps in C (``extractors._assemble.grid``) or, without
+the helper, in Python on tuples; both are held equal to the same steps through pdfplumber's
+own functions (``edges_to_tables_pdfplumber``) on random rulings and on every page of every
+fixture PDF, and to pdfplumber's table finder on the forms.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from unittest import mock
 
 import pdfplumber
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.grid import Edge, edges_to_tables, edges_to_tables_pdfplumber, rect_to_edges
+from extractors import grid
+from extractors.grid import (
+    Edge,
+    GridTable,
+    edges_to_tables,
+    edges_to_tables_pdfplumber,
+    rect_to_edges,
+)
 
 FORMS = Path(__file__).parent / "fixtures" / "forms"  # wherever pytest runs from
 
@@ -114,17 +124,37 @@ def _edges(draw: st.DrawFn) -> Edge:
     return Edge("v", across, low, across, high)
 
 
+def _in_python(edges: list[Edge]) -> list[GridTable]:
+    """``edges_to_tables`` with the C helper out of sight: the Python steps."""
+    with mock.patch.object(grid, "_assemble", None):
+        return edges_to_tables(edges)
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_edges(), max_size=30))
 def test_tables_are_pdfplumbers_on_random_rulings(edges: list[Edge]) -> None:
-    assert edges_to_tables(edges) == edges_to_tables_pdfplumber(edges)
+    expected = edges_to_tables_pdfplumber(edges)
+    assert edges_to_tables(edges) == expected  # the C helper's steps
+    assert _in_python(edges) == expected
+
+
+def test_the_helper_is_built_and_in_use() -> None:
+    assert grid._assemble is not None, "extractors._assemble is not built: run `pip install -e .` again"
+
+
+@pytest.mark.parametrize("odd", [-0.0, math.nan, math.inf])
+def test_an_odd_coordinate_goes_the_python_way(odd: float) -> None:
+    edges = _box(0, 0, 50, 40) + _box(50, 0, 100, 40) + [Edge("h", odd, 20, 100, 20)]
+    assert edges_to_tables(edges) == _in_python(edges)
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(_AT, _AT, st.integers(1, 3), st.integers(1, 3)), max_size=12))
 def test_tables_are_pdfplumbers_on_random_grids_of_boxes(boxes: list[tuple[float, float, int, int]]) -> None:
     edges = [e for x, y, w, h in boxes for e in rect_to_edges(x, y, x + 20 * w, y + 20 * h)]
-    assert edges_to_tables(edges) == edges_to_tables_pdfplumber(edges)
+    expected = edges_to_tables_pdfplumber(edges)
+    assert edges_to_tables(edges) == expected
+    assert _in_python(edges) == expected
 
 
 @pytest.mark.parametrize("path", sorted(p for p in (FORMS.parent).rglob("*.pdf") if p.parent.name != "bad"),
@@ -136,4 +166,6 @@ def test_every_fixture_page_gives_pdfplumbers_tables(path: Path) -> None:
     with pdfium_pages(path.read_bytes()) as (_count, pages):
         for page in pages:
             edges = close_cut_tables(page.edges)
-            assert edges_to_tables(edges) == edges_to_tables_pdfplumber(edges)
+            expected = edges_to_tables_pdfplumber(edges)
+            assert edges_to_tables(edges) == expected
+            assert _in_python(edges) == expected
