@@ -1076,6 +1076,84 @@ done:
     return result;
 }
 
+
+/* ---- locate(char_boxes, start, end) -> (page, box): extractors.document.Document.locate ---- */
+
+/* The page of the first boxed character of char_boxes[start:end] and the union of the boxes
+   of its characters on that page (the first smallest left and top, the first largest right
+   and bottom, as min and max pick them); (None, None) when none is boxed. */
+static PyObject *locate(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *char_boxes, *start, *end;
+    if (!PyArg_ParseTuple(args, "OOO", &char_boxes, &start, &end))
+        return NULL;
+    PyObject *slice = PySlice_New(start, end, NULL);
+    PyObject *boxes = slice ? PyObject_GetItem(char_boxes, slice) : NULL;
+    Py_XDECREF(slice);
+    if (!boxes)
+        return NULL;
+    PyObject *fast = PySequence_Fast(boxes, "char_boxes must be a sequence");
+    Py_DECREF(boxes);
+    if (!fast)
+        return NULL;
+    PyObject *page = NULL, *best[4] = {NULL, NULL, NULL, NULL}, *result = NULL;
+    double value[4] = {0, 0, 0, 0};
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(fast); i++) {
+        PyObject *box = PySequence_Fast_GET_ITEM(fast, i);
+        if (box == Py_None)
+            continue;
+        if (!PyTuple_Check(box) || PyTuple_GET_SIZE(box) < 2) {
+            PyErr_SetString(PyExc_TypeError, "a character's box must be a CharBox");
+            goto done;
+        }
+        PyObject *box_page = PyTuple_GET_ITEM(box, 0), *bbox = PyTuple_GET_ITEM(box, 1);
+        if (!page) {
+            page = box_page;
+        } else {
+            int same = PyObject_RichCompareBool(box_page, page, Py_EQ);
+            if (same < 0)
+                goto done;
+            if (!same)
+                continue;
+        }
+        PyObject *sides = PySequence_Fast(bbox, "a box must be a sequence of four numbers");
+        if (!sides)
+            goto done;
+        if (PySequence_Fast_GET_SIZE(sides) != 4) {
+            Py_DECREF(sides);
+            PyErr_SetString(PyExc_ValueError, "a box must be a sequence of four numbers");
+            goto done;
+        }
+        for (int k = 0; k < 4; k++) {
+            PyObject *side = PySequence_Fast_GET_ITEM(sides, k);
+            double x = PyFloat_AsDouble(side);
+            if (x == -1.0 && PyErr_Occurred()) {
+                Py_DECREF(sides);
+                goto done;
+            }
+            if (x != x) { /* NaN: min and max have their own ways with it */
+                Py_DECREF(sides);
+                PyErr_SetString(PyExc_ValueError, "a coordinate is not a number");
+                goto done;
+            }
+            if (!best[k] || (k < 2 ? x < value[k] : x > value[k])) {
+                Py_INCREF(side);
+                Py_XSETREF(best[k], side);
+                value[k] = x;
+            }
+        }
+        Py_DECREF(sides);
+    }
+    if (!page)
+        result = Py_BuildValue("(OO)", Py_None, Py_None);
+    else
+        result = Py_BuildValue("(O(OOOO))", page, best[0], best[1], best[2], best[3]);
+done:
+    Py_DECREF(fast);
+    for (int k = 0; k < 4; k++)
+        Py_XDECREF(best[k]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"lines", lines, METH_VARARGS,
      "lines(chars, tolerance) -> the characters grouped into lines, each left to right "
@@ -1093,6 +1171,9 @@ static PyMethodDef methods[] = {
     {"grid", grid, METH_VARARGS,
      "grid(horizontals, verticals, snap, join, min_length, tolerance, sum) -> the ruled tables' cell "
      "boxes, table by table (extractors.grid: pdfplumber's merge, intersections, cells, tables)."},
+    {"locate", locate, METH_VARARGS,
+     "locate(char_boxes, start, end) -> (page, box) of the characters text[start:end] "
+     "(extractors.document.Document.locate)."},
     {"assign", assign, METH_VARARGS,
      "assign(cells, chars, table_box, tolerance) -> the characters no cell takes; each other "
      "character is appended to its cell's list. cells: [(box, chars list), ...] in the "

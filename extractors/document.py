@@ -14,6 +14,11 @@ from typing import NamedTuple
 
 from extractors._typing import BBox, Span
 
+try:  # the page and box of a span in C (extractors/_assemble.c), built at install if it can be
+    from extractors import _assemble
+except ImportError:  # no compiler at install: the same in Python
+    _assemble = None  # type: ignore[assignment]
+
 _SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u3000]+")
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 
@@ -129,6 +134,11 @@ class Document:
         """Page and union box of the characters ``text[start:end]``; ``(None, None)`` if unknown."""
         if self.char_boxes is None:
             return None, None
+        if _assemble is not None:
+            try:
+                return _assemble.locate(self.char_boxes, start, end)
+            except ValueError:  # a coordinate that is not a number: min and max below
+                pass
         boxes = [b for b in self.char_boxes[start:end] if b is not None]
         if not boxes:
             return None, None

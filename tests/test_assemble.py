@@ -103,6 +103,29 @@ def test_normalise_is_pythons_on_random_pairs(pairs: list[tuple[str, Any]]) -> N
     assert repr(assemble.normalise(pairs)) == repr(pdf._py_normalise(pairs))
 
 
+BOXES = st.lists(st.one_of(st.none(), st.builds(
+    lambda page, box, confidence: CharBox(page, box, confidence),
+    st.integers(1, 3), st.tuples(COORD, COORD, COORD, COORD), st.one_of(st.none(), st.floats(0, 1)))), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(BOXES, st.integers(-35, 35), st.integers(-35, 35))
+def test_locate_is_pythons_on_random_boxes(boxes: list[CharBox | None], start: int, end: int) -> None:
+    from extractors import document as module
+
+    document = module.Document(module.Source("x", "0" * 64, "pdf"), "", [], char_boxes=boxes)
+    ours = document.locate(start, end)
+    with mock.patch.object(module, "_assemble", None):
+        assert repr(ours) == repr(document.locate(start, end))
+    assert repr(ours) == repr(assemble.locate(boxes, start, end))
+
+
+def test_locate_keeps_the_first_of_equal_sides_as_min_and_max_do() -> None:
+    boxes = [None, CharBox(1, (5, 0.0, 10, 8)), CharBox(1, (5.0, 0, 10.0, 8.0)), CharBox(2, (0, 0, 99, 99))]
+    assert repr(assemble.locate(boxes, 0, 4)) == "(1, (5, 0.0, 10, 8))"
+    assert assemble.locate(boxes, 0, 1) == (None, None)
+
+
 def _cells(boxes: list[tuple[float, float, float, float]]) -> list[pdf._Row]:
     return [pdf._Row(0, 0, 1, [pdf._Cell(col, box) for col, box in enumerate(boxes)])]
 
