@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pdfplumber.table import (
     cells_to_tables,
@@ -44,9 +44,12 @@ INTERSECTION_TOLERANCE = 3.0
 Orientation = Literal["h", "v"]
 
 
-@dataclass(frozen=True)
-class Edge:
-    """One ruling line: horizontal (``top == bottom``) or vertical (``x0 == x1``), in points."""
+class Edge(NamedTuple):
+    """One ruling line: horizontal (``top == bottom``) or vertical (``x0 == x1``), in points.
+
+    A named tuple, not a dataclass: a page source makes one per ruling line and side of a
+    box, and a frozen dataclass costs several times as much to make.
+    """
 
     orientation: Orientation
     x0: float

@@ -45,7 +45,7 @@ import zlib
 from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -123,7 +123,7 @@ def _page_content(page: pdfium.PdfPage, number: int, declared: dict[str, float],
     finally:
         textpage.close()
     shapes = _Shapes(view)
-    shapes.add_page_objects(_address(page.raw))
+    shapes.add_page_objects(_address(page.raw), text)
     text.chars.extend(shapes.blank_chars(text, number, fonts, declared))
     return make(number, text.chars, shapes.lines + shapes.rects + shapes.curves, text.unmapped)
 
@@ -189,6 +189,10 @@ class _Text:
     unmapped: int
     runs: dict[int, _Run]
     space_em: dict[int, float]  # a font's space advance per point of size, where one was seen
+    # the runs as sorted NumPy columns: text objects' addresses, kept left and right
+    run_objects: Any = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    run_left: Any = field(default_factory=lambda: np.zeros(0))
+    run_right: Any = field(default_factory=lambda: np.zeros(0))
 
 
 def _prototype(name: str, restype: Any, *argtypes: Any) -> Any:
@@ -308,9 +312,11 @@ def _runs(text: _Text, codes: Any, objects: Any, font_column: Any, values: Any) 
     grouped = objects[order]
     starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
     firsts = order[starts]
-    text.runs.update(zip(grouped[starts].tolist(), map(_new_run, zip(
-        np.minimum.reduceat(values[order, 1], starts).tolist(),
-        np.maximum.reduceat(values[order, 2], starts).tolist(),
+    text.run_objects = grouped[starts]
+    text.run_left = np.minimum.reduceat(values[order, 1], starts)
+    text.run_right = np.maximum.reduceat(values[order, 2], starts)
+    text.runs.update(zip(text.run_objects.tolist(), map(_new_run, zip(
+        text.run_left.tolist(), text.run_right.tolist(),
         values[firsts, 3].tolist(), values[firsts, 0].tolist(), strict=True)), strict=True))
     text.runs.pop(0, None)  # no text object
     spaces = np.flatnonzero((codes == 0x20) & (objects != 0) & (values[:, 0] > 0))
@@ -379,25 +385,23 @@ def _char_columns_ctypes(textpage: int) -> tuple[int, bytes, bytes, bytes, bytes
             array("d", numbers).tobytes())
 
 
-def _page_objects(page: int) -> list[tuple[int, int, tuple[float, float, float, float] | None]]:
-    """The page's top-level objects: ``(FPDF_PAGEOBJ_* type, address, bounds)`` each.
+def _page_objects(page: int) -> tuple[Any, Any, Any]:
+    """The page's top-level objects as NumPy columns: ``(types, addresses, bounds)``.
 
-    ``bounds`` (left, bottom, right, top in user space) is given for a text object whose
-    bounds PDFium gave; an object PDFium could not give has type -1 and address 0.
+    ``types`` each one's FPDF_PAGEOBJ_* (int32), ``addresses`` its address (uint64), an
+    object PDFium could not give having type -1 and address 0; ``bounds`` four float64 per
+    object (left, bottom, right, top in user space) for a text object whose bounds PDFium
+    gave, NaN otherwise.
     """
     if _bulk is not None:
         types, addresses, numbers = _bulk.objects(page)
-        kinds = memoryview(types).cast("i").tolist()
-        handles = memoryview(addresses).cast("Q").tolist()
-        values = memoryview(numbers).cast("d").tolist()
-        out: list[tuple[int, int, tuple[float, float, float, float] | None]] = []
-        for index, kind in enumerate(kinds):
-            left = values[4 * index]
-            bounds = None if left != left else (left, values[4 * index + 1], values[4 * index + 2],
-                                                values[4 * index + 3])  # NaN: no bounds
-            out.append((kind, handles[index], bounds))
-        return out
-    return [_object_entry(_page_object(page, index)) for index in range(_count_objects(page))]
+    else:
+        entries = [_object_entry(_page_object(page, index)) for index in range(_count_objects(page))]
+        types = array("i", [kind for kind, _, _ in entries]).tobytes()
+        addresses = array("Q", [obj for _, obj, _ in entries]).tobytes()
+        numbers = array("d", [v for _, _, box in entries for v in (box or (math.nan,) * 4)]).tobytes()
+    return (np.frombuffer(types, dtype=np.int32), np.frombuffer(addresses, dtype=np.uint64),
+            np.frombuffer(numbers, dtype=np.float64).reshape(-1, 4))
 
 
 def _object_entry(obj: int | None) -> tuple[int, int, tuple[float, float, float, float] | None]:
@@ -514,13 +518,27 @@ class _Shapes:
         self.texts: list[tuple[int, Matrix, tuple[float, float, float, float] | None]] = []
         self._matrix = raw.FS_MATRIX()
 
-    def add_page_objects(self, page: int) -> None:
-        """The page's objects: its text objects kept, its paths and forms walked."""
-        texts, text_kind = self.texts, raw.FPDF_PAGEOBJ_TEXT
-        for kind, obj, bounds in _page_objects(page):
+    def add_page_objects(self, page: int, text: _Text) -> None:
+        """The page's objects: its text objects kept, its paths and forms walked.
+
+        A text object is kept only where ``blank_chars`` has something to look at: not the
+        common one, whose bounds PDFium gave and whose kept characters (``text``) reach both
+        ends of them — the same test as there, taken for all top-level objects at once.
+        """
+        kinds, addresses, bounds = _page_objects(page)
+        text_kind = raw.FPDF_PAGEOBJ_TEXT
+        left, right = bounds[:, 0], bounds[:, 2]
+        look = (kinds == raw.FPDF_PAGEOBJ_PATH) | (kinds == raw.FPDF_PAGEOBJ_FORM)
+        texts = (kinds == text_kind) & ~np.isnan(left)  # no bounds: nothing for blank_chars
+        if len(text.run_objects):
+            at = np.minimum(np.searchsorted(text.run_objects, addresses), len(text.run_objects) - 1)
+            texts &= ~((text.run_objects[at] == addresses) & ~(left < text.run_left[at] - _BLANK_GAP)
+                       & ~(right > text.run_right[at] + _BLANK_GAP))
+        for index in np.flatnonzero(look | texts).tolist():
+            kind, obj = int(kinds[index]), int(addresses[index])
             if kind == text_kind:
-                texts.append((obj, _IDENTITY, bounds))
-            elif kind in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
+                self.texts.append((obj, _IDENTITY, tuple(bounds[index].tolist())))
+            else:
                 self.walk(obj, _IDENTITY, kind)
 
     def walk(self, obj: int | None, parent: Matrix, kind: int | None = None) -> None:
