@@ -87,8 +87,12 @@ MAX_CONTROL_SHARE = 0.02
 _CONTROL = frozenset(range(32)) - {9, 10, 12, 13} | {127}
 
 
+_CONTROL_BYTES = bytes(sorted(_CONTROL))
+
+
 def _control_share(head: bytes) -> float:
-    return sum(byte in _CONTROL for byte in head) / len(head) if head else 0.0
+    # the control bytes counted as what deleting them takes away (one C pass, not a loop)
+    return (len(head) - len(head.translate(None, _CONTROL_BYTES))) / len(head) if head else 0.0
 
 
 def _is_utf16_text(head: bytes) -> bool:

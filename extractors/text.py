@@ -101,5 +101,8 @@ def read_text(data: bytes, source: Source) -> Document:
 def _looks_binary(text: str) -> bool:
     """Control characters other than tab/newline in bulk mean we decoded garbage."""
     sample = text[:4096]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f")
+    controls = len(_CONTROLS.findall(sample))
     return controls > max(8, len(sample) // 50)
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # below 32, but tab, line feed, form feed, return

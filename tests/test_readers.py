@@ -8,6 +8,8 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml import parse_xml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractors.document import Source
 from extractors.docx import read_docx
@@ -180,3 +182,21 @@ def test_pdf_chars_in_a_symbol_font_become_marks() -> None:
              {"text": "(cid:7)", "fontname": "AAAAAC+Unknown"}]
     usable, lost = _usable_chars(chars)
     assert [c["text"] for c in usable] == ["是", "☑"] and lost == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300))
+def test_the_control_share_of_a_head_counts_each_control_byte(head: bytes) -> None:
+    from extractors import sniff
+
+    plain = sum(byte in sniff._CONTROL for byte in head) / len(head) if head else 0.0
+    assert sniff._control_share(head) == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(max_codepoint=0x4E10), max_size=300))
+def test_a_decoded_text_is_binary_by_its_count_of_control_characters(text: str) -> None:
+    from extractors import text as reader
+
+    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\r\n\f")
+    assert reader._looks_binary(text) == (controls > max(8, len(text[:4096]) // 50))
