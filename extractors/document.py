@@ -21,6 +21,9 @@ except ImportError:  # no compiler at install: the same in Python
 
 _SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u3000]+")
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+# what normalise_cell_text changes inside a text: line breaks, blanks but a single space,
+# invisible characters
+_TO_FOLD = re.compile("[\r\n\t\u00a0\u2002-\u200a\u3000\u200b-\u200d\u2060\ufeff\u00ad]|  ")
 
 
 def normalise_line(line: str) -> str:
@@ -30,6 +33,8 @@ def normalise_line(line: str) -> str:
 
 def normalise_cell_text(raw: str) -> str:
     """Normalise a cell's text: each line folded, blank lines dropped, lines joined by newlines."""
+    if not _TO_FOLD.search(raw) and not raw[:1].isspace() and not raw[-1:].isspace():
+        return raw  # one line, no blank to fold or strip, nothing invisible: as it is
     lines = (
         normalise_line(part) for part in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     )

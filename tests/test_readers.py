@@ -200,3 +200,15 @@ def test_a_decoded_text_is_binary_by_its_count_of_control_characters(text: str) 
 
     controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\r\n\f")
     assert reader._looks_binary(text) == (controls > max(8, len(text[:4096]) // 50))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([" ", "  ", "\t", "\n", "\r", "\r\n", "\u3000", "\u00a0", "\u2009", "\u200b",
+                                 "\ufeff", "\u00ad", "\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\u202f",
+                                 "a", "预", "1"]), max_size=10))
+def test_a_cell_with_nothing_to_fold_is_kept_as_it_is_and_any_other_folded(pieces: list[str]) -> None:
+    from extractors.document import normalise_cell_text, normalise_line
+
+    raw = "".join(pieces)
+    lines = (normalise_line(part) for part in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    assert normalise_cell_text(raw) == "\n".join(line for line in lines if line)
