@@ -571,7 +571,10 @@ static Edge *read_edges(PyObject *list, Py_ssize_t *count) {
     return edges;
 }
 
-static int sort_at; /* qsort has no context: the coordinate the edges are sorted by */
+/* qsort has no context argument: the coordinate the edges are sorted by (and, below, the
+   points a sort of indices compares) is set just before each sort. The GIL is held from
+   the call's start to its end, so no other call can change it meanwhile. */
+static int sort_at;
 
 static int by_at_then_index(const void *a, const void *b) {
     const Edge *p = a, *q = b;

@@ -98,9 +98,10 @@ def rect_to_edges(x0: float, top: float, x1: float, bottom: float) -> list[Edge]
 def edges_to_tables(edges: Iterable[Edge]) -> list[GridTable]:
     """The ruled tables the edges of one page draw, top to bottom, as pdfplumber finds them.
 
-    pdfplumber's steps (``edges_to_tables_pdfplumber``) on plain tuples instead of dicts
-    copied at each move: the same snapping, joining, intersections and cells, the same
-    float operations in the same order (``tests/test_grid.py`` holds the two equal).
+    pdfplumber's steps (``edges_to_tables_pdfplumber``) in C where the helper is built
+    (``_assemble.grid``), else in Python on plain tuples (``_py_edges_to_tables``) instead of
+    dicts copied at each move: the same snapping, joining, intersections and cells, the same
+    float operations in the same order (``tests/test_grid.py`` holds all three equal).
     """
     horizontals: list[_Box] = []
     verticals: list[_Box] = []
