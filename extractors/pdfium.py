@@ -264,6 +264,11 @@ def _bind_bulk() -> Any:
 # the C helper taking a page's characters and objects in one call each (issue 10)
 _bulk = _bind_bulk()
 
+try:  # a path's edges in C (extractors/_assemble.c), built at install if it can be
+    from extractors import _assemble
+except ImportError:  # no compiler at install: _subpaths and _classify
+    _assemble = None  # type: ignore[assignment]
+
 
 def _chars(textpage: int, view: _PageView, number: int,
            fonts: dict[int, tuple[str, float]], declared: dict[str, float]) -> _Text:
@@ -563,8 +568,21 @@ class _Shapes:
         own_matrix, painted, kinds, points = _path(obj)
         combined = _multiply(_IDENTITY if own_matrix is None else own_matrix, parent)
         if painted:
-            for shape, shape_points in _subpaths(kinds, points, combined, self.view):
-                _classify(shape, shape_points, self.lines, self.rects, self.curves)
+            self.add_path(kinds, points, combined)
+
+    def add_path(self, kinds: bytes, points: bytes, matrix: Matrix) -> None:
+        """A painted path's edges: its sub-paths in pdfminer's letters, then pdfplumber's
+        edges of each (``_subpaths``, ``_classify``), in C where the helper is built."""
+        if _assemble is not None:
+            view = self.view
+            lines, rects, curves = _assemble.path_edges(kinds, points, matrix, view.ctm, view.left, view.height,
+                                                        view.top, Edge)
+            self.lines += lines
+            self.rects += rects
+            self.curves += curves
+            return
+        for shape, shape_points in _subpaths(kinds, points, matrix, self.view):
+            _classify(shape, shape_points, self.lines, self.rects, self.curves)
 
     def blank_chars(self, text: _Text, number: int, fonts: dict[int, tuple[str, float]],
                     declared: dict[str, float]) -> list[Char]:

@@ -201,3 +201,78 @@ def test_refusals_are_errors_not_crashes() -> None:
         assemble.normalise([(1, None)])
     with pytest.raises(ValueError, match="four numbers"):
         assemble.assign([((0, 0, 1), [])], [], (0, 0, 1, 1), 8.0)
+
+
+def _python_path_edges(kinds: bytes, points: bytes, matrix: tuple[float, ...], view: Any) -> tuple[list[Any], ...]:
+    from extractors import pdfium as source
+
+    lines: list[Any] = []
+    rects: list[Any] = []
+    curves: list[Any] = []
+    for shape, shape_points in source._subpaths(kinds, points, matrix, view):
+        source._classify(shape, shape_points, lines, rects, curves)
+    return lines, rects, curves
+
+
+class _View:
+    """A page view as _PageView holds it: pdfminer's page matrix, the MediaBox's left, height, top."""
+
+    def __init__(self, ctm: tuple[float, ...], left: float, height: float, top: float) -> None:
+        self.ctm, self.left, self.height, self.top = ctm, left, height, top
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        from extractors.pdfium import _PageView
+
+        return _PageView.point(self, x, y)  # type: ignore[arg-type]
+
+
+SEGMENT = st.tuples(st.sampled_from([0, 0, 0, 1, 2, 2, -1]), st.sampled_from([0, 0, 1]),
+                    st.sampled_from([0.0, 10.0, 10.000000001, 20.5, -3.25, 100.0]),
+                    st.sampled_from([0.0, 5.0, 5.0000001, 30.75, -1.0, 100.0]))
+MATRICES = st.sampled_from([(1.0, 0.0, 0.0, 1.0, 0.0, 0.0), (0.5, 0.0, 0.0, -2.0, 7.25, 300.0),
+                            (0.0, 1.0, -1.0, 0.0, 12.0, 3.5)])
+VIEWS = st.sampled_from([((1, 0, 0, 1, -0.0, -0.0), 0.0, 842.0, 0.0), ((0, -1, 1, 0, -0.0, 595.0), 0.0, 595.0, 0.0),
+                         ((-1, 0, 0, -1, 595.0, 842.0), 10.0, 832.0, -10.0)])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(SEGMENT, max_size=14), MATRICES, VIEWS)
+def test_path_edges_are_pythons_on_random_segments(segments: list[tuple[int, int, float, float]],
+                                                   matrix: tuple[float, ...], view: tuple[Any, ...]) -> None:
+    from array import array
+
+    from extractors.grid import Edge
+
+    kinds = array("i", [v for kind, closes, _, _ in segments for v in (kind, closes)]).tobytes()
+    points = array("f", [v for _, _, x, y in segments for v in (x, y)]).tobytes()
+    ours = assemble.path_edges(kinds, points, matrix, *view, Edge)
+    assert repr(ours) == repr(_python_path_edges(kinds, points, matrix, _View(*view)))
+    assert all(type(edge) is Edge for group in ours for edge in group)
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
+def test_every_fixture_path_gives_pythons_edges(path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    from extractors import pdfium as source
+    from extractors.grid import Edge
+
+    pdf = pdfium.PdfDocument(path.read_bytes())
+    compared = 0
+    try:
+        for index in range(len(pdf)):
+            page = pdf[index]
+            view = source._PageView(page)
+            kinds_column, addresses, _bounds = source._page_objects(source._address(page.raw))
+            for kind, obj in zip(kinds_column.tolist(), addresses.tolist(), strict=True):
+                if kind != pdfium.raw.FPDF_PAGEOBJ_PATH:
+                    continue
+                matrix, painted, kinds, points = source._path(obj)
+                matrix = matrix or source._IDENTITY
+                ours = assemble.path_edges(kinds, points, matrix, view.ctm, view.left, view.height, view.top, Edge)
+                assert repr(ours) == repr(_python_path_edges(kinds, points, matrix, view))
+                compared += 1
+            page.close()
+    finally:
+        pdf.close()
+    assert compared or path.parent.name != "forms"  # the forms are ruled tables: paths to compare
