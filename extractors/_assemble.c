@@ -209,10 +209,21 @@ static PyObject *char_box_of(PyObject *char_, PyObject *page, PyTypeObject *char
     return result;
 }
 
-static int is_char_box_type(PyTypeObject *char_box) {
-    if (!PyType_IsSubtype(char_box, &PyTuple_Type) || char_box->tp_itemsize != sizeof(PyObject *) ||
-        char_box->tp_basicsize != PyTuple_Type.tp_basicsize) {
-        PyErr_SetString(PyExc_TypeError, "char_box must be a tuple subtype with no fields of its own");
+/* the gap pair put between words: a (str, box) tuple, as fold and cell_text read it */
+static int is_gap_pair(PyObject *gap_pair) {
+    if (!PyTuple_Check(gap_pair) || PyTuple_GET_SIZE(gap_pair) != 2 || !PyUnicode_Check(PyTuple_GET_ITEM(gap_pair, 0))) {
+        PyErr_SetString(PyExc_TypeError, "gap must be a (str, box) tuple");
+        return 0;
+    }
+    return 1;
+}
+
+/* a tuple subtype with no fields of its own (a NamedTuple), whose instances are made here as
+   tuple.__new__ makes them; else TypeError naming the argument */
+static int is_plain_tuple_type(PyTypeObject *type, const char *argument) {
+    if (!PyType_IsSubtype(type, &PyTuple_Type) || type->tp_itemsize != sizeof(PyObject *) ||
+        type->tp_basicsize != PyTuple_Type.tp_basicsize) {
+        PyErr_Format(PyExc_TypeError, "%s must be a tuple subtype with no fields of its own", argument);
         return 0;
     }
     return 1;
@@ -273,7 +284,7 @@ static PyObject *line_pairs(PyObject *Py_UNUSED(self), PyObject *args) {
     PyTypeObject *char_box;
     if (!PyArg_ParseTuple(args, "O!OO!O", &PyList_Type, &line, &page, &PyType_Type, &char_box, &gap_pair))
         return NULL;
-    if (!is_char_box_type(char_box))
+    if (!is_plain_tuple_type(char_box, "char_box") || !is_gap_pair(gap_pair))
         return NULL;
     return pairs_of(line, page, char_box, gap_pair);
 }
@@ -475,7 +486,7 @@ static PyObject *cell_text(PyObject *Py_UNUSED(self), PyObject *args) {
     if (!PyArg_ParseTuple(args, "O!dO!OO", &PyList_Type, &chars, &tolerance, &PyType_Type, &char_box,
                           &gap_pair, &breaks_before))
         return NULL;
-    if (!is_char_box_type(char_box))
+    if (!is_plain_tuple_type(char_box, "char_box") || !is_gap_pair(gap_pair))
         return NULL;
     PyObject *lines = lines_of(chars, tolerance), *pairs = NULL, *newline_pair = NULL, *result = NULL;
     if (!lines || !(pairs = PyList_New(0)) || !(newline_pair = Py_BuildValue("(sO)", "\n", Py_None)))
@@ -1264,10 +1275,8 @@ static PyObject *path_edges(PyObject *Py_UNUSED(self), PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "kinds and points must hold two int32 and two float32 per segment");
         goto done;
     }
-    if (!PyType_IsSubtype(edge_type, &PyTuple_Type) || edge_type->tp_basicsize != PyTuple_Type.tp_basicsize) {
-        PyErr_SetString(PyExc_TypeError, "edge must be a tuple subtype with no fields of its own");
+    if (!is_plain_tuple_type(edge_type, "edge"))
         goto done;
-    }
     shape = PyMem_Malloc(2 * (size_t)n + 2); /* a sub-path has at most two letters a segment */
     pts = PyMem_Malloc((2 * (size_t)n + 2) * sizeof(Pt));
     if (!(lines = PyList_New(0)) || !(rects = PyList_New(0)) || !(curves = PyList_New(0)))

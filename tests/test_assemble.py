@@ -193,6 +193,10 @@ def test_refusals_are_errors_not_crashes() -> None:
         assemble.lines([("not", "a", "dict")], 3.0)
     with pytest.raises(TypeError, match="tuple subtype"):
         assemble.line_pairs([], 1, dict, pdf._GAP)
+    with pytest.raises(TypeError, match="gap"):
+        assemble.line_pairs([], 1, CharBox, " ")
+    with pytest.raises(TypeError, match="gap"):
+        assemble.cell_text([], 3.0, CharBox, (1, None), pdf._breaks_before)
     with pytest.raises(TypeError, match="pair"):
         assemble.assign([[(0, 0, 1, 1), []]], [], (0, 0, 1, 1), 8.0)
     with pytest.raises(TypeError, match="pair"):
