@@ -91,6 +91,51 @@ def test_the_readers_tokens_equal_jiebas_on_random_text(sentence: str, offset: i
     assert LEX.tokenize(sentence, offset, hmm=False) == without_hmm
 
 
+HMM_TEXT = st.text(st.one_of(ALPHABET, st.sampled_from(list("乂乃乄丌丟丶丷丹为主丼丽举乇么义乌乍乎乏乐乒乓乔乖乗乘乙"))),
+                   max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(HMM_TEXT)
+def test_the_hmm_words_equal_jiebas_finalseg_on_random_text(sentence: str) -> None:
+    from jieba import finalseg
+
+    from pipeline.figures.lexicon import hmm_cut
+
+    assert hmm_cut(sentence) == list(finalseg.cut(sentence))
+
+
+def test_the_hmm_words_equal_jiebas_finalseg_on_every_fixture_line() -> None:
+    from jieba import finalseg
+
+    from pipeline.figures.lexicon import hmm_cut
+
+    for line in _fixture_sentences():
+        assert hmm_cut(line) == list(finalseg.cut(line)), line
+
+
+def test_the_hmm_ties_go_to_the_later_state_as_max_has_it() -> None:
+    from pipeline.figures import _segment
+
+    flat = {y: {} for y in "BMES"}  # every emission MIN_FLOAT: the transitions alone decide
+    even = {y: {z: 0.0 for z in "BMES"} for y in "BMES"}
+    start = dict.fromkeys("BMES", 0.0)
+    from jieba.finalseg import viterbi
+
+    for block in ("甲", "甲乙", "甲乙丙丁"):
+        _prob, states = viterbi(block, "BMES", start, even, flat)
+        expected, begin, nexti = [], 0, 0
+        for i, state in enumerate(states):
+            if state == "B":
+                begin = i
+            elif state in "ES":
+                expected.append(block[begin if state == "E" else i: i + 1])
+                nexti = i + 1
+        if nexti < len(block):
+            expected.append(block[nexti:])
+        assert _segment.hmm_block(block, start, even, flat) == expected
+
+
 def test_a_tie_goes_to_the_later_end_as_jiebas_max_has_it() -> None:
     from pipeline.figures import _segment
 

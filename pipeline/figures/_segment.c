@@ -356,10 +356,138 @@ done:
     return words;
 }
 
+
+/* hmm_block(block, start_p, trans_p, emit_p) -> [word, ...]: jieba.finalseg's __cut of one
+ * block of Chinese characters: its viterbi over the states B, M, E, S (the same sums in the
+ * same order, a missing probability MIN_FLOAT, and max's tie-break over (probability,
+ * state): the later letter wins), then the words the best state sequence marks. */
+#define MIN_FLOAT (-3.14e100)
+
+static const char STATES[4] = {'B', 'M', 'E', 'S'};
+static const int PREVIOUS[4][2] = {{2, 3}, {1, 0}, {0, 1}, {3, 2}}; /* B: ES, M: MB, E: BM, S: SE */
+
+/* mapping[key].get(inner, MIN_FLOAT) as a double; -1 with an exception set if it fails */
+static int probability(PyObject *mapping, PyObject *key, PyObject *inner, double *out) {
+    PyObject *table = PyObject_GetItem(mapping, key);
+    if (!table)
+        return -1;
+    int result = 0;
+    if (!PyDict_Check(table)) {
+        PyErr_SetString(PyExc_TypeError, "a probability table must be a dict");
+        result = -1;
+    } else {
+        PyObject *value = PyDict_GetItemWithError(table, inner); /* borrowed, read before table goes */
+        if (value) {
+            *out = PyFloat_AsDouble(value);
+            if (*out == -1.0 && PyErr_Occurred())
+                result = -1;
+        } else if (PyErr_Occurred()) {
+            result = -1;
+        } else {
+            *out = MIN_FLOAT;
+        }
+    }
+    Py_DECREF(table);
+    return result;
+}
+
+static PyObject *hmm_block(PyObject *self, PyObject *args) {
+    PyObject *sentence, *start_p, *trans_p, *emit_p;
+    if (!PyArg_ParseTuple(args, "UOOO", &sentence, &start_p, &trans_p, &emit_p))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(sentence);
+    if (!n)
+        return PyList_New(0);
+    PyObject *state_names[4] = {NULL, NULL, NULL, NULL}, *words = NULL;
+    double *v = PyMem_Malloc((size_t)n * 4 * sizeof(double));
+    signed char *back = PyMem_Malloc((size_t)n * 4);
+    double start[4], trans[4][4];
+    if (!v || !back) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (int y = 0; y < 4; y++) {
+        if (!(state_names[y] = PyUnicode_FromStringAndSize(&STATES[y], 1)))
+            goto done;
+    }
+    for (int y = 0; y < 4; y++) {
+        PyObject *value = PyObject_GetItem(start_p, state_names[y]);
+        start[y] = value ? PyFloat_AsDouble(value) : -1.0;
+        Py_XDECREF(value);
+        if (!value || (start[y] == -1.0 && PyErr_Occurred()))
+            goto done;
+        for (int z = 0; z < 4; z++) {
+            if (probability(trans_p, state_names[y], state_names[z], &trans[y][z]) < 0)
+                goto done;
+        }
+    }
+    for (Py_ssize_t t = 0; t < n; t++) {
+        PyObject *ch = PyUnicode_Substring(sentence, t, t + 1);
+        if (!ch)
+            goto done;
+        double emit[4];
+        for (int y = 0; y < 4; y++) {
+            if (probability(emit_p, state_names[y], ch, &emit[y]) < 0) {
+                Py_DECREF(ch);
+                goto done;
+            }
+        }
+        Py_DECREF(ch);
+        for (int y = 0; y < 4; y++) {
+            if (t == 0) {
+                v[y] = start[y] + emit[y];
+                back[y] = (signed char)y;
+                continue;
+            }
+            int a = PREVIOUS[y][0], b = PREVIOUS[y][1];
+            double from_a = v[4 * (t - 1) + a] + trans[a][y] + emit[y];
+            double from_b = v[4 * (t - 1) + b] + trans[b][y] + emit[y];
+            /* max over (probability, state): the larger probability, else the later letter */
+            int take_b = from_b > from_a || (from_b == from_a && STATES[b] > STATES[a]);
+            v[4 * t + y] = take_b ? from_b : from_a;
+            back[4 * t + y] = (signed char)(take_b ? b : a);
+        }
+    }
+    /* the last state: E or S, by (probability, state) */
+    int state = v[4 * (n - 1) + 3] >= v[4 * (n - 1) + 2] ? 3 : 2;
+    signed char *states = PyMem_Malloc((size_t)n);
+    if (!states) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t t = n - 1; t >= 0; t--) {
+        states[t] = (signed char)state;
+        state = back[4 * t + state];
+    }
+    words = PyList_New(0);
+    Py_ssize_t begin = 0, next = 0;
+    for (Py_ssize_t i = 0; words && i < n; i++) {
+        int pos = states[i];
+        if (pos == 0) {
+            begin = i;
+        } else if (pos == 2 || pos == 3) {
+            if (append_substring(words, sentence, pos == 2 ? begin : i, i + 1) < 0)
+                Py_CLEAR(words);
+            next = i + 1;
+        }
+    }
+    if (words && next < n && append_substring(words, sentence, next, n) < 0)
+        Py_CLEAR(words);
+    PyMem_Free(states);
+done:
+    for (int y = 0; y < 4; y++)
+        Py_XDECREF(state_names[y]);
+    PyMem_Free(v);
+    PyMem_Free(back);
+    return words;
+}
+
 static PyMethodDef methods[] = {
     {"get_dag", get_dag, METH_VARARGS, "get_dag(sentence, freq) -> dict: jieba's Tokenizer.get_DAG"},
     {"calc", calc, METH_VARARGS,
      "calc(sentence, dag, route, freq, logtotal) -> None: jieba's Tokenizer.calc"},
+    {"hmm_block", hmm_block, METH_VARARGS,
+     "hmm_block(block, start_p, trans_p, emit_p) -> [word, ...]: jieba.finalseg's __cut of a block"},
     {"cut_block", cut_block, METH_VARARGS,
      "cut_block(block, freq, logtotal, hmm_cut) -> [word, ...]: jieba's Tokenizer.__cut_DAG"},
     {NULL, NULL, 0, NULL},

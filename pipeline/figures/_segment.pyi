@@ -1,6 +1,7 @@
 """Types of the C helper pipeline/figures/_segment.c (see there)."""
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 def get_dag(sentence: str, freq: dict[str, int], /) -> dict[int, list[int]]: ...
 def calc(sentence: str, dag: dict[int, list[int]], route: dict[int, tuple[float, int]],
@@ -8,3 +9,4 @@ def calc(sentence: str, dag: dict[int, list[int]], route: dict[int, tuple[float,
 def cut_block(
     block: str, freq: dict[str, int], logtotal: float, hmm_cut: Callable[[str], Iterable[str]] | None, /,
 ) -> list[str]: ...
+def hmm_block(block: str, start_p: Any, trans_p: Any, emit_p: Any, /) -> list[str]: ...

@@ -48,7 +48,7 @@ class Lexicon:
             if not block:
                 continue
             if _RE_HAN.match(block):
-                words.extend(_segment.cut_block(block, freq, logtotal, finalseg.cut if hmm else None))
+                words.extend(_segment.cut_block(block, freq, logtotal, hmm_cut if hmm else None))
                 continue
             for piece in _RE_SKIP.split(block):
                 if _RE_SKIP.match(piece):
@@ -71,6 +71,27 @@ except ImportError:  # no compiler at install: jieba's own Python, the same word
 # jieba's own patterns for its default cut: blocks to segment, and blanks between them
 _RE_HAN = jieba.re_han_default
 _RE_SKIP = jieba.re_skip_default
+
+
+def hmm_cut(sentence: str) -> list[str]:
+    """``jieba.finalseg.cut``: its HMM's words for a run of characters jieba does not know.
+
+    Its own patterns split the run; each block of Chinese characters goes through its
+    viterbi and ``__cut`` in one call to the C helper (``_segment.hmm_block``, over the
+    model's own tables), the rest as it splits them; a word in ``Force_Split_Words`` is
+    given character by character, as there.
+    """
+    words: list[str] = []
+    for block in finalseg.re_han.split(sentence):
+        if finalseg.re_han.match(block):
+            for word in _segment.hmm_block(block, finalseg.start_P, finalseg.trans_P, finalseg.emit_P):
+                if word in finalseg.Force_Split_Words:
+                    words.extend(word)
+                else:
+                    words.append(word)
+        else:
+            words.extend(piece for piece in finalseg.re_skip.split(block) if piece)
+    return words
 
 
 @lru_cache(maxsize=1)
