@@ -286,6 +286,25 @@ def test_rows_that_repeat_a_field_are_not_inserted(con: duckdb.DuckDBPyConnectio
     assert rows(con, "select count(*) from fields") == [(2,)]
 
 
+@pytest.mark.parametrize("table", ["fields", "facts", "tasks", "checks"])
+def test_typed_lists_and_arrow_insert_the_same_rows(con: duckdb.DuckDBPyConnection, table: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """insert_rows takes typed lists below ARROW_VALUES values and an Arrow table from there:
+    the rows a reading makes come out of the table the same either way."""
+    from pipeline.warehouse import load
+
+    made = load.reading_to_rows(make_reading(), "s")[table]
+    assert len(made) > 1
+    stored = []
+    for threshold in (10**9, 1):  # every insert by typed lists, then every one through Arrow
+        monkeypatch.setattr(load, "ARROW_VALUES", threshold)
+        con.execute("begin transaction")
+        Loader(con).insert_rows(table, made)
+        stored.append(rows(con, f"select * from {table} order by all"))
+        con.execute("rollback")
+    assert stored[0] == stored[1] and len(stored[0]) == len(made)
+
+
 # --- the data checks catch what they promise ----------------------------------------------
 
 BREAKAGES = {
