@@ -1,5 +1,6 @@
 /*
- * extractors._pdfium_bulk: a page's characters and objects out of PDFium in one call.
+ * extractors._pdfium_bulk: a page's characters, objects and paths out of PDFium in one call
+ * each, and the characters' dicts made from them (``char_dicts``).
  *
  * extractors/pdfium.py reads every character of a text page with five FPDFText_* calls.
  * Through ctypes each call costs ~0.5 us, which made the page source the slowest stage
@@ -402,7 +403,8 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_pdfium_bulk",
-    "A page's characters and objects out of PDFium in one call (see _pdfium_bulk.c).", -1, methods,
+    "A page's characters, objects and paths out of PDFium in one call each (see _pdfium_bulk.c).", -1,
+    methods,
 };
 
 PyMODINIT_FUNC PyInit__pdfium_bulk(void) {

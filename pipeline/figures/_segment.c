@@ -1,5 +1,5 @@
 /*
- * pipeline.figures._segment: jieba's word graph and best route of a sentence, in C.
+ * pipeline.figures._segment: jieba's word graph, best route and cut of a sentence, in C.
  *
  * The number reader segments every sentence that holds a figure with jieba (0.42.1), and
  * jieba's ``Tokenizer.get_DAG`` and ``Tokenizer.calc`` — a dictionary lookup for every
@@ -9,7 +9,10 @@
  * same order (C's log, which Python's math.log calls), the same tie-break (the later end
  * wins, as ``max`` over ``(value, x)`` tuples has it). pipeline/figures/lexicon.py puts
  * them on its tokenizer when this module is built; tests/test_segment.py holds them to
- * jieba's own on random and real sentences.
+ * jieba's own on random and real sentences. ``cut_block`` takes the graph, the route and
+ * the walk of ``__cut_DAG`` (or ``__cut_DAG_NO_HMM``) for a whole block in one call, and
+ * ``hmm_block`` jieba.finalseg's viterbi for a run of unknown characters: the number reader
+ * and the search index cut their text with these (``Lexicon.tokenize``).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -23,6 +26,32 @@ static int append_index(PyObject *list, Py_ssize_t index) {
     int result = PyList_Append(list, value);
     Py_DECREF(value);
     return result;
+}
+
+/* FREQ.get(word) or 1, the weight calc gives a graph end: ``count`` is FREQ's entry (NULL
+   when absent). *counted says whether the count was there and truthy, which makes the word
+   an end of get_DAG's graph. 0, or -1 with an exception set. */
+static int word_weight(PyObject *count, double *weight, int *counted) {
+    *weight = 1.0;
+    *counted = count ? PyObject_IsTrue(count) : 0;
+    if (*counted < 0)
+        return -1;
+    if (*counted) {
+        *weight = PyFloat_AsDouble(count);
+        if (*weight == -1.0 && PyErr_Occurred())
+            return -1;
+    }
+    return 0;
+}
+
+/* calc's step at one end x: its value, kept when it beats the best so far as max() over
+   (value, x) tuples has it (a larger value, or the same value with a later end) */
+static void keep_best(double weight, double logtotal, double after, Py_ssize_t x, double *top, Py_ssize_t *top_x) {
+    double value = (log(weight) - logtotal) + after;
+    if (*top_x < 0 || value > *top || (value == *top && x > *top_x)) {
+        *top = value;
+        *top_x = x;
+    }
 }
 
 /* get_dag(sentence, freq) -> {k: [ends]}: jieba's Tokenizer.get_DAG */
@@ -138,23 +167,11 @@ static PyObject *calc(PyObject *self, PyObject *args) {
             Py_DECREF(fragment);
             if (!found && PyErr_Occurred())
                 goto fail_entry;
-            double weight = 1.0; /* FREQ.get(...) or 1 */
-            if (found) {
-                int truth = PyObject_IsTrue(found);
-                if (truth < 0)
-                    goto fail_entry;
-                if (truth) {
-                    weight = PyFloat_AsDouble(found);
-                    if (weight == -1.0 && PyErr_Occurred())
-                        goto fail_entry;
-                }
-            }
-            double value = (log(weight) - logtotal) + best[x + 1];
-            /* max() over (value, x): a larger value, or the same value with a later end */
-            if (top_x < 0 || value > top || (value == top && x > top_x)) {
-                top = value;
-                top_x = x;
-            }
+            double weight;
+            int counted;
+            if (word_weight(found, &weight, &counted) < 0)
+                goto fail_entry;
+            keep_best(weight, logtotal, best[x + 1], x, &top, &top_x);
         }
         Py_DECREF(sequence);
         if (top_x < 0) {
@@ -284,25 +301,17 @@ static PyObject *cut_block(PyObject *self, PyObject *args) {
                     goto done;
                 break;
             }
-            int truth = PyObject_IsTrue(count);
-            if (truth < 0)
+            double weight;
+            int counted;
+            if (word_weight(count, &weight, &counted) < 0)
                 goto done;
-            if (!truth)
-                continue;
-            double weight = PyFloat_AsDouble(count);
-            if (weight == -1.0 && PyErr_Occurred())
-                goto done;
-            double value = (log(weight) - logtotal) + best[i + 1];
-            if (top_x < 0 || value > top || (value == top && i > top_x)) {
-                top = value;
-                top_x = i;
-            }
+            if (counted) /* a word with a count: an end of the graph */
+                keep_best(weight, logtotal, best[i + 1], i, &top, &top_x);
         }
         if (top_x < 0) {
             /* no word starts here: the graph's entry is the character alone, whose count
                (absent or zero, else it would have been an end) counts as 1 */
-            top = (log(1.0) - logtotal) + best[idx + 1];
-            top_x = idx;
+            keep_best(1.0, logtotal, best[idx + 1], idx, &top, &top_x);
         }
         best[idx] = top;
         step[idx] = top_x;
@@ -495,7 +504,7 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_segment",
-    "jieba's word graph and best route of a sentence, in C (see _segment.c).", -1, methods,
+    "jieba's word graph, best route and cut of a sentence, in C (see _segment.c).", -1, methods,
 };
 
 PyMODINIT_FUNC PyInit__segment(void) { return PyModule_Create(&module); }
