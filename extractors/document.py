@@ -12,12 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from extractors._native import assemble as _assemble  # the page and box of a span in C, or None
 from extractors._typing import BBox, Span
-
-try:  # the page and box of a span in C (extractors/_assemble.c), built at install if it can be
-    from extractors import _assemble
-except ImportError:  # no compiler at install: the same in Python
-    _assemble = None  # type: ignore[assignment]
 
 _SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u3000]+")
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")

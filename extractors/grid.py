@@ -27,12 +27,8 @@ from pdfplumber.table import (
 )
 from pdfplumber.utils.clustering import cluster_list
 
+from extractors._native import assemble as _assemble  # the grid's steps in C, or None
 from extractors._typing import BBox
-
-try:  # the grid's steps in C (extractors/_assemble.c), built at install if it can be
-    from extractors import _assemble
-except ImportError:  # no compiler at install: the same steps in Python
-    _assemble = None  # type: ignore[assignment]
 
 # pdfplumber's TableSettings defaults, so cells come out as find_tables() finds them
 SNAP_TOLERANCE = 3.0

@@ -27,16 +27,12 @@ from typing import Any
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
+from extractors._native import assemble as _assemble  # the per-character steps in C, or None
 from extractors._typing import BBox
 from extractors.document import CharBox, Document, DocumentBuilder, OcrPage, Source
 from extractors.errors import CorruptFile, Encrypted, JixiaoError, NoTextLayer
 from extractors.grid import Edge, edges_to_tables
 from extractors.marks import glyph, symbol_table
-
-try:  # the per-character steps in C (extractors/_assemble.c), built at install if it can be
-    from extractors import _assemble
-except ImportError:  # no compiler at install: the same steps in Python
-    _assemble = None  # type: ignore[assignment]
 
 # pdfminer logs every damaged object it works around; the reader reports what matters
 # (a refusal, or a warning in the reading) itself.

@@ -54,6 +54,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 import pypdfium2_raw.bindings as _bindings
 
+from extractors._native import assemble as _assemble  # a path's edges in C, or None
 from extractors.errors import CorruptFile, Encrypted
 from extractors.grid import Edge, rect_to_edges
 
@@ -263,11 +264,6 @@ def _bind_bulk() -> Any:
 
 # the C helper taking a page's characters and objects in one call each (issue 10)
 _bulk = _bind_bulk()
-
-try:  # a path's edges in C (extractors/_assemble.c), built at install if it can be
-    from extractors import _assemble
-except ImportError:  # no compiler at install: _subpaths and _classify
-    _assemble = None  # type: ignore[assignment]
 
 
 def _chars(textpage: int, view: _PageView, number: int,
