@@ -1,34 +1,23 @@
 /*
  * pipeline.figures._segment: jieba's word graph, best route and cut of a sentence, in C.
  *
- * The number reader segments every sentence that holds a figure with jieba (0.42.1), and
- * jieba's ``Tokenizer.get_DAG`` and ``Tokenizer.calc`` — a dictionary lookup for every
- * prefix of every position, then a dynamic programme over the graph — were ~7% of a
- * reading, in Python loops. These are the same two functions, step for step: the same
- * lookups in the tokenizer's own ``FREQ`` dictionary, the same float operations in the
- * same order (C's log, which Python's math.log calls), the same tie-break (the later end
- * wins, as ``max`` over ``(value, x)`` tuples has it). pipeline/figures/lexicon.py puts
- * them on its tokenizer when this module is built; tests/test_segment.py holds them to
- * jieba's own on random and real sentences. ``cut_block`` takes the graph, the route and
- * the walk of ``__cut_DAG`` (or ``__cut_DAG_NO_HMM``) for a whole block in one call, and
- * ``hmm_block`` jieba.finalseg's viterbi for a run of unknown characters: the number reader
- * and the search index cut their text with these (``Lexicon.tokenize``).
+ * The number reader and the search index cut their text with jieba (0.42.1), and jieba's
+ * cut — ``Tokenizer.get_DAG`` (a dictionary lookup for every prefix of every position),
+ * ``Tokenizer.calc`` (a dynamic programme over that graph), the walk of ``__cut_DAG`` and,
+ * for a run of characters the dictionary does not know, finalseg's viterbi — was a large
+ * part of a reading, in Python loops and generators. ``cut_block`` takes the graph, the route
+ * and the walk of ``__cut_DAG`` (or ``__cut_DAG_NO_HMM``) for a whole block in one call, and
+ * ``hmm_block`` finalseg's viterbi and ``__cut``: step for step, the same lookups in the
+ * tokenizer's own ``FREQ`` dictionary, the same float operations in the same order (C's log,
+ * which Python's math.log calls), the same tie-breaks as ``max`` over tuples has them.
+ * pipeline/figures/lexicon.py (``Lexicon.tokenize``, ``hmm_cut``) uses them when this module
+ * is built; tests/test_segment.py holds them to jieba's own on random and real sentences.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
 
-/* list.append(index); -1 with an exception set if it fails */
-static int append_index(PyObject *list, Py_ssize_t index) {
-    PyObject *value = PyLong_FromSsize_t(index);
-    if (!value)
-        return -1;
-    int result = PyList_Append(list, value);
-    Py_DECREF(value);
-    return result;
-}
-
-/* FREQ.get(word) or 1, the weight calc gives a graph end: ``count`` is FREQ's entry (NULL
+/* FREQ.get(word) or 1, the weight jieba's calc gives a graph end: ``count`` is FREQ's entry (NULL
    when absent). *counted says whether the count was there and truthy, which makes the word
    an end of get_DAG's graph. 0, or -1 with an exception set. */
 static int word_weight(PyObject *count, double *weight, int *counted) {
@@ -44,7 +33,7 @@ static int word_weight(PyObject *count, double *weight, int *counted) {
     return 0;
 }
 
-/* calc's step at one end x: its value, kept when it beats the best so far as max() over
+/* jieba's calc, its step at one end x: its value, kept when it beats the best so far as max() over
    (value, x) tuples has it (a larger value, or the same value with a later end) */
 static void keep_best(double weight, double logtotal, double after, Py_ssize_t x, double *top, Py_ssize_t *top_x) {
     double value = (log(weight) - logtotal) + after;
@@ -52,153 +41,6 @@ static void keep_best(double weight, double logtotal, double after, Py_ssize_t x
         *top = value;
         *top_x = x;
     }
-}
-
-/* get_dag(sentence, freq) -> {k: [ends]}: jieba's Tokenizer.get_DAG */
-static PyObject *get_dag(PyObject *self, PyObject *args) {
-    PyObject *sentence, *freq;
-    if (!PyArg_ParseTuple(args, "UO!", &sentence, &PyDict_Type, &freq))
-        return NULL;
-    Py_ssize_t n = PyUnicode_GET_LENGTH(sentence);
-    PyObject *dag = PyDict_New();
-    if (!dag)
-        return NULL;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        PyObject *ends = PyList_New(0);
-        if (!ends)
-            goto fail;
-        Py_ssize_t i = k;
-        while (i < n) {
-            PyObject *fragment = PyUnicode_Substring(sentence, k, i + 1);
-            if (!fragment) {
-                Py_DECREF(ends);
-                goto fail;
-            }
-            PyObject *count = PyDict_GetItemWithError(freq, fragment); /* borrowed */
-            Py_DECREF(fragment);
-            if (!count) {
-                if (PyErr_Occurred()) {
-                    Py_DECREF(ends);
-                    goto fail;
-                }
-                break; /* not a prefix of any word */
-            }
-            int truth = PyObject_IsTrue(count);
-            if (truth < 0) {
-                Py_DECREF(ends);
-                goto fail;
-            }
-            if (truth && append_index(ends, i) < 0) {
-                Py_DECREF(ends);
-                goto fail;
-            }
-            i++;
-        }
-        if (PyList_GET_SIZE(ends) == 0 && append_index(ends, k) < 0) {
-            Py_DECREF(ends);
-            goto fail;
-        }
-        PyObject *key = PyLong_FromSsize_t(k);
-        if (!key || PyDict_SetItem(dag, key, ends) < 0) {
-            Py_XDECREF(key);
-            Py_DECREF(ends);
-            goto fail;
-        }
-        Py_DECREF(key);
-        Py_DECREF(ends);
-    }
-    return dag;
-fail:
-    Py_DECREF(dag);
-    return NULL;
-}
-
-/* calc(sentence, dag, route, freq, logtotal) -> None: jieba's Tokenizer.calc, filling route */
-static PyObject *calc(PyObject *self, PyObject *args) {
-    PyObject *sentence, *dag, *route, *freq;
-    double logtotal;
-    if (!PyArg_ParseTuple(args, "UO!O!O!d", &sentence, &PyDict_Type, &dag, &PyDict_Type, &route,
-                          &PyDict_Type, &freq, &logtotal))
-        return NULL;
-    Py_ssize_t n = PyUnicode_GET_LENGTH(sentence);
-    double *best = PyMem_Malloc((size_t)(n + 1) * sizeof(double)); /* route[x][0], by x */
-    if (!best)
-        return PyErr_NoMemory();
-    best[n] = 0.0;
-    {
-        PyObject *last = Py_BuildValue("(ii)", 0, 0), *key = PyLong_FromSsize_t(n);
-        int failed = !last || !key || PyDict_SetItem(route, key, last) < 0;
-        Py_XDECREF(last);
-        Py_XDECREF(key);
-        if (failed)
-            goto fail;
-    }
-    for (Py_ssize_t idx = n - 1; idx >= 0; idx--) {
-        PyObject *key = PyLong_FromSsize_t(idx);
-        if (!key)
-            goto fail;
-        PyObject *ends = PyDict_GetItemWithError(dag, key); /* borrowed */
-        if (!ends) {
-            if (!PyErr_Occurred())
-                PyErr_SetObject(PyExc_KeyError, key);
-            Py_DECREF(key);
-            goto fail;
-        }
-        PyObject *sequence = PySequence_Fast(ends, "a DAG entry must be a sequence");
-        if (!sequence) {
-            Py_DECREF(key);
-            goto fail;
-        }
-        Py_ssize_t count = PySequence_Fast_GET_SIZE(sequence);
-        double top = 0.0;
-        Py_ssize_t top_x = -1;
-        for (Py_ssize_t j = 0; j < count; j++) {
-            Py_ssize_t x = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(sequence, j));
-            if (x == -1 && PyErr_Occurred())
-                goto fail_entry;
-            if (x < idx || x >= n) {
-                PyErr_SetString(PyExc_ValueError, "a DAG end lies outside the sentence");
-                goto fail_entry;
-            }
-            PyObject *fragment = PyUnicode_Substring(sentence, idx, x + 1);
-            if (!fragment)
-                goto fail_entry;
-            PyObject *found = PyDict_GetItemWithError(freq, fragment); /* borrowed */
-            Py_DECREF(fragment);
-            if (!found && PyErr_Occurred())
-                goto fail_entry;
-            double weight;
-            int counted;
-            if (word_weight(found, &weight, &counted) < 0)
-                goto fail_entry;
-            keep_best(weight, logtotal, best[x + 1], x, &top, &top_x);
-        }
-        Py_DECREF(sequence);
-        if (top_x < 0) {
-            PyErr_SetString(PyExc_ValueError, "max() arg is an empty sequence");
-            Py_DECREF(key);
-            goto fail;
-        }
-        best[idx] = top;
-        PyObject *step = Py_BuildValue("(dn)", top, top_x);
-        if (!step || PyDict_SetItem(route, key, step) < 0) {
-            Py_XDECREF(step);
-            Py_DECREF(key);
-            goto fail;
-        }
-        Py_DECREF(step);
-        Py_DECREF(key);
-        continue;
-    fail_entry:
-        Py_DECREF(sequence);
-        Py_DECREF(key);
-        goto fail;
-    }
-    PyMem_Free(best);
-    Py_RETURN_NONE;
-fail:
-    PyMem_Free(best);
-    return NULL;
 }
 
 /* list.extend(iter(items)); -1 with an exception set if it fails */
@@ -269,7 +111,7 @@ static int flush_run(PyObject *words, PyObject *sentence, Py_ssize_t start, Py_s
 /* cut_block(block, freq, logtotal, hmm_cut) -> [word, ...]: jieba's Tokenizer.__cut_DAG
  * (HMM on) of one block of Chinese, letters and digits, or with hmm_cut None its
  * __cut_DAG_NO_HMM: the word graph, the best route and the walk along it, in one call. The
- * graph and route are get_dag's and calc's, the entries of each position taken in the same
+ * graph and route are get_DAG's and calc's, the entries of each position taken in the same
  * order, so the same route and tie-breaks. */
 static PyObject *cut_block(PyObject *self, PyObject *args) {
     PyObject *sentence, *freq, *hmm_cut;
@@ -492,9 +334,6 @@ done:
 }
 
 static PyMethodDef methods[] = {
-    {"get_dag", get_dag, METH_VARARGS, "get_dag(sentence, freq) -> dict: jieba's Tokenizer.get_DAG"},
-    {"calc", calc, METH_VARARGS,
-     "calc(sentence, dag, route, freq, logtotal) -> None: jieba's Tokenizer.calc"},
     {"hmm_block", hmm_block, METH_VARARGS,
      "hmm_block(block, start_p, trans_p, emit_p) -> [word, ...]: jieba.finalseg's __cut of a block"},
     {"cut_block", cut_block, METH_VARARGS,

@@ -64,7 +64,7 @@ class Lexicon:
         return tokens
 
 
-try:  # jieba's graph, route and walk in C (pipeline/figures/_segment.c), built at install if it can be
+try:  # jieba's graph, route, walk and HMM in C (pipeline/figures/_segment.c), built at install if it can be
     from pipeline.figures import _segment
 except ImportError:  # no compiler at install: jieba's own Python, the same words
     _segment = None  # type: ignore[assignment]
@@ -113,26 +113,5 @@ def lexicon() -> Lexicon:
             tokenizer.add_word(word)
         if tag:
             tags[word] = tag
-    accelerate(tokenizer)
     return Lexicon(tokenizer, tags)
 
-
-def accelerate(tokenizer: jieba.Tokenizer) -> bool:
-    """Give ``tokenizer`` the C word graph and route (``_segment``), if built; True if it was.
-
-    The same steps as jieba's ``get_DAG`` and ``calc`` over the tokenizer's own dictionary
-    (read at each call: ``add_word`` changes it), so the words are the same, ~10x faster.
-    """
-    if _segment is None:
-        return False
-
-    def get_dag(sentence: str) -> dict[int, list[int]]:
-        tokenizer.check_initialized()
-        return _segment.get_dag(sentence, tokenizer.FREQ)
-
-    def calc(sentence: str, dag: dict[int, list[int]], route: dict[int, tuple[float, int]]) -> None:
-        _segment.calc(sentence, dag, route, tokenizer.FREQ, math.log(tokenizer.total))
-
-    tokenizer.get_DAG = get_dag
-    tokenizer.calc = calc
-    return True
