@@ -215,14 +215,8 @@ LABELS: tuple[Label, ...] = (
 )
 
 
-def _alternation(order: list[int]) -> re.Pattern[str]:
-    """Every label in one pattern, label ``i`` as capturing group ``i``'s alternative in ``order``."""
-    parts = [f"({LABELS[i].pattern.pattern.replace('(?P<unit>', '(?:')})" for i in order]
-    return re.compile("|".join(parts))
-
-
-# every label in one pattern: where the next label starts, in one search
-_ANY_LABEL = _alternation(list(range(len(LABELS))))
+# every label in one pattern (its unit group unnamed): where the next label starts, in one search
+_ANY_LABEL = re.compile("|".join(f"(?:{label.pattern.pattern.replace('(?P<unit>', '(?:')})" for label in LABELS))
 _SEPARATORS = re.compile(r"[:：;；,，。、\s]*")
 _WHITE_SPACE = re.compile(r"\s")  # what str.isspace() says is white space
 
