@@ -15,6 +15,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,10 +23,297 @@
 static PyObject *key_text, *key_x0, *key_x1, *key_top, *key_bottom, *key_size, *key_page_number,
     *key_page_bbox, *key_confidence;
 
-/* char[key] as a borrowed reference; KeyError (as Python's char[key]) if absent */
+/* ---- Char: a page source's character, read as its pdfplumber-shaped dict ------------------ */
+
+/* The PDF page source makes ~1,000 characters a page. As dicts each costs a dict and five
+   floats, and every step of the assembly reads it back through a dict lookup per key. A Char
+   holds the same eight values (the keys of char_keys, in that order) in a C struct: the steps
+   here read its numbers directly, and Python reads it as it reads the dict (``char["x0"]``,
+   ``get``, ``in``, ``keys``, ``dict(char)``, its repr, equality with a dict). It is read-only,
+   as the assembly never writes a character; a page source that needs other keys (OCR's
+   ``confidence``, ``page_bbox``) makes dicts, and the steps take both. */
+typedef struct {
+    PyObject_HEAD
+    PyObject *text;
+    PyObject *fontname;
+    double size, x0, x1, top, bottom;
+    PyObject *page_number;
+} CharObject;
+
+static PyTypeObject CharType;
+#define CHAR_KEYS 8
+static PyObject *char_keys[CHAR_KEYS]; /* text, fontname, size, x0, x1, top, bottom, page_number */
+
+static int is_char(PyObject *o) { return Py_IS_TYPE(o, &CharType); }
+
+/* the position of key among char_keys, or -1 (an error set only if the comparison failed) */
+static int char_key_index(PyObject *key) {
+    for (int k = 0; k < CHAR_KEYS; k++) {
+        if (key == char_keys[k])
+            return k;
+    }
+    if (!PyUnicode_Check(key))
+        return -1;
+    for (int k = 0; k < CHAR_KEYS; k++) {
+        int equal = PyUnicode_Compare(key, char_keys[k]);
+        if (equal == 0)
+            return k;
+        if (equal == -1 && PyErr_Occurred())
+            return -1;
+    }
+    return -1;
+}
+
+/* the k-th value as a new reference */
+static PyObject *char_value(CharObject *c, int k) {
+    switch (k) {
+    case 0: return Py_NewRef(c->text);
+    case 1: return Py_NewRef(c->fontname);
+    case 2: return PyFloat_FromDouble(c->size);
+    case 3: return PyFloat_FromDouble(c->x0);
+    case 4: return PyFloat_FromDouble(c->x1);
+    case 5: return PyFloat_FromDouble(c->top);
+    case 6: return PyFloat_FromDouble(c->bottom);
+    default: return Py_NewRef(c->page_number);
+    }
+}
+
+static PyObject *char_subscript(PyObject *self, PyObject *key) {
+    int k = char_key_index(key);
+    if (k < 0) {
+        if (!PyErr_Occurred())
+            PyErr_SetObject(PyExc_KeyError, key);
+        return NULL;
+    }
+    return char_value((CharObject *)self, k);
+}
+
+static Py_ssize_t char_length(PyObject *Py_UNUSED(self)) { return CHAR_KEYS; }
+
+static int char_contains(PyObject *Py_UNUSED(self), PyObject *key) {
+    int k = char_key_index(key);
+    return k >= 0 ? 1 : (PyErr_Occurred() ? -1 : 0);
+}
+
+static PyObject *char_as_dict(PyObject *self, PyObject *Py_UNUSED(ignored)) {
+    PyObject *dict = PyDict_New();
+    if (!dict)
+        return NULL;
+    for (int k = 0; k < CHAR_KEYS; k++) {
+        PyObject *value = char_value((CharObject *)self, k);
+        if (!value || PyDict_SetItem(dict, char_keys[k], value) < 0) {
+            Py_XDECREF(value);
+            Py_DECREF(dict);
+            return NULL;
+        }
+        Py_DECREF(value);
+    }
+    return dict;
+}
+
+static PyObject *char_get(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs < 1 || nargs > 2) {
+        PyErr_SetString(PyExc_TypeError, "get(key, default=None)");
+        return NULL;
+    }
+    int k = char_key_index(args[0]);
+    if (k >= 0)
+        return char_value((CharObject *)self, k);
+    if (PyErr_Occurred())
+        return NULL;
+    return Py_NewRef(nargs == 2 ? args[1] : Py_None);
+}
+
+/* keys(), values(), items(): the dict's views, of a dict made for the call */
+static PyObject *char_view(PyObject *self, const char *name) {
+    PyObject *dict = char_as_dict(self, NULL);
+    if (!dict)
+        return NULL;
+    PyObject *view = PyObject_CallMethod(dict, name, NULL);
+    Py_DECREF(dict);
+    return view;
+}
+static PyObject *char_keys_method(PyObject *self, PyObject *Py_UNUSED(ignored)) { return char_view(self, "keys"); }
+static PyObject *char_values_method(PyObject *self, PyObject *Py_UNUSED(ignored)) { return char_view(self, "values"); }
+static PyObject *char_items_method(PyObject *self, PyObject *Py_UNUSED(ignored)) { return char_view(self, "items"); }
+
+static PyObject *char_iter(PyObject *self) {
+    PyObject *dict = char_as_dict(self, NULL);
+    if (!dict)
+        return NULL;
+    PyObject *iterator = PyObject_GetIter(dict);
+    Py_DECREF(dict);
+    return iterator;
+}
+
+static PyObject *char_repr(PyObject *self) {
+    PyObject *dict = char_as_dict(self, NULL);
+    if (!dict)
+        return NULL;
+    PyObject *repr = PyObject_Repr(dict);
+    Py_DECREF(dict);
+    return repr;
+}
+
+/* == and != as the dict it reads as; a Char equals a dict (or Char) of the same items */
+static PyObject *char_richcompare(PyObject *self, PyObject *other, int op) {
+    if ((op != Py_EQ && op != Py_NE) || !(is_char(other) || PyDict_Check(other)))
+        Py_RETURN_NOTIMPLEMENTED;
+    PyObject *mine = char_as_dict(self, NULL);
+    PyObject *theirs = mine ? (is_char(other) ? char_as_dict(other, NULL) : Py_NewRef(other)) : NULL;
+    PyObject *result = theirs ? PyObject_RichCompare(mine, theirs, op) : NULL;
+    Py_XDECREF(mine);
+    Py_XDECREF(theirs);
+    return result;
+}
+
+/* pickled (a worker hands pages on) as the dict it reads as */
+static PyObject *char_reduce(PyObject *self, PyObject *Py_UNUSED(ignored)) {
+    PyObject *dict = char_as_dict(self, NULL);
+    return dict ? Py_BuildValue("(O(N))", (PyObject *)&PyDict_Type, dict) : NULL;
+}
+
+static void char_dealloc(PyObject *self) {
+    CharObject *c = (CharObject *)self;
+    Py_XDECREF(c->text);
+    Py_XDECREF(c->fontname);
+    Py_XDECREF(c->page_number);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static PyObject *char_new_from(PyObject *text, PyObject *fontname, const double values[5], PyObject *page_number) {
+    CharObject *c = PyObject_New(CharObject, &CharType);
+    if (!c)
+        return NULL;
+    c->text = Py_NewRef(text);
+    c->fontname = Py_NewRef(fontname);
+    c->size = values[0], c->x0 = values[1], c->x1 = values[2], c->top = values[3], c->bottom = values[4];
+    c->page_number = Py_NewRef(page_number);
+    return (PyObject *)c;
+}
+
+static PyObject *char_new(PyTypeObject *Py_UNUSED(type), PyObject *args, PyObject *kwargs) {
+    static char *names[] = {"text", "fontname", "size", "x0", "x1", "top", "bottom", "page_number", NULL};
+    PyObject *text, *fontname, *page_number;
+    double values[5];
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "UOdddddO", names, &text, &fontname, &values[0], &values[1],
+                                     &values[2], &values[3], &values[4], &page_number))
+        return NULL;
+    return char_new_from(text, fontname, values, page_number);
+}
+
+static PyMappingMethods char_mapping = {char_length, char_subscript, NULL};
+static PySequenceMethods char_sequence = {.sq_contains = char_contains};
+static PyMethodDef char_methods[] = {
+    {"get", (PyCFunction)(void (*)(void))char_get, METH_FASTCALL, "get(key, default=None), as dict.get"},
+    {"keys", char_keys_method, METH_NOARGS, "the keys, as the dict's"},
+    {"values", char_values_method, METH_NOARGS, "the values, as the dict's"},
+    {"items", char_items_method, METH_NOARGS, "the items, as the dict's"},
+    {"to_dict", char_as_dict, METH_NOARGS, "the character as a new dict"},
+    {"__reduce__", char_reduce, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject CharType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "extractors._assemble.Char",
+    .tp_basicsize = sizeof(CharObject),
+    .tp_dealloc = char_dealloc,
+    .tp_repr = char_repr,
+    .tp_as_sequence = &char_sequence,
+    .tp_as_mapping = &char_mapping,
+    .tp_hash = PyObject_HashNotImplemented,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_MAPPING,
+    .tp_doc = "Char(text, fontname, size, x0, x1, top, bottom, page_number): a character of a page, "
+              "read as pdfplumber's character dict with these eight keys",
+    .tp_richcompare = char_richcompare,
+    .tp_iter = char_iter,
+    .tp_methods = char_methods,
+    .tp_new = char_new,
+};
+
+/* chars(codes, names, which, (size, x0, x1, top, bottom), page_number) -> [Char, ...]: for
+   character i, text chr(codes[i]), fontname names[which[i]], the five numbers columns[k][i];
+   codes uint32, which int64, each column float64, all of one length. A code point's str is
+   made once per process (BMP) and shared, as the text of the page repeats its characters. */
+static PyObject *ordinals[0x10000];
+
+static PyObject *chars(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer codes, which, columns[5];
+    PyObject *names, *page_number, *result = NULL;
+    memset(columns, 0, sizeof columns);
+    memset(&codes, 0, sizeof codes);
+    memset(&which, 0, sizeof which);
+    if (!PyArg_ParseTuple(args, "y*O!y*(y*y*y*y*y*)O", &codes, &PyList_Type, &names, &which, &columns[0],
+                          &columns[1], &columns[2], &columns[3], &columns[4], &page_number))
+        return NULL;
+    Py_ssize_t n = codes.len / (Py_ssize_t)sizeof(uint32_t);
+    if (codes.len % (Py_ssize_t)sizeof(uint32_t) || which.len != n * (Py_ssize_t)sizeof(int64_t)) {
+        PyErr_SetString(PyExc_ValueError, "codes and which must hold one uint32 and one int64 per character");
+        goto done;
+    }
+    for (int k = 0; k < 5; k++) {
+        if (columns[k].len != n * (Py_ssize_t)sizeof(double)) {
+            PyErr_SetString(PyExc_ValueError, "each column must hold one float64 per character");
+            goto done;
+        }
+    }
+    const uint32_t *code = codes.buf;
+    const int64_t *name_of = which.buf;
+    result = PyList_New(n);
+    if (!result)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (name_of[i] < 0 || name_of[i] >= PyList_GET_SIZE(names)) {
+            PyErr_SetString(PyExc_IndexError, "a font index is outside names");
+            goto fail;
+        }
+        if (code[i] > 0x10FFFF) {
+            PyErr_SetString(PyExc_ValueError, "a code point is outside Unicode");
+            goto fail;
+        }
+        PyObject *text;
+        if (code[i] < 0x10000) {
+            if (!ordinals[code[i]] && !(ordinals[code[i]] = PyUnicode_FromOrdinal((int)code[i])))
+                goto fail;
+            text = Py_NewRef(ordinals[code[i]]);
+        } else if (!(text = PyUnicode_FromOrdinal((int)code[i]))) {
+            goto fail;
+        }
+        double values[5];
+        for (int k = 0; k < 5; k++)
+            values[k] = ((const double *)columns[k].buf)[i];
+        PyObject *c = char_new_from(text, PyList_GET_ITEM(names, name_of[i]), values, page_number);
+        Py_DECREF(text);
+        if (!c)
+            goto fail;
+        PyList_SET_ITEM(result, i, c);
+    }
+    goto done;
+fail:
+    Py_CLEAR(result);
+done:
+    PyBuffer_Release(&codes);
+    PyBuffer_Release(&which);
+    for (int k = 0; k < 5; k++)
+        PyBuffer_Release(&columns[k]);
+    return result;
+}
+
+/* char[key] as a borrowed reference, for a key that is no number (text, page_number, or a
+   dict's own); KeyError (as Python's char[key]) if absent */
 static PyObject *item(PyObject *char_, PyObject *key) {
+    if (is_char(char_)) {
+        CharObject *c = (CharObject *)char_;
+        if (key == key_text)
+            return c->text;
+        if (key == key_page_number)
+            return c->page_number;
+        PyErr_SetObject(PyExc_KeyError, key);
+        return NULL;
+    }
     if (!PyDict_Check(char_)) {
-        PyErr_SetString(PyExc_TypeError, "a character must be a dict");
+        PyErr_SetString(PyExc_TypeError, "a character must be a dict or a Char");
         return NULL;
     }
     PyObject *value = PyDict_GetItemWithError(char_, key);
@@ -36,12 +324,31 @@ static PyObject *item(PyObject *char_, PyObject *key) {
 
 /* float(char[key]) into *out; ValueError if not finite (the caller reads it in Python) */
 static int number(PyObject *char_, PyObject *key, double *out) {
-    PyObject *value = item(char_, key);
-    if (!value)
-        return -1;
-    double x = PyFloat_AsDouble(value);
-    if (x == -1.0 && PyErr_Occurred())
-        return -1;
+    double x;
+    if (is_char(char_)) {
+        CharObject *c = (CharObject *)char_;
+        if (key == key_x0)
+            x = c->x0;
+        else if (key == key_x1)
+            x = c->x1;
+        else if (key == key_top)
+            x = c->top;
+        else if (key == key_bottom)
+            x = c->bottom;
+        else if (key == key_size)
+            x = c->size;
+        else {
+            PyErr_SetObject(PyExc_KeyError, key);
+            return -1;
+        }
+    } else {
+        PyObject *value = item(char_, key);
+        if (!value)
+            return -1;
+        x = PyFloat_AsDouble(value);
+        if (x == -1.0 && PyErr_Occurred())
+            return -1;
+    }
     if (!isfinite(x)) {
         PyErr_SetString(PyExc_ValueError, "a coordinate is not a finite number");
         return -1;
@@ -177,24 +484,29 @@ static PyObject *lines(PyObject *Py_UNUSED(self), PyObject *args) {
 
 /* CharBox(page, box, confidence) of one character, made as tuple.__new__ makes a tuple
    subtype's instance (char_box is a tuple subtype with no fields of its own, as a NamedTuple) */
-static PyObject *char_box_of(PyObject *char_, PyObject *page, PyTypeObject *char_box, PyObject *x0) {
-    PyObject *box, *page_bbox = PyDict_GetItemWithError(char_, key_page_bbox);
-    if (!page_bbox && PyErr_Occurred())
-        return NULL;
-    if (page_bbox && page_bbox != Py_None) {
-        box = PySequence_Tuple(page_bbox);
+static PyObject *char_box_of(PyObject *char_, PyObject *page, PyTypeObject *char_box) {
+    PyObject *box, *confidence = NULL;
+    if (is_char(char_)) { /* no page_bbox, no confidence: its own box */
+        CharObject *c = (CharObject *)char_;
+        box = Py_BuildValue("(dddd)", c->x0, c->top, c->x1, c->bottom);
     } else {
-        PyObject *top = item(char_, key_top), *x1 = top ? item(char_, key_x1) : NULL;
-        PyObject *bottom = x1 ? item(char_, key_bottom) : NULL;
-        box = bottom ? PyTuple_Pack(4, x0, top, x1, bottom) : NULL;
+        PyObject *page_bbox = PyDict_GetItemWithError(char_, key_page_bbox);
+        if (!page_bbox && PyErr_Occurred())
+            return NULL;
+        if (page_bbox && page_bbox != Py_None) {
+            box = PySequence_Tuple(page_bbox);
+        } else {
+            PyObject *x0 = item(char_, key_x0), *top = x0 ? item(char_, key_top) : NULL;
+            PyObject *x1 = top ? item(char_, key_x1) : NULL, *bottom = x1 ? item(char_, key_bottom) : NULL;
+            box = bottom ? PyTuple_Pack(4, x0, top, x1, bottom) : NULL;
+        }
+        if (box && !(confidence = PyDict_GetItemWithError(char_, key_confidence)) && PyErr_Occurred()) {
+            Py_DECREF(box);
+            return NULL;
+        }
     }
     if (!box)
         return NULL;
-    PyObject *confidence = PyDict_GetItemWithError(char_, key_confidence);
-    if (!confidence && PyErr_Occurred()) {
-        Py_DECREF(box);
-        return NULL;
-    }
     PyObject *result = char_box->tp_alloc(char_box, 3);
     if (!result) {
         Py_DECREF(box);
@@ -237,28 +549,32 @@ static PyObject *pairs_of(PyObject *line, PyObject *page, PyTypeObject *char_box
     double previous_x1 = 0.0;
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(line); i++) {
         PyObject *char_ = PyList_GET_ITEM(line, i);
-        PyObject *x0_object = item(char_, key_x0);
         double x0, x1;
-        if (!x0_object || number(char_, key_x0, &x0) < 0)
+        if (number(char_, key_x0, &x0) < 0)
             goto fail;
         if (!first) {
-            PyObject *size_object = item(char_, key_size);
-            if (!size_object)
-                goto fail;
-            int truth = PyObject_IsTrue(size_object);
-            if (truth < 0)
-                goto fail;
-            double size = 10;
-            if (truth) {
-                size = PyFloat_AsDouble(size_object);
-                if (size == -1.0 && PyErr_Occurred())
+            double size = 10; /* char["size"] or 10 */
+            if (is_char(char_)) {
+                if (((CharObject *)char_)->size != 0.0)
+                    size = ((CharObject *)char_)->size;
+            } else {
+                PyObject *size_object = item(char_, key_size);
+                if (!size_object)
                     goto fail;
+                int truth = PyObject_IsTrue(size_object);
+                if (truth < 0)
+                    goto fail;
+                if (truth) {
+                    size = PyFloat_AsDouble(size_object);
+                    if (size == -1.0 && PyErr_Occurred())
+                        goto fail;
+                }
             }
             double gap = 0.25 * size;
             if (x0 - previous_x1 > (gap > 1.5 ? gap : 1.5) && PyList_Append(pairs, gap_pair) < 0)
                 goto fail;
         }
-        PyObject *box = char_box_of(char_, page, char_box, x0_object);
+        PyObject *box = char_box_of(char_, page, char_box);
         if (!box)
             goto fail;
         PyObject *text = item(char_, key_text);
@@ -1363,6 +1679,9 @@ static PyMethodDef methods[] = {
     {"path_edges", path_edges, METH_VARARGS,
      "path_edges(kinds, points, matrix, ctm, left, height, top, edge) -> (lines, rects, curves): a "
      "path's segments as pdfplumber's edges (extractors.pdfium._subpaths and _classify)."},
+    {"chars", chars, METH_VARARGS,
+     "chars(codes, names, which, (size, x0, x1, top, bottom), page_number) -> [Char, ...]: a page "
+     "source's characters (extractors.pdfium._chars)."},
     {"assign", assign, METH_VARARGS,
      "assign(cells, chars, table_box, tolerance) -> the characters no cell takes; each other "
      "character is appended to its cell's list. cells: [(box, chars list), ...] in the "
@@ -1389,5 +1708,20 @@ PyMODINIT_FUNC PyInit__assemble(void) {
     if ((!string_h && !(string_h = PyUnicode_InternFromString("h"))) ||
         (!string_v && !(string_v = PyUnicode_InternFromString("v"))))
         return NULL;
-    return PyModule_Create(&module);
+    static const char *char_names[CHAR_KEYS] = {"text", "fontname", "size", "x0", "x1", "top", "bottom",
+                                                "page_number"};
+    for (int k = 0; k < CHAR_KEYS; k++) {
+        if (!char_keys[k] && !(char_keys[k] = PyUnicode_InternFromString(char_names[k])))
+            return NULL;
+    }
+    if (PyType_Ready(&CharType) < 0)
+        return NULL;
+    PyObject *module_object = PyModule_Create(&module);
+    if (!module_object)
+        return NULL;
+    if (PyModule_AddObjectRef(module_object, "Char", (PyObject *)&CharType) < 0) {
+        Py_DECREF(module_object);
+        return NULL;
+    }
+    return module_object;
 }

@@ -1,6 +1,6 @@
 /*
  * extractors._pdfium_bulk: a page's characters, objects and paths out of PDFium in one call
- * each, and the characters' dicts made from them (``char_dicts``).
+ * each (the characters' objects are made from them by ``extractors._assemble.chars``).
  *
  * extractors/pdfium.py reads every character of a text page with five FPDFText_* calls.
  * Through ctypes each call costs ~0.5 us, which made the page source the slowest stage
@@ -302,91 +302,6 @@ done:
     return result;
 }
 
-/* char_dicts(codes, names, which, columns, page_number) -> [dict, ...]
- *
- * The page source's characters as pdfplumber-shaped dicts, made in one call: for
- * character i, {"text": chr(codes[i]), "fontname": names[which[i]], "size", "x0", "x1",
- * "top", "bottom": columns[k][i] for k = 0..4, "page_number": page_number}, the keys in that
- * order. ``codes`` holds uint32, ``which`` int64, each of the five ``columns`` float64,
- * all of one length. */
-static PyObject *char_keys[8];
-
-/* a dict with room for its eight keys from the start (as Python's own dict display makes
-   it), where CPython exports the call */
-#if PY_VERSION_HEX < 0x030D0000
-#define NEW_DICT(size) _PyDict_NewPresized(size)
-#else
-#define NEW_DICT(size) PyDict_New()
-#endif
-
-static PyObject *char_dicts(PyObject *self, PyObject *args) {
-    Py_buffer codes, which, columns[5];
-    PyObject *names, *page_number, *result = NULL;
-    int got = 0;
-    memset(columns, 0, sizeof columns);
-    memset(&codes, 0, sizeof codes);
-    memset(&which, 0, sizeof which);
-    if (!PyArg_ParseTuple(args, "y*O!y*(y*y*y*y*y*)O", &codes, &PyList_Type, &names, &which, &columns[0],
-                          &columns[1], &columns[2], &columns[3], &columns[4], &page_number))
-        return NULL;
-    got = 1;
-    Py_ssize_t n = codes.len / (Py_ssize_t)sizeof(uint32_t);
-    if (codes.len % (Py_ssize_t)sizeof(uint32_t) || which.len != n * (Py_ssize_t)sizeof(int64_t)) {
-        PyErr_SetString(PyExc_ValueError, "codes and which must hold one uint32 and one int64 per character");
-        goto done;
-    }
-    for (int k = 0; k < 5; k++) {
-        if (columns[k].len != n * (Py_ssize_t)sizeof(double)) {
-            PyErr_SetString(PyExc_ValueError, "each column must hold one float64 per character");
-            goto done;
-        }
-    }
-    const uint32_t *code = codes.buf;
-    const int64_t *name_of = which.buf;
-    result = PyList_New(n);
-    if (!result)
-        goto done;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (name_of[i] < 0 || name_of[i] >= PyList_GET_SIZE(names)) {
-            PyErr_SetString(PyExc_IndexError, "a font index is outside names");
-            goto fail;
-        }
-        PyObject *dict = NEW_DICT(8);
-        if (!dict)
-            goto fail;
-        PyList_SET_ITEM(result, i, dict);
-        PyObject *text = PyUnicode_FromOrdinal((int)code[i]);
-        if (!text || PyDict_SetItem(dict, char_keys[0], text) < 0) {
-            Py_XDECREF(text);
-            goto fail;
-        }
-        Py_DECREF(text);
-        if (PyDict_SetItem(dict, char_keys[1], PyList_GET_ITEM(names, name_of[i])) < 0)
-            goto fail;
-        for (int k = 0; k < 5; k++) {
-            PyObject *value = PyFloat_FromDouble(((const double *)columns[k].buf)[i]);
-            if (!value || PyDict_SetItem(dict, char_keys[2 + k], value) < 0) {
-                Py_XDECREF(value);
-                goto fail;
-            }
-            Py_DECREF(value);
-        }
-        if (PyDict_SetItem(dict, char_keys[7], page_number) < 0)
-            goto fail;
-    }
-    goto done;
-fail:
-    Py_CLEAR(result);
-done:
-    if (got) {
-        PyBuffer_Release(&codes);
-        PyBuffer_Release(&which);
-        for (int k = 0; k < 5; k++)
-            PyBuffer_Release(&columns[k]);
-    }
-    return result;
-}
-
 static PyMethodDef methods[] = {
     {"bind", bind, METH_VARARGS,
      "bind(*addresses): the PDFium functions to call, by address (see extractors/pdfium.py)"},
@@ -394,8 +309,6 @@ static PyMethodDef methods[] = {
      "chars(text_page) -> (unmapped, codes, objects, fonts, numbers): a text page's kept characters"},
     {"objects", objects, METH_VARARGS,
      "objects(page) -> (types, addresses, bounds): a page's top-level objects"},
-    {"char_dicts", char_dicts, METH_VARARGS,
-     "char_dicts(codes, names, which, (size, x0, x1, top, bottom), page_number) -> the characters as dicts"},
     {"path", path, METH_VARARGS,
      "path(path_object) -> (matrix, painted, kinds, points): a path object's matrix, paint and segments"},
     {NULL, NULL, 0, NULL},
@@ -408,10 +321,5 @@ static struct PyModuleDef module = {
 };
 
 PyMODINIT_FUNC PyInit__pdfium_bulk(void) {
-    static const char *names[8] = {"text", "fontname", "size", "x0", "x1", "top", "bottom", "page_number"};
-    for (int i = 0; i < 8; i++) {
-        if (!char_keys[i] && !(char_keys[i] = PyUnicode_InternFromString(names[i])))
-            return NULL;
-    }
     return PyModule_Create(&module);
 }

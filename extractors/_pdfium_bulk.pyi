@@ -1,7 +1,5 @@
 """Types of the C helper extractors/_pdfium_bulk.c (see there)."""
 
-from typing import Any
-
 def bind(
     count_chars: int, get_unicode: int, is_generated: int, has_unicode_map_error: int,
     get_text_object: int, get_font_size: int, get_loose_char_box: int, get_char_origin: int,
@@ -14,6 +12,3 @@ def objects(page: int, /) -> tuple[bytes, bytes, bytes]: ...
 def path(
     path_object: int, /,
 ) -> tuple[tuple[float, float, float, float, float, float] | None, bool, bytes, bytes]: ...
-def char_dicts(
-    codes: Any, names: list[str], which: Any, columns: tuple[Any, Any, Any, Any, Any], page_number: int, /,
-) -> list[dict[str, Any]]: ...

@@ -18,7 +18,7 @@ import contextlib
 import io
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from operator import itemgetter
@@ -49,7 +49,7 @@ LINE_TOLERANCE = 3.0
 MIN_OCR_CHARS = 10
 EDGE_TOLERANCE = 8.0
 CLOSE_TOLERANCE = 1.5
-Char = dict[str, Any]
+Char = Mapping[str, Any]  # a dict, or the C helper's Char, which reads as one
 Pair = tuple[str, CharBox | None]
 
 

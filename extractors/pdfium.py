@@ -43,10 +43,9 @@ import re
 import threading
 import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -58,7 +57,7 @@ from extractors._native import assemble as _assemble  # a path's edges in C, or 
 from extractors.errors import CorruptFile, Encrypted
 from extractors.grid import Edge, rect_to_edges
 
-Char = dict[str, Any]
+Char = Mapping[str, Any]  # a dict, or extractors._assemble.Char, which reads as one
 Matrix = tuple[float, float, float, float, float, float]
 Point = tuple[float, float]
 
@@ -179,21 +178,29 @@ class _Run(NamedTuple):
     size: float
 
 
-_new_run = partial(tuple.__new__, _Run)  # _Run._make, without a Python call per run
-
-
 @dataclass
 class _Text:
     """The text page's characters, and what the blank-space recovery needs to know."""
 
     chars: list[Char]
     unmapped: int
-    runs: dict[int, _Run]
     space_em: dict[int, float]  # a font's space advance per point of size, where one was seen
-    # the runs as sorted NumPy columns: text objects' addresses, kept left and right
+    # the runs as NumPy columns sorted by text object: its address, kept left and right,
+    # first baseline and size
     run_objects: Any = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
     run_left: Any = field(default_factory=lambda: np.zeros(0))
     run_right: Any = field(default_factory=lambda: np.zeros(0))
+    run_baseline: Any = field(default_factory=lambda: np.zeros(0))
+    run_size: Any = field(default_factory=lambda: np.zeros(0))
+
+    def run(self, obj: int) -> _Run | None:
+        """What the text page kept of the text object at ``obj``; None if nothing (or no object)."""
+        objects = self.run_objects
+        at = int(np.searchsorted(objects, obj))
+        if not obj or at == len(objects) or int(objects[at]) != obj:
+            return None
+        return _Run(float(self.run_left[at]), float(self.run_right[at]), float(self.run_baseline[at]),
+                    float(self.run_size[at]))
 
 
 def _prototype(name: str, restype: Any, *argtypes: Any) -> Any:
@@ -274,7 +281,7 @@ def _chars(textpage: int, view: _PageView, number: int,
     in the same order, as one character at a time), then each character's dict is made.
     """
     unmapped, codes, objects, font_column, values = _char_columns(textpage)
-    text = _Text([], unmapped, {}, {})
+    text = _Text([], unmapped, {})
     if not len(codes):
         return text
     distinct, which = np.unique(font_column, return_inverse=True)
@@ -288,8 +295,8 @@ def _chars(textpage: int, view: _PageView, number: int,
         boxes = [view.box(*box) for box in zip(left.tolist(), bottom.tolist(), right.tolist(),
                                                (bottom + size).tolist(), strict=True)]
         x0, top, x1, bot = (np.array(column, dtype=np.float64) for column in zip(*boxes, strict=True))
-    if _bulk is not None:  # the dicts made in C, in one call
-        text.chars.extend(_bulk.char_dicts(
+    if _assemble is not None:  # the characters made in C, in one call, as Char (read as the dicts)
+        text.chars.extend(_assemble.chars(
             codes, [name for name, _ in known], np.ascontiguousarray(which, dtype=np.int64),
             tuple(np.ascontiguousarray(column, dtype=np.float64) for column in (size, x0, x1, top, bot)),
             number))
@@ -307,8 +314,9 @@ def _chars(textpage: int, view: _PageView, number: int,
 
 
 def _runs(text: _Text, codes: Any, objects: Any, font_column: Any, values: Any) -> None:
-    """Each text object's kept extent, first baseline and size (``text.runs``), and each
-    font's space advance per point where a space of it was kept (``text.space_em``)."""
+    """Each text object's kept extent, first baseline and size (``text.run_*`` columns, read
+    one object at a time by ``text.run``), and each font's space advance per point where a
+    space of it was kept (``text.space_em``)."""
     order = np.argsort(objects, kind="stable")  # each object's characters together, in page order
     grouped = objects[order]
     starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
@@ -316,10 +324,8 @@ def _runs(text: _Text, codes: Any, objects: Any, font_column: Any, values: Any) 
     text.run_objects = grouped[starts]
     text.run_left = np.minimum.reduceat(values[order, 1], starts)
     text.run_right = np.maximum.reduceat(values[order, 2], starts)
-    text.runs.update(zip(text.run_objects.tolist(), map(_new_run, zip(
-        text.run_left.tolist(), text.run_right.tolist(),
-        values[firsts, 3].tolist(), values[firsts, 0].tolist(), strict=True)), strict=True))
-    text.runs.pop(0, None)  # no text object
+    text.run_baseline = values[firsts, 3]
+    text.run_size = values[firsts, 0]
     spaces = np.flatnonzero((codes == 0x20) & (objects != 0) & (values[:, 0] > 0))
     for index in spaces.tolist():
         font = int(font_column[index])
@@ -592,12 +598,11 @@ class _Shapes:
         """
         chars: list[Char] = []
         size = ctypes.c_float()
-        runs = text.runs
         for obj, parent, bounds in self.texts:
             if bounds is None:
                 continue
             left, bottom, right, _top = bounds
-            run = runs.get(obj)
+            run = text.run(obj)
             if (run is not None and parent is _IDENTITY and not left < run.left - _BLANK_GAP
                     and not right > run.right + _BLANK_GAP):
                 continue  # the common object, all kept: under no matrix, none of the tests below hold

@@ -12,10 +12,12 @@ the same character objects in the same order, and results equal down to their ``
 from __future__ import annotations
 
 import math
+import pickle
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -280,3 +282,83 @@ def test_every_fixture_path_gives_pythons_edges(path: Path) -> None:
     finally:
         pdf.close()
     assert compared or path.parent.name != "forms"  # the forms are ruled tables: paths to compare
+
+
+# ---- Char: the page source's characters, read as their dicts -------------------------------
+
+CHAR_KEYS = ["text", "fontname", "size", "x0", "x1", "top", "bottom", "page_number"]
+
+
+def _as_char(char: dict[str, Any]) -> assemble.Char:
+    return assemble.Char(*(char[key] for key in CHAR_KEYS))
+
+
+@st.composite
+def text_layer_chars(draw: st.DrawFn, pages: int = 2) -> dict[str, Any]:
+    """A character as the PDFium source gives it: eight keys, the numbers floats."""
+    char = draw(chars(pages))
+    return {key: float(char[key] or 0) if key in ("size", "x0", "x1", "top", "bottom") else char[key]
+            for key in CHAR_KEYS}
+
+
+def test_a_char_reads_as_its_dict() -> None:
+    values = {"text": "中", "fontname": "SimSun", "size": 10.5, "x0": 1.0, "x1": 11.5, "top": 3.25,
+              "bottom": 13.75, "page_number": 2}
+    char = assemble.Char(**values)
+    assert dict(char) == values and {**char} == values and char.to_dict() == values
+    assert list(char) == CHAR_KEYS and list(char.keys()) == CHAR_KEYS and len(char) == 8
+    assert list(char.items()) == list(values.items()) and list(char.values()) == list(values.values())
+    assert char["x1"] == 11.5 and char["page_number"] == 2 and "top" in char and "confidence" not in char
+    assert char.get("page_bbox") is None and char.get("confidence", 1.0) == 1.0 and char.get("size") == 10.5
+    assert repr(char) == repr(values)
+    assert char == values and char == assemble.Char(**values) and char != {**values, "x0": 2.0}
+    assert pickle.loads(pickle.dumps(char)) == values
+    with pytest.raises(KeyError, match="confidence"):
+        char["confidence"]
+    with pytest.raises(TypeError):
+        hash(char)
+    with pytest.raises(TypeError):
+        char["x0"] = 2.0  # type: ignore[index]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(text_layer_chars(), max_size=40), st.integers(1, 9))
+def test_the_steps_read_chars_as_their_dicts(page_chars: list[dict[str, Any]], page: int) -> None:
+    """Each step gives the same on the characters as Char as on the same characters as dicts."""
+    as_chars = [_as_char(char) for char in page_chars]
+    position = {id(char): index for index, char in enumerate(as_chars)}
+    position.update({id(char): index for index, char in enumerate(page_chars)})
+
+    def indices(lines: list[list[Any]]) -> list[list[int]]:
+        return [[position[id(char)] for char in line] for line in lines]
+
+    assert indices(assemble.lines(as_chars, pdf.LINE_TOLERANCE)) == indices(assemble.lines(page_chars, pdf.LINE_TOLERANCE))
+    assert repr(assemble.line_pairs(as_chars, page, CharBox, pdf._GAP)) == repr(
+        assemble.line_pairs(page_chars, page, CharBox, pdf._GAP))
+    assert repr(assemble.cell_text(as_chars, pdf.LINE_TOLERANCE, CharBox, pdf._GAP, pdf._breaks_before)) == repr(
+        _in_python(pdf._cell_text, page_chars))
+    boxes = [(0.0, 0.0, 50.0, 50.0), (50.0, 0.0, 100.0, 50.0), (0.0, 50.0, 100.0, 100.0)]
+    held: list[list[Any]] = [[], [], []]
+    theirs: list[list[Any]] = [[], [], []]
+    left = assemble.assign(list(zip(boxes, held, strict=True)), as_chars, (0.0, 0.0, 100.0, 100.0), 8.0)
+    right = assemble.assign(list(zip(boxes, theirs, strict=True)), page_chars, (0.0, 0.0, 100.0, 100.0), 8.0)
+    assert indices([left, *held]) == indices([right, *theirs])
+
+
+def test_chars_are_made_from_columns() -> None:
+    columns = tuple(np.array([float(k), k + 0.5]) for k in range(5))
+    made = assemble.chars(np.array([0x4E2D, 0x1F600], np.uint32), ["F", "G"], np.array([1, 0], np.int64), columns, 3)
+    assert made == [
+        {"text": "中", "fontname": "G", "size": 0.0, "x0": 1.0, "x1": 2.0, "top": 3.0, "bottom": 4.0, "page_number": 3},
+        {"text": "😀", "fontname": "F", "size": 0.5, "x0": 1.5, "x1": 2.5, "top": 3.5, "bottom": 4.5, "page_number": 3},
+    ]
+    again = assemble.chars(np.array([0x4E2D], np.uint32), ["F"], np.zeros(1, np.int64), tuple(c[:1] for c in columns), 1)
+    assert again[0]["text"] is made[0]["text"]  # a code point's str made once and shared
+    with pytest.raises(ValueError, match="one uint32 and one int64"):
+        assemble.chars(np.zeros(2, np.uint32), ["F"], np.zeros(3, np.int64), columns, 1)
+    with pytest.raises(ValueError, match="one float64"):
+        assemble.chars(np.zeros(2, np.uint32), ["F"], np.zeros(2, np.int64), (np.zeros(1),) * 5, 1)
+    with pytest.raises(IndexError, match="font index"):
+        assemble.chars(np.zeros(2, np.uint32), ["F"], np.ones(2, np.int64), columns, 1)
+    with pytest.raises(ValueError, match="outside Unicode"):
+        assemble.chars(np.array([0x110000, 0], np.uint32), ["F"], np.zeros(2, np.int64), columns, 1)

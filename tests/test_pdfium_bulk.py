@@ -114,21 +114,15 @@ def test_the_helper_refuses_null_addresses() -> None:
         source._bulk.bind(*([0] * 20))
     with pytest.raises(ValueError, match="null"):
         source._bulk.path(0)
-    columns = tuple(np.zeros(2) for _ in range(5))
-    with pytest.raises(ValueError, match="one uint32 and one int64"):
-        source._bulk.char_dicts(np.zeros(2, np.uint32), ["F"], np.zeros(3, np.int64), columns, 1)
-    with pytest.raises(ValueError, match="one float64"):
-        source._bulk.char_dicts(np.zeros(2, np.uint32), ["F"], np.zeros(2, np.int64), (np.zeros(1),) * 5, 1)
-    with pytest.raises(IndexError, match="font index"):
-        source._bulk.char_dicts(np.zeros(2, np.uint32), ["F"], np.ones(2, np.int64), columns, 1)
 
 
 @pytest.mark.parametrize("path", [p for p in PDFS if p.parent.name not in ("bad", "rejects")],
                          ids=lambda p: str(p.relative_to(ROOT)))
 def test_the_page_source_gives_the_same_characters_and_lines_without_the_helper(
         path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The characters (made by ``char_dicts`` in C, else in Python) and ruling lines of every
-    page, with and without the helper: equal down to their repr, keys in the same order."""
+    """The characters (made by ``_assemble.chars`` in C, else as dicts in Python) and ruling
+    lines of every page, with and without the helpers: equal down to their repr, keys in the
+    same order."""
     def pages() -> list[tuple[str, list[Any]]]:
         try:
             with source.pdfium_pages(path.read_bytes()) as (_count, contents):
@@ -138,4 +132,5 @@ def test_the_page_source_gives_the_same_characters_and_lines_without_the_helper(
 
     with_helper = pages()
     monkeypatch.setattr(source, "_bulk", None)
+    monkeypatch.setattr(source, "_assemble", None)
     assert pages() == with_helper
