@@ -385,56 +385,35 @@ static int by_x0(const void *a, const void *b) {
     return p->index < q->index ? -1 : (p->index > q->index);
 }
 
-/* the line keys[start:end] (reading order) as a list sorted left to right */
-static PyObject *line_list(PyObject *chars, Key *keys, Py_ssize_t start, Py_ssize_t end) {
-    Py_ssize_t n = end - start;
-    Key *line = PyMem_Malloc((n ? n : 1) * sizeof(Key));
-    if (!line)
-        return PyErr_NoMemory();
-    for (Py_ssize_t i = 0; i < n; i++) {
-        line[i] = keys[start + i];
-        line[i].index = i; /* stable within the line: its reading order */
-    }
-    qsort(line, n, sizeof(Key), by_x0);
-    PyObject *list = PyList_New(n);
-    if (list) {
-        for (Py_ssize_t i = 0; i < n; i++) {
-            PyObject *char_ = PyList_GET_ITEM(chars, keys[start + line[i].index].index);
-            Py_INCREF(char_);
-            PyList_SET_ITEM(list, i, char_);
-        }
-    }
-    PyMem_Free(line);
-    return list;
-}
-
-static PyObject *lines_of(PyObject *chars, double tolerance) {
+/* The characters' keys, sorted in reading order: keys[i].index is the character's position
+   in chars. 0, or -1 with an error set (a key missing, a coordinate not finite). */
+static int reading_keys(PyObject *chars, Key *keys) {
     Py_ssize_t n = PyList_GET_SIZE(chars);
-    Key *keys = PyMem_Malloc((n ? n : 1) * sizeof(Key));
-    if (!keys)
-        return PyErr_NoMemory();
-    PyObject *result = NULL;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *char_ = PyList_GET_ITEM(chars, i);
         PyObject *page = item(char_, key_page_number);
         if (!page)
-            goto done;
+            return -1;
         keys[i].page = PyLong_AsLong(page);
         if (keys[i].page == -1 && PyErr_Occurred())
-            goto done;
+            return -1;
         if (number(char_, key_top, &keys[i].top) < 0 || number(char_, key_bottom, &keys[i].bottom) < 0 ||
             number(char_, key_x0, &keys[i].x0) < 0)
-            goto done;
+            return -1;
         keys[i].row = rint(keys[i].top);
         keys[i].index = i;
     }
     qsort(keys, n, sizeof(Key), by_reading_order);
-    result = PyList_New(0);
-    if (!result)
-        goto done;
+    return 0;
+}
+
+/* Where each line starts among the sorted keys: starts[0..lines], starts[lines] == n; the
+   number of lines. A character joins the line when its centre is inside the line's band or
+   its top within the tolerance of the line's first top (_py_lines). */
+static Py_ssize_t line_starts(const Key *keys, Py_ssize_t n, double tolerance, Py_ssize_t *starts) {
+    Py_ssize_t count = 0, start = 0;
     long page = 0;
     double band_top = 0.0, band_bottom = 0.0, line_top = 0.0;
-    Py_ssize_t start = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
         double top = keys[i].top, bottom = keys[i].bottom;
         double centre = (top + bottom) / 2;
@@ -446,29 +425,68 @@ static PyObject *lines_of(PyObject *chars, double tolerance) {
                 band_bottom = bottom;
             continue;
         }
-        if (i > start) {
-            PyObject *line = line_list(chars, keys, start, i);
-            if (!line || PyList_Append(result, line) < 0) {
-                Py_XDECREF(line);
-                Py_CLEAR(result);
-                goto done;
-            }
-            Py_DECREF(line);
-        }
+        starts[count++] = i;
         start = i;
         page = keys[i].page, band_top = top, band_bottom = bottom, line_top = top;
     }
-    if (n > start) {
-        PyObject *line = line_list(chars, keys, start, n);
-        if (!line || PyList_Append(result, line) < 0) {
-            Py_XDECREF(line);
+    starts[count] = n;
+    return count;
+}
+
+/* The characters of the line keys[start:end] left to right (by x0, ties in reading order),
+   as positions in chars, into order[0 .. end-start]. 0, or -1 with MemoryError. */
+static int line_order(const Key *keys, Py_ssize_t start, Py_ssize_t end, Py_ssize_t *order) {
+    Py_ssize_t n = end - start;
+    Key *line = PyMem_Malloc((n ? n : 1) * sizeof(Key));
+    if (!line) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        line[i] = keys[start + i];
+        line[i].index = i; /* stable within the line: its reading order */
+    }
+    qsort(line, n, sizeof(Key), by_x0);
+    for (Py_ssize_t i = 0; i < n; i++)
+        order[i] = keys[start + line[i].index].index;
+    PyMem_Free(line);
+    return 0;
+}
+
+static PyObject *lines_of(PyObject *chars, double tolerance) {
+    Py_ssize_t n = PyList_GET_SIZE(chars);
+    Key *keys = PyMem_Malloc((n ? n : 1) * sizeof(Key));
+    Py_ssize_t *starts = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    Py_ssize_t *order = PyMem_Malloc((n ? n : 1) * sizeof(Py_ssize_t));
+    PyObject *result = NULL;
+    if (!keys || !starts || !order) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (reading_keys(chars, keys) < 0)
+        goto done;
+    Py_ssize_t count = line_starts(keys, n, tolerance, starts);
+    result = PyList_New(count);
+    if (!result)
+        goto done;
+    for (Py_ssize_t j = 0; j < count; j++) {
+        Py_ssize_t size = starts[j + 1] - starts[j];
+        PyObject *line = line_order(keys, starts[j], starts[j + 1], order) < 0 ? NULL : PyList_New(size);
+        if (!line) {
             Py_CLEAR(result);
             goto done;
         }
-        Py_DECREF(line);
+        for (Py_ssize_t i = 0; i < size; i++) {
+            PyObject *char_ = PyList_GET_ITEM(chars, order[i]);
+            Py_INCREF(char_);
+            PyList_SET_ITEM(line, i, char_);
+        }
+        PyList_SET_ITEM(result, j, line);
     }
 done:
     PyMem_Free(keys);
+    PyMem_Free(starts);
+    PyMem_Free(order);
     return result;
 }
 
@@ -488,7 +506,15 @@ static PyObject *char_box_of(PyObject *char_, PyObject *page, PyTypeObject *char
     PyObject *box, *confidence = NULL;
     if (is_char(char_)) { /* no page_bbox, no confidence: its own box */
         CharObject *c = (CharObject *)char_;
-        box = Py_BuildValue("(dddd)", c->x0, c->top, c->x1, c->bottom);
+        double sides[4] = {c->x0, c->top, c->x1, c->bottom};
+        box = PyTuple_New(4);
+        for (int k = 0; box && k < 4; k++) {
+            PyObject *side = PyFloat_FromDouble(sides[k]);
+            if (!side)
+                Py_CLEAR(box);
+            else
+                PyTuple_SET_ITEM(box, k, side);
+        }
     } else {
         PyObject *page_bbox = PyDict_GetItemWithError(char_, key_page_bbox);
         if (!page_bbox && PyErr_Occurred())
@@ -792,9 +818,75 @@ static PyObject *normalise(PyObject *Py_UNUSED(self), PyObject *args) {
 }
 
 /* cell_text(chars, tolerance, char_box, gap, breaks_before) -> (text, boxes): a cell's
-   characters line by line (lines_of, pairs_of with each line's first page number), a line
-   break put before a line when breaks_before(last text so far, the line's text) is true;
-   then folded. */
+   characters line by line (as lines_of, then each line's pairs as pairs_of, with the page
+   number of the line's first character), a line break put before a line when
+   breaks_before(the last text so far, the line's text) is true; then folded as fold does.
+   The same steps on C arrays of items, with no list or pair made on the way. */
+typedef struct {
+    PyObject *text; /* borrowed: a character's (held by chars), the gap's, or a static one */
+    PyObject *box;  /* owned */
+} Item;
+
+static PyObject *static_space, *static_newline; /* " " and "\n" */
+
+/* the items' texts joined: "".join(...) */
+static PyObject *join_texts(const Item *items, Py_ssize_t count) {
+    Py_ssize_t length = 0;
+    Py_UCS4 widest = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        length += PyUnicode_GET_LENGTH(items[i].text);
+        Py_UCS4 max = PyUnicode_MAX_CHAR_VALUE(items[i].text);
+        if (max > widest)
+            widest = max;
+    }
+    PyObject *joined = PyUnicode_New(length, widest);
+    if (!joined)
+        return NULL;
+    Py_ssize_t at = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Py_ssize_t size = PyUnicode_GET_LENGTH(items[i].text);
+        if (size && PyUnicode_CopyCharacters(joined, at, items[i].text, 0, size) < 0) {
+            Py_DECREF(joined);
+            return NULL;
+        }
+        at += size;
+    }
+    return joined;
+}
+
+static void drop_boxes(Item *items, Py_ssize_t count) {
+    for (Py_ssize_t i = 0; i < count; i++)
+        Py_CLEAR(items[i].box);
+}
+
+/* fold (see there) in place over items[0:count], each box dropped or kept; the count kept */
+static Py_ssize_t fold_items(Item *items, Py_ssize_t count) {
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        Item this = items[i]; /* read before kept (<= i) is written */
+        if (is_one(this.text, '\n')) {
+            Py_DECREF(this.box);
+            while (kept && is_one(items[kept - 1].text, ' ')) {
+                kept--;
+                Py_CLEAR(items[kept].box); /* a macro: its argument is read more than once */
+            }
+            if (kept && !is_one(items[kept - 1].text, '\n'))
+                items[kept++] = (Item){static_newline, Py_NewRef(Py_None)};
+        } else if (is_space(this.text)) {
+            Py_DECREF(this.box);
+            if (kept && !is_one(items[kept - 1].text, ' ') && !is_one(items[kept - 1].text, '\n'))
+                items[kept++] = (Item){static_space, Py_NewRef(Py_None)};
+        } else {
+            items[kept++] = this;
+        }
+    }
+    while (kept && (is_one(items[kept - 1].text, ' ') || is_one(items[kept - 1].text, '\n'))) {
+        kept--;
+        Py_CLEAR(items[kept].box);
+    }
+    return kept;
+}
+
 static PyObject *cell_text(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *chars, *gap_pair, *breaks_before;
     double tolerance;
@@ -804,52 +896,104 @@ static PyObject *cell_text(PyObject *Py_UNUSED(self), PyObject *args) {
         return NULL;
     if (!is_plain_tuple_type(char_box, "char_box") || !is_gap_pair(gap_pair))
         return NULL;
-    PyObject *lines = lines_of(chars, tolerance), *pairs = NULL, *newline_pair = NULL, *result = NULL;
-    if (!lines || !(pairs = PyList_New(0)) || !(newline_pair = Py_BuildValue("(sO)", "\n", Py_None)))
+    PyObject *gap_text = PyTuple_GET_ITEM(gap_pair, 0), *gap_box = PyTuple_GET_ITEM(gap_pair, 1);
+    Py_ssize_t n = PyList_GET_SIZE(chars), held = 0;
+    Key *keys = PyMem_Malloc((n ? n : 1) * sizeof(Key));
+    Py_ssize_t *starts = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    Py_ssize_t *order = PyMem_Malloc((n ? n : 1) * sizeof(Py_ssize_t));
+    /* at most a gap before each character and a line break before each line */
+    Item *items = PyMem_Malloc((2 * n + 1) * sizeof(Item));
+    PyObject *result = NULL;
+    if (!keys || !starts || !order || !items) {
+        PyErr_NoMemory();
         goto done;
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lines); i++) {
-        PyObject *line = PyList_GET_ITEM(lines, i);
-        PyObject *page = item(PyList_GET_ITEM(line, 0), key_page_number);
-        PyObject *line_pairs = page ? pairs_of(line, page, char_box, gap_pair) : NULL;
-        if (!line_pairs)
+    }
+    if (reading_keys(chars, keys) < 0)
+        goto done;
+    Py_ssize_t lines = line_starts(keys, n, tolerance, starts);
+    for (Py_ssize_t j = 0; j < lines; j++) {
+        Py_ssize_t size = starts[j + 1] - starts[j], line_start = held;
+        if (line_order(keys, starts[j], starts[j + 1], order) < 0)
             goto done;
-        Py_ssize_t held = PyList_GET_SIZE(pairs);
-        if (held) {
-            Py_ssize_t count = PyList_GET_SIZE(line_pairs);
-            PyObject *texts = PyList_New(count), *empty = NULL, *text = NULL, *breaks = NULL;
-            int truth = -1;
-            if (texts) {
-                for (Py_ssize_t k = 0; k < count; k++) {
-                    PyObject *piece = PyTuple_GET_ITEM(PyList_GET_ITEM(line_pairs, k), 0);
-                    Py_INCREF(piece);
-                    PyList_SET_ITEM(texts, k, piece);
+        PyObject *page = item(PyList_GET_ITEM(chars, order[0]), key_page_number);
+        if (!page)
+            goto done;
+        double previous_x1 = 0.0;
+        for (Py_ssize_t i = 0; i < size; i++) { /* pairs_of */
+            PyObject *char_ = PyList_GET_ITEM(chars, order[i]);
+            double x0, x1;
+            if (number(char_, key_x0, &x0) < 0)
+                goto done;
+            if (i) {
+                double size_value = 10; /* char["size"] or 10 */
+                if (is_char(char_)) {
+                    if (((CharObject *)char_)->size != 0.0)
+                        size_value = ((CharObject *)char_)->size;
+                } else {
+                    PyObject *size_object = item(char_, key_size);
+                    int truth = size_object ? PyObject_IsTrue(size_object) : -1;
+                    if (truth < 0)
+                        goto done;
+                    if (truth) {
+                        size_value = PyFloat_AsDouble(size_object);
+                        if (size_value == -1.0 && PyErr_Occurred())
+                            goto done;
+                    }
                 }
-                if ((empty = PyUnicode_New(0, 0)) && (text = PyUnicode_Join(empty, texts)))
-                    breaks = PyObject_CallFunctionObjArgs(
-                        breaks_before, PyTuple_GET_ITEM(PyList_GET_ITEM(pairs, held - 1), 0), text, NULL);
-                if (breaks)
-                    truth = PyObject_IsTrue(breaks);
+                double gap = 0.25 * size_value;
+                if (x0 - previous_x1 > (gap > 1.5 ? gap : 1.5))
+                    items[held++] = (Item){gap_text, Py_NewRef(gap_box)};
             }
-            Py_XDECREF(texts);
-            Py_XDECREF(empty);
-            Py_XDECREF(text);
-            Py_XDECREF(breaks);
-            if (truth < 0 || (truth && PyList_Append(pairs, newline_pair) < 0)) {
-                Py_DECREF(line_pairs);
+            PyObject *text = item(char_, key_text);
+            if (!text)
+                goto done;
+            if (!PyUnicode_Check(text)) {
+                PyErr_SetString(PyExc_TypeError, "a character's text must be a str");
                 goto done;
             }
+            PyObject *box = char_box_of(char_, page, char_box);
+            if (!box)
+                goto done;
+            items[held++] = (Item){text, box};
+            if (number(char_, key_x1, &x1) < 0)
+                goto done;
+            previous_x1 = x1;
         }
-        Py_ssize_t end = PyList_GET_SIZE(pairs);
-        int extended = PyList_SetSlice(pairs, end, end, line_pairs); /* pairs.extend(line_pairs) */
-        Py_DECREF(line_pairs);
-        if (extended < 0)
-            goto done;
+        if (line_start) { /* a line break before this line when it starts a numbered item */
+            PyObject *line_text = join_texts(items + line_start, held - line_start);
+            PyObject *breaks = line_text ? PyObject_CallFunctionObjArgs(
+                breaks_before, items[line_start - 1].text, line_text, NULL) : NULL;
+            Py_XDECREF(line_text);
+            int truth = breaks ? PyObject_IsTrue(breaks) : -1;
+            Py_XDECREF(breaks);
+            if (truth < 0)
+                goto done;
+            if (truth) {
+                memmove(items + line_start + 1, items + line_start, (held - line_start) * sizeof(Item));
+                items[line_start] = (Item){static_newline, Py_NewRef(Py_None)};
+                held++;
+            }
+        }
     }
-    result = fold(pairs);
+    held = fold_items(items, held);
+    PyObject *text = join_texts(items, held), *boxes = text ? PyList_New(held) : NULL;
+    if (boxes) {
+        for (Py_ssize_t i = 0; i < held; i++) {
+            PyList_SET_ITEM(boxes, i, items[i].box); /* the reference moves to the list */
+            items[i].box = NULL;
+        }
+        held = 0;
+        result = PyTuple_Pack(2, text, boxes);
+    }
+    Py_XDECREF(text);
+    Py_XDECREF(boxes);
 done:
-    Py_XDECREF(lines);
-    Py_XDECREF(pairs);
-    Py_XDECREF(newline_pair);
+    if (items)
+        drop_boxes(items, held);
+    PyMem_Free(keys);
+    PyMem_Free(starts);
+    PyMem_Free(order);
+    PyMem_Free(items);
     return result;
 }
 
@@ -1714,6 +1858,9 @@ PyMODINIT_FUNC PyInit__assemble(void) {
         if (!char_keys[k] && !(char_keys[k] = PyUnicode_InternFromString(char_names[k])))
             return NULL;
     }
+    if ((!static_space && !(static_space = PyUnicode_InternFromString(" "))) ||
+        (!static_newline && !(static_newline = PyUnicode_InternFromString("\n"))))
+        return NULL;
     if (PyType_Ready(&CharType) < 0)
         return NULL;
     PyObject *module_object = PyModule_Create(&module);
