@@ -17,7 +17,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any, Literal, NamedTuple
 
 from pdfplumber.table import (
@@ -58,9 +58,11 @@ class Edge(NamedTuple):
         return self.x1 - self.x0 if self.orientation == "h" else self.bottom - self.top
 
 
-@dataclass(frozen=True)
-class GridCell:
-    """A cell of a ruled table at its top-left grid position; a merged cell spans several."""
+class GridCell(NamedTuple):
+    """A cell of a ruled table at its top-left grid position; a merged cell spans several.
+
+    A named tuple, as ``Edge``: a page's tables make one per cell (~80 a page).
+    """
 
     row: int
     col: int
@@ -302,30 +304,28 @@ def cells_to_table(boxes: list[Any]) -> GridTable:
     A merged cell covers every row (column) boundary that starts inside it, which gives its
     span; rows are numbered as pdfplumber's ``Table.rows`` numbers them.
     """
-    tops = sorted({float(box[1]) for box in boxes})
-    lefts = sorted({float(box[0]) for box in boxes})
+    sides = [(float(x0), float(top), float(x1), float(bottom)) for x0, top, x1, bottom in boxes]
+    tops = sorted({box[1] for box in sides})
+    lefts = sorted({box[0] for box in sides})
     row_of = {top: index for index, top in enumerate(tops)}
     col_of = {left: index for index, left in enumerate(lefts)}
     by_row: dict[int, list[GridCell]] = {}
-    for box in boxes:
-        x0, top, x1, bottom = map(float, box)
+    for box in sides:
+        x0, top, x1, bottom = box
         row, col = row_of[top], col_of[x0]
-        cell = GridCell(
-            row,
-            col,
-            max(1, bisect_left(tops, bottom) - row),
-            max(1, bisect_left(lefts, x1) - col),
-            (x0, top, x1, bottom),
-        )
+        cell = GridCell(row, col, max(1, bisect_left(tops, bottom) - row), max(1, bisect_left(lefts, x1) - col), box)
         by_row.setdefault(row, []).append(cell)
-    rows = [sorted(by_row[index], key=lambda cell: cell.col) for index in sorted(by_row)]
+    rows = [sorted(by_row[index], key=_COLUMN) for index in sorted(by_row)]
     bbox = (
-        min(float(box[0]) for box in boxes),
-        min(float(box[1]) for box in boxes),
-        max(float(box[2]) for box in boxes),
-        max(float(box[3]) for box in boxes),
+        min(box[0] for box in sides),
+        min(box[1] for box in sides),
+        max(box[2] for box in sides),
+        max(box[3] for box in sides),
     )
     return GridTable(bbox, rows)
+
+
+_COLUMN = attrgetter("col")
 
 
 def _as_dict(edge: Edge) -> dict[str, Any]:

@@ -212,3 +212,20 @@ def test_a_cell_with_nothing_to_fold_is_kept_as_it_is_and_any_other_folded(piece
     raw = "".join(pieces)
     lines = (normalise_line(part) for part in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     assert normalise_cell_text(raw) == "\n".join(line for line in lines if line)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.tuples(st.text(max_size=5), st.integers(0, 99), st.integers(0, 99), st.one_of(st.none(), st.integers(0, 9)),
+                 st.integers(0, 9), st.integers(0, 9), st.one_of(st.none(), st.integers(1, 9)),
+                 st.one_of(st.none(), st.tuples(*[st.floats(0, 600)] * 4)), st.integers(1, 3), st.integers(1, 3)))
+def test_a_cell_made_at_once_is_the_cell_its_init_makes(fields: tuple[object, ...]) -> None:
+    import dataclasses
+
+    from extractors.document import Cell, new_cell
+
+    made, initialised = new_cell(*fields), Cell(*fields)  # type: ignore[arg-type]
+    assert made == initialised and repr(made) == repr(initialised) and hash(made) == hash(initialised)
+    assert vars(made) == vars(initialised) and list(vars(made)) == list(vars(initialised))
+    assert dataclasses.astuple(made) == dataclasses.astuple(initialised) and made.span == initialised.span
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.text = "x"  # type: ignore[misc]
