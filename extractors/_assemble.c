@@ -300,6 +300,206 @@ done:
     return result;
 }
 
+/* ---- page_chars and runs: the PDFium page source's columns into characters and text runs ---- */
+
+/* page_chars(codes, objects, fonts, numbers, font_of, dx, dy, page_number) -> [Char, ...]
+ *
+ * extractors.pdfium._chars on an upright page, in one pass: codes uint32, objects and fonts
+ * uint64, numbers four float64 (size, left, right, baseline) per character, as _char_columns
+ * gives them. font_of(font address) -> (name, descent per point) is asked once per font, in
+ * the order the fonts first appear. A character's box is the same float64 operations in the
+ * same order as the NumPy columns there: x0 = left + dx, x1 = right + dx, with low = baseline
+ * + descent * size, top = dy - (low + size), bottom = dy - low (no fused multiply-add: built
+ * with -ffp-contract=off). */
+typedef struct {
+    uint64_t address;
+    PyObject *name; /* owned */
+    double descent;
+} Font;
+
+static PyObject *page_chars(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer codes, objects, fonts, numbers;
+    PyObject *font_of, *page_number, *result = NULL;
+    double dx, dy;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*OddO", &codes, &objects, &fonts, &numbers, &font_of, &dx, &dy, &page_number))
+        return NULL;
+    Py_ssize_t n = codes.len / (Py_ssize_t)sizeof(uint32_t), known = 0, room = 8;
+    Font *table = PyMem_Malloc(room * sizeof(Font));
+    if (!table) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (codes.len % (Py_ssize_t)sizeof(uint32_t) || objects.len != n * (Py_ssize_t)sizeof(uint64_t) ||
+        fonts.len != n * (Py_ssize_t)sizeof(uint64_t) || numbers.len != n * 4 * (Py_ssize_t)sizeof(double)) {
+        PyErr_SetString(PyExc_ValueError, "the columns must hold one code, object, font and four numbers per character");
+        goto done;
+    }
+    const uint32_t *code = codes.buf;
+    const uint64_t *font = fonts.buf;
+    const double *number = numbers.buf;
+    result = PyList_New(n);
+    if (!result)
+        goto done;
+    Py_ssize_t last = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (last < 0 || table[last].address != font[i]) {
+            for (last = 0; last < known && table[last].address != font[i]; last++)
+                ;
+            if (last == known) { /* a font not met before on this page */
+                if (known == room) {
+                    Font *grown = PyMem_Realloc(table, 2 * room * sizeof(Font));
+                    if (!grown) {
+                        PyErr_NoMemory();
+                        goto fail;
+                    }
+                    table = grown, room *= 2;
+                }
+                PyObject *address = PyLong_FromUnsignedLongLong(font[i]);
+                PyObject *found = address ? PyObject_CallOneArg(font_of, address) : NULL;
+                Py_XDECREF(address);
+                if (!found)
+                    goto fail;
+                if (!PyTuple_Check(found) || PyTuple_GET_SIZE(found) != 2) {
+                    Py_DECREF(found);
+                    PyErr_SetString(PyExc_TypeError, "font_of must give a (name, descent) tuple");
+                    goto fail;
+                }
+                double descent = PyFloat_AsDouble(PyTuple_GET_ITEM(found, 1));
+                if (descent == -1.0 && PyErr_Occurred()) {
+                    Py_DECREF(found);
+                    goto fail;
+                }
+                table[known++] = (Font){font[i], Py_NewRef(PyTuple_GET_ITEM(found, 0)), descent};
+                Py_DECREF(found);
+            }
+        }
+        if (code[i] > 0x10FFFF) {
+            PyErr_SetString(PyExc_ValueError, "a code point is outside Unicode");
+            goto fail;
+        }
+        PyObject *text;
+        if (code[i] < 0x10000) {
+            if (!ordinals[code[i]] && !(ordinals[code[i]] = PyUnicode_FromOrdinal((int)code[i])))
+                goto fail;
+            text = Py_NewRef(ordinals[code[i]]);
+        } else if (!(text = PyUnicode_FromOrdinal((int)code[i]))) {
+            goto fail;
+        }
+        const double *row = number + 4 * i;
+        double size = row[0], low = row[3] + table[last].descent * size;
+        double values[5] = {size, row[1] + dx, row[2] + dx, dy - (low + size), dy - low};
+        PyObject *c = char_new_from(text, table[last].name, values, page_number);
+        Py_DECREF(text);
+        if (!c)
+            goto fail;
+        PyList_SET_ITEM(result, i, c);
+    }
+    goto done;
+fail:
+    Py_CLEAR(result);
+done:
+    if (table) {
+        for (Py_ssize_t k = 0; k < known; k++)
+            Py_DECREF(table[k].name);
+        PyMem_Free(table);
+    }
+    PyBuffer_Release(&codes);
+    PyBuffer_Release(&objects);
+    PyBuffer_Release(&fonts);
+    PyBuffer_Release(&numbers);
+    return result;
+}
+
+/* runs(codes, objects, fonts, numbers) -> (objects, left, right, baseline, size, space_em)
+ *
+ * extractors.pdfium._runs: each text object's characters (0: none) taken together in page
+ * order, as a stable sort by address groups them; per object, ascending: its address
+ * (uint64), the least left and greatest right of its characters (np.minimum and np.maximum
+ * taken in that order, NaN kept), its first character's baseline and size (float64, as bytes);
+ * and space_em: for each font, (right - left) / size of its first space in page order that
+ * has a text object and a size above 0. */
+typedef struct {
+    uint64_t object;
+    Py_ssize_t index;
+} ByObject;
+
+static int by_object(const void *a, const void *b) {
+    const ByObject *p = a, *q = b;
+    if (p->object != q->object)
+        return p->object < q->object ? -1 : 1;
+    return p->index < q->index ? -1 : (p->index > q->index);
+}
+
+static PyObject *runs(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer codes, objects, fonts, numbers;
+    PyObject *result = NULL, *space_em = NULL;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*", &codes, &objects, &fonts, &numbers))
+        return NULL;
+    Py_ssize_t n = codes.len / (Py_ssize_t)sizeof(uint32_t), count = 0;
+    ByObject *order = PyMem_Malloc((n ? n : 1) * sizeof(ByObject));
+    uint64_t *run_object = PyMem_Malloc((n ? n : 1) * sizeof(uint64_t));
+    double *columns = PyMem_Malloc((n ? n : 1) * 4 * sizeof(double)); /* left, right, baseline, size */
+    if (!order || !run_object || !columns) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (codes.len % (Py_ssize_t)sizeof(uint32_t) || objects.len != n * (Py_ssize_t)sizeof(uint64_t) ||
+        fonts.len != n * (Py_ssize_t)sizeof(uint64_t) || numbers.len != n * 4 * (Py_ssize_t)sizeof(double)) {
+        PyErr_SetString(PyExc_ValueError, "the columns must hold one code, object, font and four numbers per character");
+        goto done;
+    }
+    const uint32_t *code = codes.buf;
+    const uint64_t *object = objects.buf, *font = fonts.buf;
+    const double *number = numbers.buf;
+    for (Py_ssize_t i = 0; i < n; i++)
+        order[i] = (ByObject){object[i], i};
+    qsort(order, n, sizeof(ByObject), by_object);
+    double *left = columns, *right = columns + n, *baseline = columns + 2 * n, *size = columns + 3 * n;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        const double *row = number + 4 * order[k].index;
+        if (k == 0 || order[k].object != order[k - 1].object) { /* the object's first character */
+            run_object[count] = order[k].object;
+            left[count] = row[1], right[count] = row[2], baseline[count] = row[3], size[count] = row[0];
+            count++;
+            continue;
+        }
+        double *low = &left[count - 1], *high = &right[count - 1];
+        *low = (*low < row[1] || isnan(*low)) ? *low : row[1];   /* np.minimum */
+        *high = (*high > row[2] || isnan(*high)) ? *high : row[2]; /* np.maximum */
+    }
+    space_em = PyDict_New();
+    if (!space_em)
+        goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const double *row = number + 4 * i;
+        if (code[i] != 0x20 || !object[i] || !(row[0] > 0))
+            continue;
+        PyObject *key = PyLong_FromUnsignedLongLong(font[i]);
+        int seen = key ? PyDict_Contains(space_em, key) : -1;
+        PyObject *value = seen == 0 ? PyFloat_FromDouble((row[2] - row[1]) / row[0]) : NULL;
+        int stored = value ? PyDict_SetItem(space_em, key, value) : (seen == 1 ? 0 : -1);
+        Py_XDECREF(key);
+        Py_XDECREF(value);
+        if (stored < 0)
+            goto done;
+    }
+    result = Py_BuildValue("y#y#y#y#y#O", (const char *)run_object, (Py_ssize_t)(count * sizeof(uint64_t)),
+                           (const char *)left, (Py_ssize_t)(count * sizeof(double)),
+                           (const char *)right, (Py_ssize_t)(count * sizeof(double)),
+                           (const char *)baseline, (Py_ssize_t)(count * sizeof(double)),
+                           (const char *)size, (Py_ssize_t)(count * sizeof(double)), space_em);
+done:
+    Py_XDECREF(space_em);
+    PyMem_Free(order);
+    PyMem_Free(run_object);
+    PyMem_Free(columns);
+    PyBuffer_Release(&codes);
+    PyBuffer_Release(&objects);
+    PyBuffer_Release(&fonts);
+    PyBuffer_Release(&numbers);
+    return result;
+}
+
 /* char[key] as a borrowed reference, for a key that is no number (text, page_number, or a
    dict's own); KeyError (as Python's char[key]) if absent */
 static PyObject *item(PyObject *char_, PyObject *key) {
@@ -1826,6 +2026,12 @@ static PyMethodDef methods[] = {
     {"chars", chars, METH_VARARGS,
      "chars(codes, names, which, (size, x0, x1, top, bottom), page_number) -> [Char, ...]: a page "
      "source's characters (extractors.pdfium._chars)."},
+    {"page_chars", page_chars, METH_VARARGS,
+     "page_chars(codes, objects, fonts, numbers, font_of, dx, dy, page_number) -> [Char, ...]: an "
+     "upright page's characters from the page source's columns (extractors.pdfium._chars)."},
+    {"runs", runs, METH_VARARGS,
+     "runs(codes, objects, fonts, numbers) -> (objects, left, right, baseline, size, space_em): the "
+     "page's text runs (extractors.pdfium._runs)."},
     {"assign", assign, METH_VARARGS,
      "assign(cells, chars, table_box, tolerance) -> the characters no cell takes; each other "
      "character is appended to its cell's list. cells: [(box, chars list), ...] in the "

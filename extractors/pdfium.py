@@ -46,6 +46,7 @@ from array import array
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -277,12 +278,20 @@ def _chars(textpage: int, view: _PageView, number: int,
            fonts: dict[int, tuple[str, float]], declared: dict[str, float]) -> _Text:
     """The page's characters as pdfplumber-shaped dicts, and how many had no Unicode map.
 
-    The coordinates are computed a column at a time (NumPy: the same float64 operations,
-    in the same order, as one character at a time), then each character's dict is made.
+    On an upright page with the C helper built, in one call (``_assemble.page_chars``: the
+    characters as Char, read as the dicts). Else the coordinates are computed a column at a
+    time (NumPy: the same float64 operations, in the same order, as one character at a
+    time), then each character is made.
     """
     unmapped, codes, objects, font_column, values = _char_columns(textpage)
     text = _Text([], unmapped, {})
     if not len(codes):
+        return text
+    _runs(text, codes, objects, font_column, values)
+    if _assemble is not None and view.upright:
+        text.chars.extend(_assemble.page_chars(codes, objects, font_column, values,
+                                               partial(_font, cache=fonts, declared=declared),
+                                               view.dx, view.dy, number))
         return text
     distinct, which = np.unique(font_column, return_inverse=True)
     known = [_font(font, fonts, declared) for font in distinct.tolist()]
@@ -309,14 +318,20 @@ def _chars(textpage: int, view: _PageView, number: int,
                 map(chr, codes.tolist()), names, size.tolist(), x0.tolist(), x1.tolist(), top.tolist(),
                 bot.tolist(), strict=True)
         ])
-    _runs(text, codes, objects, font_column, values)
     return text
 
 
 def _runs(text: _Text, codes: Any, objects: Any, font_column: Any, values: Any) -> None:
     """Each text object's kept extent, first baseline and size (``text.run_*`` columns, read
     one object at a time by ``text.run``), and each font's space advance per point where a
-    space of it was kept (``text.space_em``)."""
+    space of it was kept (``text.space_em``). In one call where the C helper is built
+    (``_assemble.runs``: the same groups, the same NumPy minimum and maximum)."""
+    if _assemble is not None:
+        found, left, right, baseline, size, text.space_em = _assemble.runs(codes, objects, font_column, values)
+        text.run_objects = np.frombuffer(found, dtype=np.uint64)
+        text.run_left, text.run_right, text.run_baseline, text.run_size = (
+            np.frombuffer(column, dtype=np.float64) for column in (left, right, baseline, size))
+        return
     order = np.argsort(objects, kind="stable")  # each object's characters together, in page order
     grouped = objects[order]
     starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])

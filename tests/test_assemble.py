@@ -362,3 +362,24 @@ def test_chars_are_made_from_columns() -> None:
         assemble.chars(np.zeros(2, np.uint32), ["F"], np.ones(2, np.int64), columns, 1)
     with pytest.raises(ValueError, match="outside Unicode"):
         assemble.chars(np.array([0x110000, 0], np.uint32), ["F"], np.zeros(2, np.int64), columns, 1)
+
+
+def test_page_chars_and_runs_refuse_what_they_cannot_read() -> None:
+    codes, objects, fonts = np.array([0x4E00], np.uint32), np.ones(1, np.uint64), np.full(1, 7, np.uint64)
+    numbers = np.array([[10.0, 1.0, 11.0, 700.0]])
+    with pytest.raises(ValueError, match="one code, object, font and four numbers"):
+        assemble.page_chars(codes, objects, fonts, numbers[:, :3], lambda font: ("F", -0.2), 0.0, 842.0, 1)
+    with pytest.raises(ValueError, match="one code, object, font and four numbers"):
+        assemble.runs(codes, np.ones(2, np.uint64), fonts, numbers)
+    with pytest.raises(TypeError, match="name, descent"):
+        assemble.page_chars(codes, objects, fonts, numbers, lambda font: "F", 0.0, 842.0, 1)
+    with pytest.raises(ZeroDivisionError):
+        assemble.page_chars(codes, objects, fonts, numbers, lambda font: 1 / 0, 0.0, 842.0, 1)
+    asked: list[int] = []
+    made = assemble.page_chars(np.repeat(codes, 3), np.ones(3, np.uint64), np.array([7, 9, 7], np.uint64),
+                               np.repeat(numbers, 3, axis=0), lambda font: asked.append(font) or (f"F{font}", -0.25),
+                               2.0, 842.0, 4)
+    assert asked == [7, 9]  # each font asked once, in the order met
+    assert made[1] == {"text": "一", "fontname": "F9", "size": 10.0, "x0": 3.0, "x1": 13.0,
+                       "top": 842.0 - (700.0 + -0.25 * 10.0 + 10.0), "bottom": 842.0 - (700.0 + -0.25 * 10.0),
+                       "page_number": 4}

@@ -134,3 +134,25 @@ def test_the_page_source_gives_the_same_characters_and_lines_without_the_helper(
     monkeypatch.setattr(source, "_bulk", None)
     monkeypatch.setattr(source, "_assemble", None)
     assert pages() == with_helper
+
+
+@pytest.mark.parametrize("path", [p for p in PDFS if p.parent.name not in ("bad", "rejects")],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_text_runs_are_numpys(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each page's text runs and space advances from ``_assemble.runs`` (C) are NumPy's."""
+    pages = [source._char_columns(source._address(textpage.raw)) for _page, textpage in _pages(path)]
+
+    def runs() -> list[tuple[list[Any], dict[int, float]]]:
+        found = []
+        for _unmapped, codes, objects, fonts, values in pages:
+            if not len(codes):
+                continue  # _chars asks for no runs of a page without characters
+            text = source._Text([], 0, {})
+            source._runs(text, codes, objects, fonts, values)
+            columns = [text.run_objects, text.run_left, text.run_right, text.run_baseline, text.run_size]
+            found.append(([repr(column.tolist()) for column in columns], text.space_em))
+        return found
+
+    in_c = runs()
+    monkeypatch.setattr(source, "_assemble", None)
+    assert in_c == runs()
