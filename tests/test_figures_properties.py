@@ -124,3 +124,15 @@ def test_spans_always_slice_to_text(text: str) -> None:
 def test_no_exception_on_arbitrary_unicode(text: str) -> None:
     for fact in text_to_facts(text):
         assert text[fact.start : fact.end] == fact.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["《", "》", "“", "”", "@", "a.b", "x_1", "example", ".com", "十一届三次全会", "中央八项规定",
+                                 "2023年5月", "13812345678", "https://a.cn/x", " ", "增长", "3", "元", "，", "。"]),
+                max_size=25))
+def test_the_excluded_spans_are_the_full_patterns(pieces: list[str]) -> None:
+    """Without an @ the excluded spans skip the e-mail part, and are the full pattern's spans."""
+    from pipeline.figures.patterns import EXCLUDED, excluded_spans
+
+    text = "".join(pieces)
+    assert excluded_spans(text) == [found.span() for found in EXCLUDED.finditer(text)]

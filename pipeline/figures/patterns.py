@@ -170,14 +170,26 @@ SET_PHRASES = _words(
 
 # stretches whose numbers are never facts: quotes, titles, document numbers, URLs, phones,
 # meetings named by term and session, set political phrases
-EXCLUDED = re.compile(
-    rf"{MEETING}|{_NAMED_RULES}|{_alternation(SET_PHRASES)}|"
+_EXCLUDED_PARTS = [
+    MEETING, _NAMED_RULES, _alternation(SET_PHRASES),
     r"“[^”]{0,40}”|「[^」]{0,40}」|『[^』]{0,40}』|《[^》]{0,80}》|〔[^〕]{0,12}〕[^，。；\s]{0,8}号"
-    r"|\[[^\]]{0,12}\]\d+号|【[^】]{0,40}】|\"[^\"]{0,40}\""
-    r"|(?:https?://|www\.)[\x21-\x7e]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|(?<!\d)(?:0\d{2,3}[-－—]?\d{7,8}|1[3-9]\d{9})(?!\d)"
-    r"|(?:19|20)\d\d[-./年](?:\d{1,2})(?:[-./月]\d{1,2}日?)?"
-)
+    r"|\[[^\]]{0,12}\]\d+号|【[^】]{0,40}】|\"[^\"]{0,40}\"",
+    r"(?:https?://|www\.)[\x21-\x7e]+",
+    _EMAIL := r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+    r"(?<!\d)(?:0\d{2,3}[-－—]?\d{7,8}|1[3-9]\d{9})(?!\d)",
+    r"(?:19|20)\d\d[-./年](?:\d{1,2})(?:[-./月]\d{1,2}日?)?",
+]
+EXCLUDED = re.compile("|".join(_EXCLUDED_PARTS))
+# the same without the e-mail address, which cannot match a text with no @: its leading \w run
+# is tried and given back at every place of every run of words, and it hides the other parts'
+# first characters from the regex engine's scan (~40% of EXCLUDED's time on a form)
+_EXCLUDED_NO_EMAIL = re.compile("|".join(part for part in _EXCLUDED_PARTS if part is not _EMAIL))
+
+
+def excluded_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of ``EXCLUDED`` in ``text``, in order."""
+    pattern = EXCLUDED if "@" in text else _EXCLUDED_NO_EMAIL
+    return [found.span() for found in pattern.finditer(text)]
 
 COINS = re.compile(rf"(?:零?(?P<jiao>{_COIN})(?:角|毛))?(?:零?(?P<fen>{_COIN})分)?(?P<qian>钱)?")
 # a money word right before a figure written with 万 or 亿 and no 元 (安排资金3621.5万)

@@ -34,7 +34,6 @@ from pipeline.figures.patterns import (
     CLAUSE_BREAK,
     CN_ONE,
     DATE_AFTER_YEAR,
-    EXCLUDED,
     FIGURE,
     FROM_BEFORE,
     LISTED_ORDINAL,
@@ -45,6 +44,7 @@ from pipeline.figures.patterns import (
     THRESHOLD_AFTER,
     YEARS_SPAN_AFTER,
     YEARS_SPAN_BEFORE,
+    excluded_spans,
 )
 from pipeline.figures.sentences import Sentences
 from pipeline.figures.units import (
@@ -150,7 +150,7 @@ def read_figures(text: str) -> FigureReading:
 
 
 def _read(text: str, sentences: Sentences) -> list[Figure]:
-    excluded = [m.span() for m in EXCLUDED.finditer(text)]
+    excluded = excluded_spans(text)
     figures = _find_figures(text, sentences, excluded)
     fold_levels_and_fields(text, figures)
     merge_ranges(text, figures)
