@@ -148,3 +148,61 @@ def test_the_helper_refuses_what_jieba_would_fail_on() -> None:
         _segment.cut_block("ab", {}, 1.0, 5)  # "ab" is an unknown run: the HMM is called
     with pytest.raises(TypeError):
         _segment.cut_block("ab", {"a": "x"}, 1.0, list)  # a count that is no number
+
+
+def test_the_compact_table_holds_every_word_of_the_dictionary() -> None:
+    """``_segment.Words`` gives each FREQ key its truthiness and calc's log(count) - logtotal."""
+    from pipeline.figures import _segment
+
+    assert LEX.words is not None and LEX.words.size == len(LEX.tokenizer.FREQ)
+    logtotal = math.log(LEX.tokenizer.total)
+    assert LEX.words.logtotal == logtotal
+    for word, count in LEX.tokenizer.FREQ.items():
+        assert LEX.words.get(word) == (bool(count), math.log(count) - logtotal if count else 0.0), word
+    for absent in ("", "绩效自评奇异词组", "😀", "a😀", "x" * 300, "二〇二三年度整体绩效自评基础数据"):
+        assert absent in LEX.tokenizer.FREQ or LEX.words.get(absent) is None
+    small = _segment.Words({"中": 2, "中国": 0, "😀": 1, "长" * 6: 3}, 1.5)
+    assert small.get("中国") == (False, 0.0) and small.get("😀") == (True, -1.5) and small.get("长" * 6)[0]
+    assert small.get("国") is None and small.get("长" * 5) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.one_of(ALPHABET, st.sampled_from(list("+#&._%-ÀΩ😀"))), max_size=60))
+def test_the_cut_with_the_compact_table_is_the_cut_with_the_dict(sentence: str) -> None:
+    from pipeline.figures import _segment
+    from pipeline.figures.lexicon import hmm_cut
+
+    logtotal = math.log(LEX.tokenizer.total)
+    for block in filter(None, jieba.re_han_default.split(sentence)):
+        for hmm in (hmm_cut, None):
+            assert _segment.cut_block(block, LEX.words, logtotal, hmm) == _segment.cut_block(
+                block, LEX.tokenizer.FREQ, logtotal, hmm)
+
+
+def test_the_compact_table_is_refused_for_another_total_or_dictionary() -> None:
+    from pipeline.figures import _segment
+
+    words = _segment.Words({"ab": 1, "a": 1}, 0.0)
+    assert _segment.cut_block("ab", words, 0.0, list) == ["ab"]
+    with pytest.raises(ValueError, match="another dictionary total"):
+        _segment.cut_block("ab", words, 1.0, list)
+    with pytest.raises(ValueError, match="not a str"):
+        _segment.Words({1: 1}, 0.0)  # type: ignore[dict-item]
+    with pytest.raises(ValueError, match="not a str"):
+        _segment.Words({"长" * 256: 1}, 0.0)
+    with pytest.raises(TypeError, match="dict or Words"):
+        _segment.cut_block("ab", [], 0.0, list)  # type: ignore[arg-type]
+
+
+def test_a_word_added_after_the_compact_table_is_made_is_seen() -> None:
+    from pipeline.figures import _segment
+    from pipeline.figures.lexicon import Lexicon
+
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(LEX.tokenizer.FREQ), LEX.tokenizer.total, True
+    reader = Lexicon(tokenizer, {}, _segment.Words(tokenizer.FREQ, math.log(tokenizer.total)))
+    sentence = "绩效自评奇异词组测试"
+    assert reader.tokenize(sentence) == list(tokenizer.tokenize(sentence))
+    tokenizer.add_word("奇异词组测试", 10_000)  # the table no longer fits the dictionary: the dict is used
+    assert "奇异词组测试" in [w for w, _, _ in reader.tokenize(sentence)]
+    assert reader.tokenize(sentence) == list(tokenizer.tokenize(sentence))

@@ -17,6 +17,231 @@
 #include <Python.h>
 #include <math.h>
 
+/* ---- Words: FREQ as a compact hash table, for cut_block's lookups ------------------------- */
+
+/* jieba's FREQ holds ~500,000 words and prefixes. cut_block looks up every prefix of every
+ * position in it: a slice made, hashed, and a lookup that touches the dict's index, its entry,
+ * the key and the count, in a dict of ~80 MB whose lines a reading's other work has evicted
+ * (measured: ~0.4 ms a PDF page of cold-cache lookups). Words holds the same keys in one array
+ * of 24-byte slots (hugepage-backed where the kernel allows): a key of up to three characters
+ * of the Basic Multilingual Plane inline, a longer one in a pool; whether its count is truthy
+ * (an end of jieba's graph) and its weight log(count) - logtotal as calc computes it. A
+ * lookup hashes the characters as it extends the prefix (FNV-1a), makes no object and
+ * touches one slot. Built once from the dictionary it stands for; cut_block refuses it for
+ * another total (lexicon.py builds it after the user dictionary, and checks the size). */
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define FNV_OFFSET 2166136261u
+#define FNV_PRIME 16777619u
+#define COUNTED 1
+#define INLINE 2
+
+typedef struct {
+    uint32_t hash;     /* 0: an empty slot (a key hashing to 0 is stored as 1) */
+    uint16_t chars[3]; /* the key, when INLINE */
+    uint8_t length;    /* the key's characters */
+    uint8_t flags;     /* COUNTED, INLINE */
+    double weight;     /* log(count) - logtotal, when COUNTED */
+} Slot;
+
+typedef struct {
+    PyObject_HEAD
+    Slot *slots;
+    size_t mask, mapped; /* slots: mask + 1 of them, in mapped bytes */
+    uint32_t *where;     /* per slot: the pool offset of a key not INLINE */
+    Py_UCS4 *pool;
+    Py_ssize_t size;     /* the dictionary's entries */
+    double logtotal;
+} WordsObject;
+
+static PyTypeObject WordsType;
+
+static inline uint32_t step_hash(uint32_t hash, Py_UCS4 ch) { return (hash ^ ch) * FNV_PRIME; }
+
+/* the slot of text[start:start+length] whose running hash is ``hash``, or NULL */
+static const Slot *find(const WordsObject *words, int kind, const void *data, Py_ssize_t start,
+                        Py_ssize_t length, uint32_t hash) {
+    if (length > 255)
+        return NULL;
+    hash = hash ? hash : 1;
+    for (size_t at = hash & words->mask;; at = (at + 1) & words->mask) {
+        const Slot *slot = &words->slots[at];
+        if (!slot->hash)
+            return NULL;
+        if (slot->hash != hash || slot->length != length)
+            continue;
+        Py_ssize_t k = 0;
+        if (slot->flags & INLINE) {
+            while (k < length && slot->chars[k] == PyUnicode_READ(kind, data, start + k))
+                k++;
+        } else {
+            const Py_UCS4 *key = words->pool + words->where[at];
+            while (k < length && key[k] == PyUnicode_READ(kind, data, start + k))
+                k++;
+        }
+        if (k == length)
+            return slot;
+    }
+}
+
+static void words_dealloc(PyObject *self) {
+    WordsObject *words = (WordsObject *)self;
+    if (words->slots)
+        munmap(words->slots, words->mapped);
+    PyMem_Free(words->where);
+    PyMem_Free(words->pool);
+    Py_TYPE(self)->tp_free(self);
+}
+
+/* Words(freq, logtotal): freq's str keys and counts; ValueError for a key that is no str or
+   longer than 255 characters (the caller then keeps to the dict) */
+static PyObject *words_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
+    PyObject *freq;
+    double logtotal;
+    static char *names[] = {"freq", "logtotal", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!d", names, &PyDict_Type, &freq, &logtotal))
+        return NULL;
+    WordsObject *words = (WordsObject *)type->tp_alloc(type, 0);
+    if (!words)
+        return NULL;
+    words->size = PyDict_GET_SIZE(freq);
+    words->logtotal = logtotal;
+    size_t count = 1024;
+    while (count < 2 * (size_t)words->size + 1)
+        count *= 2;
+    words->mask = count - 1;
+    words->mapped = count * sizeof(Slot);
+    words->slots = mmap(NULL, words->mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (words->slots == MAP_FAILED) {
+        words->slots = NULL;
+        Py_DECREF(words);
+        return PyErr_NoMemory();
+    }
+#ifdef MADV_HUGEPAGE
+    madvise(words->slots, words->mapped, MADV_HUGEPAGE); /* advice only: fewer TLB misses */
+#endif
+    words->where = PyMem_Calloc(count, sizeof(uint32_t));
+    size_t pooled = 0, room = 1 << 16;
+    words->pool = PyMem_Malloc(room * sizeof(Py_UCS4));
+    if (!words->where || !words->pool) {
+        Py_DECREF(words);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t position = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(freq, &position, &key, &value)) {
+        if (!PyUnicode_Check(key) || PyUnicode_GET_LENGTH(key) > 255) {
+            PyErr_SetString(PyExc_ValueError, "a dictionary key is not a str of at most 255 characters");
+            Py_DECREF(words);
+            return NULL;
+        }
+        Py_ssize_t length = PyUnicode_GET_LENGTH(key);
+        int kind = PyUnicode_KIND(key);
+        const void *data = PyUnicode_DATA(key);
+        uint32_t hash = FNV_OFFSET;
+        int bmp = 1;
+        for (Py_ssize_t k = 0; k < length; k++) {
+            Py_UCS4 ch = PyUnicode_READ(kind, data, k);
+            hash = step_hash(hash, ch);
+            bmp = bmp && ch < 0x10000;
+        }
+        hash = hash ? hash : 1;
+        int truth = PyObject_IsTrue(value);
+        double weight = 0.0;
+        if (truth < 0) {
+            Py_DECREF(words);
+            return NULL;
+        }
+        if (truth) {
+            weight = PyFloat_AsDouble(value);
+            if (weight == -1.0 && PyErr_Occurred()) {
+                Py_DECREF(words);
+                return NULL;
+            }
+            weight = log(weight) - logtotal; /* calc's (log(count) - logtotal), as keep_best has it */
+        }
+        size_t at = hash & words->mask;
+        while (words->slots[at].hash)
+            at = (at + 1) & words->mask;
+        Slot *slot = &words->slots[at];
+        *slot = (Slot){hash, {0, 0, 0}, (uint8_t)length, (uint8_t)(truth ? COUNTED : 0), weight};
+        if (bmp && length <= 3) {
+            slot->flags |= INLINE;
+            for (Py_ssize_t k = 0; k < length; k++)
+                slot->chars[k] = (uint16_t)PyUnicode_READ(kind, data, k);
+        } else {
+            if (pooled + (size_t)length > UINT32_MAX) {
+                PyErr_SetString(PyExc_ValueError, "the dictionary's long words do not fit the pool");
+                Py_DECREF(words);
+                return NULL;
+            }
+            while (pooled + (size_t)length > room) {
+                Py_UCS4 *grown = PyMem_Realloc(words->pool, 2 * room * sizeof(Py_UCS4));
+                if (!grown) {
+                    Py_DECREF(words);
+                    return PyErr_NoMemory();
+                }
+                words->pool = grown, room *= 2;
+            }
+            words->where[at] = (uint32_t)pooled;
+            for (Py_ssize_t k = 0; k < length; k++)
+                words->pool[pooled++] = PyUnicode_READ(kind, data, k);
+        }
+    }
+    return (PyObject *)words;
+}
+
+static PyObject *words_size(PyObject *self, void *Py_UNUSED(closure)) {
+    return PyLong_FromSsize_t(((WordsObject *)self)->size);
+}
+
+static PyObject *words_logtotal(PyObject *self, void *Py_UNUSED(closure)) {
+    return PyFloat_FromDouble(((WordsObject *)self)->logtotal);
+}
+
+/* words.get(word) -> (counted, weight) or None: the lookup cut_block makes, for the tests */
+static PyObject *words_get(PyObject *self, PyObject *word) {
+    if (!PyUnicode_Check(word)) {
+        PyErr_SetString(PyExc_TypeError, "a word must be a str");
+        return NULL;
+    }
+    Py_ssize_t length = PyUnicode_GET_LENGTH(word);
+    int kind = PyUnicode_KIND(word);
+    const void *data = PyUnicode_DATA(word);
+    uint32_t hash = FNV_OFFSET;
+    for (Py_ssize_t k = 0; k < length; k++)
+        hash = step_hash(hash, PyUnicode_READ(kind, data, k));
+    const Slot *slot = find((WordsObject *)self, kind, data, 0, length, hash);
+    if (!slot)
+        Py_RETURN_NONE;
+    return Py_BuildValue("(Od)", (slot->flags & COUNTED) ? Py_True : Py_False, slot->weight);
+}
+
+static PyGetSetDef words_getset[] = {
+    {"size", words_size, NULL, "the entries of the dictionary it was built from", NULL},
+    {"logtotal", words_logtotal, NULL, "the log of the dictionary's total it was built with", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMethodDef words_methods[] = {
+    {"get", words_get, METH_O, "get(word) -> (counted, weight) or None"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject WordsType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "pipeline.figures._segment.Words",
+    .tp_basicsize = sizeof(WordsObject),
+    .tp_dealloc = words_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Words(freq, logtotal): jieba's FREQ as a compact table for cut_block",
+    .tp_methods = words_methods,
+    .tp_getset = words_getset,
+    .tp_new = words_new,
+};
+
 /* FREQ.get(word) or 1, the weight jieba's calc gives a graph end: ``count`` is FREQ's entry (NULL
    when absent). *counted says whether the count was there and truthy, which makes the word
    an end of get_DAG's graph. 0, or -1 with an exception set. */
@@ -71,8 +296,18 @@ static int append_substring(PyObject *list, PyObject *sentence, Py_ssize_t start
     return result;
 }
 
-/* FREQ.get(word) is truthy: 1, 0, or -1 with an exception set */
+/* FREQ.get(word) is truthy: 1, 0, or -1 with an exception set (freq: the dict, or Words) */
 static int known(PyObject *freq, PyObject *word) {
+    if (Py_IS_TYPE(freq, &WordsType)) {
+        Py_ssize_t length = PyUnicode_GET_LENGTH(word);
+        int kind = PyUnicode_KIND(word);
+        const void *data = PyUnicode_DATA(word);
+        uint32_t hash = FNV_OFFSET;
+        for (Py_ssize_t k = 0; k < length; k++)
+            hash = step_hash(hash, PyUnicode_READ(kind, data, k));
+        const Slot *slot = find((WordsObject *)freq, kind, data, 0, length, hash);
+        return slot && (slot->flags & COUNTED);
+    }
     PyObject *count = PyDict_GetItemWithError(freq, word); /* borrowed */
     if (!count)
         return PyErr_Occurred() ? -1 : 0;
@@ -116,9 +351,20 @@ static int flush_run(PyObject *words, PyObject *sentence, Py_ssize_t start, Py_s
 static PyObject *cut_block(PyObject *self, PyObject *args) {
     PyObject *sentence, *freq, *hmm_cut;
     double logtotal;
-    if (!PyArg_ParseTuple(args, "UO!dO", &sentence, &PyDict_Type, &freq, &logtotal, &hmm_cut))
+    if (!PyArg_ParseTuple(args, "UOdO", &sentence, &freq, &logtotal, &hmm_cut))
         return NULL;
+    const WordsObject *table = Py_IS_TYPE(freq, &WordsType) ? (const WordsObject *)freq : NULL;
+    if (!table && !PyDict_Check(freq)) {
+        PyErr_SetString(PyExc_TypeError, "freq must be a dict or Words");
+        return NULL;
+    }
+    if (table && table->logtotal != logtotal) {
+        PyErr_SetString(PyExc_ValueError, "the Words were built with another dictionary total");
+        return NULL;
+    }
     Py_ssize_t n = PyUnicode_GET_LENGTH(sentence);
+    int kind = PyUnicode_KIND(sentence);
+    const void *data = PyUnicode_DATA(sentence);
     double *best = PyMem_Malloc((size_t)(n + 1) * sizeof(double));      /* route[x][0] */
     Py_ssize_t *step = PyMem_Malloc((size_t)(n + 1) * sizeof(Py_ssize_t)); /* route[x][1] */
     PyObject *words = NULL;
@@ -132,7 +378,21 @@ static PyObject *cut_block(PyObject *self, PyObject *args) {
         Py_ssize_t top_x = -1;
         /* get_DAG: each end i whose sentence[idx:i+1] is a word with a count, up to the
            first prefix FREQ does not hold; calc: the best of them by (value, end) */
-        for (Py_ssize_t i = idx; i < n; i++) {
+        if (table) { /* the same ends and weights, from the compact table */
+            uint32_t hash = FNV_OFFSET;
+            for (Py_ssize_t i = idx; i < n; i++) {
+                hash = step_hash(hash, PyUnicode_READ(kind, data, i));
+                const Slot *slot = find(table, kind, data, idx, i + 1 - idx, hash);
+                if (!slot)
+                    break;
+                if (slot->flags & COUNTED) { /* keep_best, its log(count) - logtotal made once */
+                    double value = slot->weight + best[i + 1];
+                    if (top_x < 0 || value > top || (value == top && i > top_x))
+                        top = value, top_x = i;
+                }
+            }
+        }
+        for (Py_ssize_t i = idx; !table && i < n; i++) {
             PyObject *fragment = PyUnicode_Substring(sentence, idx, i + 1);
             if (!fragment)
                 goto done;
@@ -337,7 +597,8 @@ static PyMethodDef methods[] = {
     {"hmm_block", hmm_block, METH_VARARGS,
      "hmm_block(block, start_p, trans_p, emit_p) -> [word, ...]: jieba.finalseg's __cut of a block"},
     {"cut_block", cut_block, METH_VARARGS,
-     "cut_block(block, freq, logtotal, hmm_cut) -> [word, ...]: jieba's Tokenizer.__cut_DAG"},
+     "cut_block(block, freq, logtotal, hmm_cut) -> [word, ...]: jieba's Tokenizer.__cut_DAG; freq "
+     "is the tokenizer's FREQ or the Words made from it"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -346,4 +607,11 @@ static struct PyModuleDef module = {
     "jieba's word graph, best route and cut of a sentence, in C (see _segment.c).", -1, methods,
 };
 
-PyMODINIT_FUNC PyInit__segment(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__segment(void) {
+    if (PyType_Ready(&WordsType) < 0)
+        return NULL;
+    PyObject *module_object = PyModule_Create(&module);
+    if (module_object && PyModule_AddObjectRef(module_object, "Words", (PyObject *)&WordsType) < 0)
+        Py_CLEAR(module_object);
+    return module_object;
+}

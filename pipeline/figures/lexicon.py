@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jieba
 from jieba import finalseg
@@ -28,6 +29,9 @@ class Lexicon:
 
     tokenizer: jieba.Tokenizer
     tags: dict[str, str]
+    # the tokenizer's FREQ as the C helper's compact table (``_segment.Words``), made by
+    # ``lexicon()`` once its dictionary is complete; used while FREQ keeps its size and total
+    words: Any = None
 
     def tokenize(self, text: str, offset: int = 0, *, hmm: bool = True) -> list[tuple[str, int, int]]:
         """(word, start, end) for each jieba word of ``text``, offsets shifted by ``offset``.
@@ -42,7 +46,11 @@ class Lexicon:
             return [(w, s + offset, e + offset) for w, s, e in self.tokenizer.tokenize(text, HMM=hmm)]
         tokenizer = self.tokenizer
         tokenizer.check_initialized()
-        freq, logtotal = tokenizer.FREQ, math.log(tokenizer.total)
+        freq: Any = tokenizer.FREQ
+        logtotal = math.log(tokenizer.total)
+        table = self.words
+        if table is not None and table.size == len(freq) and table.logtotal == logtotal:
+            freq = table  # the same lookups, in the compact table
         words: list[str] = []
         for block in _RE_HAN.split(text):
             if not block:
@@ -113,5 +121,6 @@ def lexicon() -> Lexicon:
             tokenizer.add_word(word)
         if tag:
             tags[word] = tag
-    return Lexicon(tokenizer, tags)
+    words = _segment.Words(tokenizer.FREQ, math.log(tokenizer.total)) if _segment is not None else None
+    return Lexicon(tokenizer, tags, words)
 
