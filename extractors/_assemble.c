@@ -202,6 +202,35 @@ static PyObject *char_new(PyTypeObject *Py_UNUSED(type), PyObject *args, PyObjec
     return char_new_from(text, fontname, values, page_number);
 }
 
+/* A Char is also its own box: page, bbox and confidence read as a CharBox's (the assembly
+   keeps the character as the box of its place in the text, see extractors.document.CharBoxes) */
+static PyObject *char_page(PyObject *self, void *Py_UNUSED(closure)) {
+    return Py_NewRef(((CharObject *)self)->page_number);
+}
+
+static PyObject *char_bbox(PyObject *self, void *Py_UNUSED(closure)) {
+    CharObject *c = (CharObject *)self;
+    double sides[4] = {c->x0, c->top, c->x1, c->bottom};
+    PyObject *box = PyTuple_New(4);
+    for (int k = 0; box && k < 4; k++) {
+        PyObject *side = PyFloat_FromDouble(sides[k]);
+        if (!side)
+            Py_CLEAR(box);
+        else
+            PyTuple_SET_ITEM(box, k, side);
+    }
+    return box;
+}
+
+static PyObject *char_confidence(PyObject *Py_UNUSED(self), void *Py_UNUSED(closure)) { Py_RETURN_NONE; }
+
+static PyGetSetDef char_getset[] = {
+    {"page", char_page, NULL, "the page number, as CharBox.page", NULL},
+    {"bbox", char_bbox, NULL, "(x0, top, x1, bottom), as CharBox.bbox", NULL},
+    {"confidence", char_confidence, NULL, "None: no OCR read it, as CharBox.confidence", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
 static PyMappingMethods char_mapping = {char_length, char_subscript, NULL};
 static PySequenceMethods char_sequence = {.sq_contains = char_contains};
 static PyMethodDef char_methods[] = {
@@ -229,6 +258,7 @@ static PyTypeObject CharType = {
     .tp_richcompare = char_richcompare,
     .tp_iter = char_iter,
     .tp_methods = char_methods,
+    .tp_getset = char_getset,
     .tp_new = char_new,
 };
 
@@ -706,15 +736,12 @@ static PyObject *char_box_of(PyObject *char_, PyObject *page, PyTypeObject *char
     PyObject *box, *confidence = NULL;
     if (is_char(char_)) { /* no page_bbox, no confidence: its own box */
         CharObject *c = (CharObject *)char_;
-        double sides[4] = {c->x0, c->top, c->x1, c->bottom};
-        box = PyTuple_New(4);
-        for (int k = 0; box && k < 4; k++) {
-            PyObject *side = PyFloat_FromDouble(sides[k]);
-            if (!side)
-                Py_CLEAR(box);
-            else
-                PyTuple_SET_ITEM(box, k, side);
-        }
+        int same = page == c->page_number ? 1 : PyObject_RichCompareBool(page, c->page_number, Py_EQ);
+        if (same < 0)
+            return NULL;
+        if (same) /* the character stands for its CharBox (extractors.document.CharBoxes) */
+            return Py_NewRef(char_);
+        box = char_bbox(char_, NULL);
     } else {
         PyObject *page_bbox = PyDict_GetItemWithError(char_, key_page_bbox);
         if (!page_bbox && PyErr_Occurred())
@@ -1769,17 +1796,28 @@ static PyObject *locate(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_DECREF(boxes);
     if (!fast)
         return NULL;
+    /* each side's best so far: its value, and the float it came from (NULL: a Char's, made
+       at the end) */
     PyObject *page = NULL, *best[4] = {NULL, NULL, NULL, NULL}, *result = NULL;
     double value[4] = {0, 0, 0, 0};
+    int have[4] = {0, 0, 0, 0};
     for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(fast); i++) {
         PyObject *box = PySequence_Fast_GET_ITEM(fast, i);
         if (box == Py_None)
             continue;
-        if (!PyTuple_Check(box) || PyTuple_GET_SIZE(box) < 2) {
-            PyErr_SetString(PyExc_TypeError, "a character's box must be a CharBox");
-            goto done;
+        PyObject *box_page, *sides = NULL;
+        double x[4];
+        if (is_char(box)) { /* a Char as its own box (extractors.document.CharBoxes) */
+            CharObject *c = (CharObject *)box;
+            box_page = c->page_number;
+            x[0] = c->x0, x[1] = c->top, x[2] = c->x1, x[3] = c->bottom;
+        } else {
+            if (!PyTuple_Check(box) || PyTuple_GET_SIZE(box) < 2) {
+                PyErr_SetString(PyExc_TypeError, "a character's box must be a CharBox");
+                goto done;
+            }
+            box_page = PyTuple_GET_ITEM(box, 0);
         }
-        PyObject *box_page = PyTuple_GET_ITEM(box, 0), *bbox = PyTuple_GET_ITEM(box, 1);
         if (!page) {
             page = box_page;
         } else {
@@ -1789,38 +1827,47 @@ static PyObject *locate(PyObject *Py_UNUSED(self), PyObject *args) {
             if (!same)
                 continue;
         }
-        PyObject *sides = PySequence_Fast(bbox, "a box must be a sequence of four numbers");
-        if (!sides)
-            goto done;
-        if (PySequence_Fast_GET_SIZE(sides) != 4) {
-            Py_DECREF(sides);
-            PyErr_SetString(PyExc_ValueError, "a box must be a sequence of four numbers");
-            goto done;
-        }
-        for (int k = 0; k < 4; k++) {
-            PyObject *side = PySequence_Fast_GET_ITEM(sides, k);
-            double x = PyFloat_AsDouble(side);
-            if (x == -1.0 && PyErr_Occurred()) {
+        if (!is_char(box)) {
+            sides = PySequence_Fast(PyTuple_GET_ITEM(box, 1), "a box must be a sequence of four numbers");
+            if (!sides)
+                goto done;
+            if (PySequence_Fast_GET_SIZE(sides) != 4) {
                 Py_DECREF(sides);
+                PyErr_SetString(PyExc_ValueError, "a box must be a sequence of four numbers");
                 goto done;
             }
-            if (x != x) { /* NaN: min and max have their own ways with it */
-                Py_DECREF(sides);
+            for (int k = 0; k < 4; k++) {
+                x[k] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(sides, k));
+                if (x[k] == -1.0 && PyErr_Occurred()) {
+                    Py_DECREF(sides);
+                    goto done;
+                }
+            }
+        }
+        for (int k = 0; k < 4; k++) {
+            if (x[k] != x[k]) { /* NaN: min and max have their own ways with it */
+                Py_XDECREF(sides);
                 PyErr_SetString(PyExc_ValueError, "a coordinate is not a number");
                 goto done;
             }
-            if (!best[k] || (k < 2 ? x < value[k] : x > value[k])) {
-                Py_INCREF(side);
+            if (!have[k] || (k < 2 ? x[k] < value[k] : x[k] > value[k])) { /* the first of equals kept */
+                PyObject *side = sides ? Py_NewRef(PySequence_Fast_GET_ITEM(sides, k)) : NULL;
                 Py_XSETREF(best[k], side);
-                value[k] = x;
+                value[k] = x[k];
+                have[k] = 1;
             }
         }
-        Py_DECREF(sides);
+        Py_XDECREF(sides);
     }
-    if (!page)
+    if (!page) {
         result = Py_BuildValue("(OO)", Py_None, Py_None);
-    else
-        result = Py_BuildValue("(O(OOOO))", page, best[0], best[1], best[2], best[3]);
+        goto done;
+    }
+    for (int k = 0; k < 4; k++) {
+        if (!best[k] && !(best[k] = PyFloat_FromDouble(value[k])))
+            goto done;
+    }
+    result = Py_BuildValue("(O(OOOO))", page, best[0], best[1], best[2], best[3]);
 done:
     Py_DECREF(fast);
     for (int k = 0; k < 4; k++)

@@ -1,6 +1,6 @@
 """Types of the C helper extractors/_assemble.c (see there)."""
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 class Char(Mapping[str, Any]):
@@ -14,6 +14,12 @@ class Char(Mapping[str, Any]):
     def __iter__(self) -> Iterator[str]: ...
     def __len__(self) -> int: ...
     def to_dict(self) -> dict[str, Any]: ...
+    @property
+    def page(self) -> Any: ...
+    @property
+    def bbox(self) -> tuple[float, float, float, float]: ...
+    @property
+    def confidence(self) -> None: ...
 
 def chars(
     codes: Any, names: list[Any], which: Any, columns: tuple[Any, ...], page_number: int, /,
@@ -36,7 +42,7 @@ def grid(
     horizontals: list[tuple[float, float, float, float]], verticals: list[tuple[float, float, float, float]],
     snap: float, join: float, min_length: float, tolerance: float, sum: Callable[[list[float]], float], /,
 ) -> list[list[tuple[float, float, float, float]]]: ...
-def locate(char_boxes: list[Any], start: int, end: int, /) -> tuple[Any, Any]: ...
+def locate(char_boxes: Sequence[Any], start: int, end: int, /) -> tuple[Any, Any]: ...
 def path_edges(
     kinds: bytes, points: bytes, matrix: tuple[float, ...], ctm: tuple[float, ...], left: float, height: float,
     top: float, edge: type[tuple[Any, ...]], /,

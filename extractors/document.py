@@ -8,9 +8,9 @@ that string, so any value the pipeline reads keeps a span an auditor can slice.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple, overload
 
 from extractors._native import assemble as _assemble  # the page and box of a span in C, or None
 from extractors._typing import BBox, Span
@@ -49,6 +49,55 @@ class CharBox(NamedTuple):
     page: int
     bbox: BBox
     confidence: float | None = None
+
+
+def as_char_box(item: Any) -> CharBox | None:
+    """An item of a document's boxes as a CharBox: itself, or made from the character that
+    stands for it (``extractors._assemble.Char``: its page, bbox and confidence)."""
+    if item is None or type(item) is CharBox:
+        return item
+    return CharBox(item.page, item.bbox, item.confidence)
+
+
+class CharBoxes(Sequence[CharBox | None]):
+    """A document's box per character of its text (None where none), given out as CharBox.
+
+    The PDF assembly keeps the page source's character itself where its box is
+    (``extractors._assemble.Char``, which reads as a CharBox: ``page``, ``bbox``,
+    ``confidence``), instead of a CharBox, a box tuple and four floats per character that
+    mostly nobody reads. An item or slice read gives CharBox; ``items`` are as kept, which
+    ``Document.locate`` and ``confidence`` read directly. Equal to a sequence of the same boxes.
+    """
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[Any]) -> None:
+        self.items = items
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @overload
+    def __getitem__(self, index: int) -> CharBox | None: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[CharBox | None]: ...
+    def __getitem__(self, index: int | slice) -> CharBox | None | list[CharBox | None]:
+        if isinstance(index, slice):
+            return [as_char_box(item) for item in self.items[index]]
+        return as_char_box(self.items[index])
+
+    def __iter__(self) -> Iterator[CharBox | None]:
+        return map(as_char_box, self.items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, CharBoxes | list | tuple):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"CharBoxes({list(self)!r})"
 
 
 @dataclass(frozen=True)
@@ -114,7 +163,7 @@ class Document:
     source: Source
     text: str
     cells: list[Cell]
-    char_boxes: list[CharBox | None] | None = None
+    char_boxes: Sequence[CharBox | None] | None = None
     warnings: list[str] = field(default_factory=list)
     ocr_pages: list[OcrPage] = field(default_factory=list)
 
@@ -123,11 +172,17 @@ class Document:
         """Whether any page was read by OCR (a scan)."""
         return bool(self.ocr_pages)
 
+    def _box_items(self) -> Sequence[Any] | None:
+        """The boxes as kept: CharBoxes' items (CharBox or Char), else the sequence itself."""
+        boxes = self.char_boxes
+        return boxes.items if isinstance(boxes, CharBoxes) else boxes
+
     def confidence(self, start: int, end: int) -> float | None:
         """The lowest OCR confidence among the characters ``text[start:end]``; ``None`` if none was OCR'd."""
-        if self.char_boxes is None:
+        items = self._box_items()
+        if items is None:
             return None
-        scores = [b.confidence for b in self.char_boxes[start:end] if b is not None and b.confidence is not None]
+        scores = [b.confidence for b in items[start:end] if b is not None and b.confidence is not None]
         return min(scores) if scores else None
 
     def rows(self) -> list[list[Cell]]:
@@ -144,14 +199,15 @@ class Document:
 
     def locate(self, start: int, end: int) -> tuple[int | None, BBox | None]:
         """Page and union box of the characters ``text[start:end]``; ``(None, None)`` if unknown."""
-        if self.char_boxes is None:
+        items = self._box_items()
+        if items is None:
             return None, None
         if _assemble is not None:
             try:
-                return _assemble.locate(self.char_boxes, start, end)
+                return _assemble.locate(items, start, end)
             except ValueError:  # a coordinate that is not a number: min and max below
                 pass
-        boxes = [b for b in self.char_boxes[start:end] if b is not None]
+        boxes = [b for b in items[start:end] if b is not None]
         if not boxes:
             return None, None
         page = boxes[0].page
@@ -221,7 +277,7 @@ class DocumentBuilder:
             source=self._source,
             text="".join(self._parts),
             cells=self._cells,
-            char_boxes=self._boxes,
+            char_boxes=CharBoxes(self._boxes) if self._boxes is not None else None,
             warnings=list(self.warnings),
             ocr_pages=list(self.ocr_pages),
         )

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from extractors import _assemble as assemble  # `pip install -e .` builds it (gcc, Python headers)
 from extractors import pdf
-from extractors.document import CharBox
+from extractors.document import CharBox, as_char_box
 from extractors.grid import edges_to_tables
 from extractors.pdfium import pdfium_pages
 
@@ -59,6 +59,15 @@ def chars(draw: st.DrawFn, pages: int = 2) -> dict[str, Any]:
         if draw(st.booleans()):
             char["page_bbox"] = [draw(COORD) for _ in range(4)]
     return char
+
+
+def _boxed(result: Any) -> str:
+    """The repr of a (text, boxes) or of (text, box) pairs, each box as a CharBox: a Char
+    stands for its own box (``extractors.document.CharBoxes``)."""
+    if isinstance(result, tuple):
+        text, boxes = result
+        return repr((text, [as_char_box(box) for box in boxes]))
+    return repr([(text, as_char_box(box)) for text, box in result])
 
 
 def _ids(lines: list[list[dict[str, Any]]]) -> list[list[int]]:
@@ -167,13 +176,13 @@ def test_every_fixture_page_assembles_as_in_python(path: Path) -> None:
             for row, twin in zip(ours, theirs, strict=True):
                 for cell, cell_twin in zip(row.cells, twin.cells, strict=True):
                     assert _ids(pdf._lines(cell.chars)) == _ids(pdf._py_lines(cell_twin.chars))
-                    assert repr(pdf._cell_text(cell.chars)) == repr(_in_python(pdf._cell_text, cell_twin.chars))
+                    assert _boxed(pdf._cell_text(cell.chars)) == _boxed(_in_python(pdf._cell_text, cell_twin.chars))
             remaining = left_over
         lines = pdf._lines(remaining)
         assert _ids(lines) == _ids(pdf._py_lines(remaining))
         for line in lines:
-            assert repr(pdf._line_pairs(line, page.number)) == repr(pdf._py_line_pairs(line, page.number))
-        assert repr(pdf._cell_text(remaining)) == repr(_in_python(pdf._cell_text, remaining))
+            assert _boxed(pdf._line_pairs(line, page.number)) == _boxed(pdf._py_line_pairs(line, page.number))
+        assert _boxed(pdf._cell_text(remaining)) == _boxed(_in_python(pdf._cell_text, remaining))
 
 
 def test_a_coordinate_not_finite_goes_the_python_way() -> None:
@@ -333,9 +342,9 @@ def test_the_steps_read_chars_as_their_dicts(page_chars: list[dict[str, Any]], p
         return [[position[id(char)] for char in line] for line in lines]
 
     assert indices(assemble.lines(as_chars, pdf.LINE_TOLERANCE)) == indices(assemble.lines(page_chars, pdf.LINE_TOLERANCE))
-    assert repr(assemble.line_pairs(as_chars, page, CharBox, pdf._GAP)) == repr(
+    assert _boxed(assemble.line_pairs(as_chars, page, CharBox, pdf._GAP)) == _boxed(
         assemble.line_pairs(page_chars, page, CharBox, pdf._GAP))
-    assert repr(assemble.cell_text(as_chars, pdf.LINE_TOLERANCE, CharBox, pdf._GAP, pdf._breaks_before)) == repr(
+    assert _boxed(assemble.cell_text(as_chars, pdf.LINE_TOLERANCE, CharBox, pdf._GAP, pdf._breaks_before)) == _boxed(
         _in_python(pdf._cell_text, page_chars))
     boxes = [(0.0, 0.0, 50.0, 50.0), (50.0, 0.0, 100.0, 50.0), (0.0, 50.0, 100.0, 100.0)]
     held: list[list[Any]] = [[], [], []]
@@ -383,3 +392,56 @@ def test_page_chars_and_runs_refuse_what_they_cannot_read() -> None:
     assert made[1] == {"text": "一", "fontname": "F9", "size": 10.0, "x0": 3.0, "x1": 13.0,
                        "top": 842.0 - (700.0 + -0.25 * 10.0 + 10.0), "bottom": 842.0 - (700.0 + -0.25 * 10.0),
                        "page_number": 4}
+
+
+# ---- a Char stands for its own box -------------------------------------------------------------
+
+FLOAT_COORD = COORD.map(float)
+CHARS_AS_BOXES = st.lists(st.one_of(
+    st.none(),
+    st.builds(lambda page, box, confidence: CharBox(page, tuple(map(float, box)), confidence),
+              st.integers(1, 3), st.tuples(COORD, COORD, COORD, COORD), st.one_of(st.none(), st.floats(0, 1))),
+    st.builds(lambda page, x0, top, x1, bottom: assemble.Char("字", "F", 10.0, x0, x1, top, bottom, page),
+              st.integers(1, 3), FLOAT_COORD, FLOAT_COORD, FLOAT_COORD, FLOAT_COORD),
+), max_size=30)
+
+
+def test_a_char_reads_as_its_char_box() -> None:
+    from extractors.document import as_char_box
+
+    char = assemble.Char("字", "F", 10.0, 1.5, 11.5, 3.0, 13.0, 2)
+    assert (char.page, char.bbox, char.confidence) == (2, (1.5, 3.0, 11.5, 13.0), None)
+    assert as_char_box(char) == CharBox(2, (1.5, 3.0, 11.5, 13.0), None) and type(as_char_box(char)) is CharBox
+    box = CharBox(1, (0.0, 0.0, 1.0, 1.0))
+    assert as_char_box(box) is box and as_char_box(None) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(CHARS_AS_BOXES, st.integers(-35, 35), st.integers(-35, 35))
+def test_locate_reads_chars_as_their_boxes(items: list[Any], start: int, end: int) -> None:
+    """Over Chars standing for boxes, locate is what it is over their CharBoxes, in C and Python."""
+    from extractors import document as module
+
+    as_boxes = [module.as_char_box(item) for item in items]
+    document = module.Document(module.Source("x", "0" * 64, "pdf"), "", [], char_boxes=module.CharBoxes(items))
+    expected = assemble.locate(as_boxes, start, end)
+    assert repr(document.locate(start, end)) == repr(expected)
+    with mock.patch.object(module, "_assemble", None):
+        assert repr(document.locate(start, end)) == repr(expected)
+    assert document.confidence(start, end) == module.Document(
+        module.Source("x", "0" * 64, "pdf"), "", [], char_boxes=as_boxes).confidence(start, end)
+
+
+def test_char_boxes_give_out_char_boxes() -> None:
+    from extractors.document import CharBoxes
+
+    char = assemble.Char("字", "F", 10.0, 1.5, 11.5, 3.0, 13.0, 2)
+    box = CharBox(1, (0.0, 0.0, 1.0, 1.0), 0.5)
+    boxes = CharBoxes([char, None, box])
+    expected = [CharBox(2, (1.5, 3.0, 11.5, 13.0)), None, box]
+    assert len(boxes) == 3 and list(boxes) == expected and boxes[0] == expected[0] and boxes[-1] is box
+    assert boxes[1:] == expected[1:] and boxes == expected and boxes == CharBoxes(list(expected))
+    assert boxes != expected[:2] and boxes != CharBoxes([box, None, char]) and (boxes == 3) is False
+    assert type(boxes[0]) is CharBox and repr(boxes) == f"CharBoxes({expected!r})"
+    with pytest.raises(TypeError):
+        hash(boxes)
