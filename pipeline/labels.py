@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from itertools import chain
+from typing import Any, Literal, NamedTuple
 
 Role = Literal["field", "group", "stop", "tasks_goal", "tasks_outcome"]
 
@@ -219,11 +220,12 @@ LABELS: tuple[Label, ...] = (
 _ANY_LABEL = re.compile("|".join(f"(?:{label.pattern.pattern.replace('(?P<unit>', '(?:')})" for label in LABELS))
 _SEPARATORS = re.compile(r"[:：;；,，。、\s]*")
 _WHITE_SPACE = re.compile(r"\s")  # what str.isspace() says is white space
+_WHITE_SPACE_RUN = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
-class LabelMatch:
-    """A label found in a cell, in offsets of the cell's original text."""
+class LabelMatch(NamedTuple):
+    """A label found in a cell, in offsets of the cell's original text (a named tuple: the
+    form reader makes one per label it meets, ~100 a form)."""
 
     label: Label
     start: int
@@ -240,9 +242,15 @@ class CompactText:
         self.positions: Sequence[int]
         if _WHITE_SPACE.search(text) is None:  # most cells: nothing to remove
             self.positions, self.compact = range(len(text)), text
-        else:
-            self.positions = [i for i, ch in enumerate(text) if not ch.isspace()]
-            self.compact = "".join(text[i] for i in self.positions)
+        else:  # the stretches between runs of white space, each taken whole
+            stretches = []
+            at = 0
+            for space in _WHITE_SPACE_RUN.finditer(text):
+                stretches.append((at, space.start()))
+                at = space.end()
+            stretches.append((at, len(text)))
+            self.positions = list(chain.from_iterable(range(start, end) for start, end in stretches))
+            self.compact = "".join([text[start:end] for start, end in stretches])
 
     def to_original(self, index: int, *, end: bool = False) -> int:
         """Original offset of compact ``index`` (for an end offset, just past the character before)."""

@@ -7,9 +7,9 @@ form reader can point into the document text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from pipeline.fields import FieldType
 
@@ -39,9 +39,12 @@ _DATE = re.compile(
 _HINT = re.compile(r"[（(][^（()）]*[)）]")
 
 
-@dataclass(frozen=True)
-class CellValue:
-    """A value read from text, with where in that text it was found (``[start, end)``)."""
+class CellValue(NamedTuple):
+    """A value read from text, with where in that text it was found (``[start, end)``).
+
+    A named tuple: a form reader makes one per value it reads, and a frozen dataclass costs
+    several times as much to make.
+    """
 
     value: object
     start: int
@@ -87,6 +90,8 @@ def is_blank_value(text: str) -> bool:
         return True
     stripped = _HINT.sub("", text).translate(_FULLWIDTH_DIGITS)
     stripped = _SEPARATORS.sub("", stripped)
+    if not _UNIT_CHARS.issuperset(stripped):
+        return False  # a character no unit has: no removal of units takes it away
     for unit in _UNITS_LONGEST_FIRST:
         stripped = stripped.replace(unit, "")
     return stripped == ""
@@ -94,6 +99,7 @@ def is_blank_value(text: str) -> bool:
 
 _SEPARATORS = re.compile(r"[\s:：;；,，。、/]")
 _UNITS_LONGEST_FIRST = sorted((*MONEY_SCALE, *COUNT_UNITS, "%", "人次(次)"), key=len, reverse=True)
+_UNIT_CHARS = frozenset("".join(_UNITS_LONGEST_FIRST))
 
 
 # A template hint in brackets — (突出与预期相比相关指标实现情况), （盖章）— but not a list

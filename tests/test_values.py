@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.labels import CompactText, match_label
 from pipeline.values import is_blank_value, read_bool, read_date, read_measure
@@ -141,3 +143,25 @@ def test_hints_are_dropped_but_list_numbers_kept(text: str, rest: str) -> None:
 
     remaining, offset = strip_hint(text)
     assert remaining == rest and text[offset:] == remaining
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from(list(" \t\n\u3000\u00a0\u2009\x1c\x85单位名称：12万元（）%个")), max_size=30))
+def test_compact_text_drops_white_space_and_maps_back(text: str) -> None:
+    compact = CompactText(text)
+    positions = [i for i, ch in enumerate(text) if not ch.isspace()]  # the plain reading
+    assert list(compact.positions) == positions and compact.compact == "".join(text[i] for i in positions)
+    assert compact.compact == "".join(text.split())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["万元", "元", "个", "%", "人次(次)", "（附调查结果）", "：", " ", "5", "家", "亿",
+                                 "x", "单击此处输入文字。", "/", "次", "人"]), max_size=6))
+def test_a_blank_value_is_read_as_with_every_unit_removed(pieces: list[str]) -> None:
+    from pipeline import values
+
+    text = "".join(pieces)
+    stripped = values._SEPARATORS.sub("", values._HINT.sub("", text).translate(values._FULLWIDTH_DIGITS))
+    for unit in values._UNITS_LONGEST_FIRST:
+        stripped = stripped.replace(unit, "")
+    assert values.is_blank_value(text) == (values.is_placeholder(text) or stripped == "")
