@@ -443,21 +443,20 @@ done:
 /* runs(codes, objects, fonts, numbers) -> (objects, left, right, baseline, size, space_em)
  *
  * extractors.pdfium._runs: each text object's characters (0: none) taken together in page
- * order, as a stable sort by address groups them; per object, ascending: its address
+ * order, as a stable sort by address groups them (found by address in a hash table, the
+ * runs then sorted by address); per object, ascending: its address
  * (uint64), the least left and greatest right of its characters (np.minimum and np.maximum
  * taken in that order, NaN kept), its first character's baseline and size (float64, as bytes);
  * and space_em: for each font, (right - left) / size of its first space in page order that
  * has a text object and a size above 0. */
 typedef struct {
     uint64_t object;
-    Py_ssize_t index;
+    Py_ssize_t run; /* the run's place in first-seen order */
 } ByObject;
 
 static int by_object(const void *a, const void *b) {
     const ByObject *p = a, *q = b;
-    if (p->object != q->object)
-        return p->object < q->object ? -1 : 1;
-    return p->index < q->index ? -1 : (p->index > q->index);
+    return p->object < q->object ? -1 : (p->object > q->object);
 }
 
 static PyObject *runs(PyObject *Py_UNUSED(self), PyObject *args) {
@@ -466,10 +465,16 @@ static PyObject *runs(PyObject *Py_UNUSED(self), PyObject *args) {
     if (!PyArg_ParseTuple(args, "y*y*y*y*", &codes, &objects, &fonts, &numbers))
         return NULL;
     Py_ssize_t n = codes.len / (Py_ssize_t)sizeof(uint32_t), count = 0;
+    size_t slots = 16;
+    while (slots < 2 * (size_t)n)
+        slots *= 2;
+    /* each object's run, found by an open-addressed table on its address (the page's
+       characters of one object mostly follow each other: the last one is tried first) */
+    Py_ssize_t *table = PyMem_Malloc(slots * sizeof(Py_ssize_t));
     ByObject *order = PyMem_Malloc((n ? n : 1) * sizeof(ByObject));
     uint64_t *run_object = PyMem_Malloc((n ? n : 1) * sizeof(uint64_t));
-    double *columns = PyMem_Malloc((n ? n : 1) * 4 * sizeof(double)); /* left, right, baseline, size */
-    if (!order || !run_object || !columns) {
+    double *columns = PyMem_Malloc((n ? n : 1) * 8 * sizeof(double)); /* first seen, then sorted */
+    if (!table || !order || !run_object || !columns) {
         PyErr_NoMemory();
         goto done;
     }
@@ -478,24 +483,46 @@ static PyObject *runs(PyObject *Py_UNUSED(self), PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "the columns must hold one code, object, font and four numbers per character");
         goto done;
     }
+    for (size_t k = 0; k < slots; k++)
+        table[k] = -1;
     const uint32_t *code = codes.buf;
     const uint64_t *object = objects.buf, *font = fonts.buf;
     const double *number = numbers.buf;
-    for (Py_ssize_t i = 0; i < n; i++)
-        order[i] = (ByObject){object[i], i};
-    qsort(order, n, sizeof(ByObject), by_object);
     double *left = columns, *right = columns + n, *baseline = columns + 2 * n, *size = columns + 3 * n;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        const double *row = number + 4 * order[k].index;
-        if (k == 0 || order[k].object != order[k - 1].object) { /* the object's first character */
-            run_object[count] = order[k].object;
-            left[count] = row[1], right[count] = row[2], baseline[count] = row[3], size[count] = row[0];
-            count++;
-            continue;
+    Py_ssize_t last = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const double *row = number + 4 * i;
+        Py_ssize_t run = -1;
+        if (last >= 0 && run_object[last] == object[i]) {
+            run = last;
+        } else {
+            size_t at = (size_t)((object[i] >> 4) ^ (object[i] >> 20)) & (slots - 1);
+            while (table[at] >= 0 && run_object[table[at]] != object[i])
+                at = (at + 1) & (slots - 1);
+            if (table[at] >= 0) {
+                run = table[at];
+            } else { /* the object's first character, in page order */
+                run = table[at] = count++;
+                run_object[run] = object[i];
+                left[run] = row[1], right[run] = row[2], baseline[run] = row[3], size[run] = row[0];
+                last = run;
+                continue;
+            }
         }
-        double *low = &left[count - 1], *high = &right[count - 1];
-        *low = (*low < row[1] || isnan(*low)) ? *low : row[1];   /* np.minimum */
-        *high = (*high > row[2] || isnan(*high)) ? *high : row[2]; /* np.maximum */
+        last = run;
+        /* np.minimum and np.maximum, taken in page order as reduceat over a stable sort does */
+        left[run] = (left[run] < row[1] || isnan(left[run])) ? left[run] : row[1];
+        right[run] = (right[run] > row[2] || isnan(right[run])) ? right[run] : row[2];
+    }
+    for (Py_ssize_t r = 0; r < count; r++)
+        order[r] = (ByObject){run_object[r], r};
+    qsort(order, count, sizeof(ByObject), by_object); /* addresses are distinct: no tie */
+    double *sorted = columns + 4 * n;
+    for (Py_ssize_t r = 0; r < count; r++) {
+        Py_ssize_t from = order[r].run;
+        sorted[r] = left[from], sorted[n + r] = right[from], sorted[2 * n + r] = baseline[from];
+        sorted[3 * n + r] = size[from];
+        run_object[r] = order[r].object;
     }
     space_em = PyDict_New();
     if (!space_em)
@@ -514,12 +541,13 @@ static PyObject *runs(PyObject *Py_UNUSED(self), PyObject *args) {
             goto done;
     }
     result = Py_BuildValue("y#y#y#y#y#O", (const char *)run_object, (Py_ssize_t)(count * sizeof(uint64_t)),
-                           (const char *)left, (Py_ssize_t)(count * sizeof(double)),
-                           (const char *)right, (Py_ssize_t)(count * sizeof(double)),
-                           (const char *)baseline, (Py_ssize_t)(count * sizeof(double)),
-                           (const char *)size, (Py_ssize_t)(count * sizeof(double)), space_em);
+                           (const char *)sorted, (Py_ssize_t)(count * sizeof(double)),
+                           (const char *)(sorted + n), (Py_ssize_t)(count * sizeof(double)),
+                           (const char *)(sorted + 2 * n), (Py_ssize_t)(count * sizeof(double)),
+                           (const char *)(sorted + 3 * n), (Py_ssize_t)(count * sizeof(double)), space_em);
 done:
     Py_XDECREF(space_em);
+    PyMem_Free(table);
     PyMem_Free(order);
     PyMem_Free(run_object);
     PyMem_Free(columns);

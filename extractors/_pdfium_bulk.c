@@ -259,10 +259,7 @@ done:
  * ``kinds`` two int32 each (FPDF_SEGMENT_* type, closes the sub-path), ``points`` two
  * float32 each (x, y; a point PDFium could not give repeats the one before, 0 at first,
  * as the ctypes floats reused across the calls do). */
-static PyObject *path(PyObject *self, PyObject *args) {
-    void *object = handle_argument(args, "the path object is null");
-    if (!object)
-        return NULL;
+static PyObject *path_of(void *object) {
     Matrix m;
     PyObject *matrix;
     if (pdfium.object_matrix(object, &m))
@@ -302,6 +299,72 @@ done:
     return result;
 }
 
+static PyObject *path(PyObject *self, PyObject *args) {
+    void *object = handle_argument(args, "the path object is null");
+    return object ? path_of(object) : NULL;
+}
+
+/* paths(addresses, parent) -> [(matrix, kinds, points), ...]
+ *
+ * extractors.pdfium's walk over path objects, for many at once: for each path object at the
+ * uint64 ``addresses`` that is painted, in order, its matrix combined with ``parent`` as
+ * _multiply combines them (its own, or the identity where PDFium gives none, then the
+ * parent's: the same float64 products and sums in the same order; built with
+ * -ffp-contract=off) and its segments as ``path`` gives them. */
+static PyObject *paths(PyObject *self, PyObject *args) {
+    Py_buffer addresses;
+    double P[6];
+    if (!PyArg_ParseTuple(args, "y*(dddddd)", &addresses, &P[0], &P[1], &P[2], &P[3], &P[4], &P[5]))
+        return NULL;
+    PyObject *result = NULL;
+    if (!check_bound())
+        goto done;
+    if (addresses.len % (Py_ssize_t)sizeof(uint64_t)) {
+        PyErr_SetString(PyExc_ValueError, "addresses must hold uint64");
+        goto done;
+    }
+    Py_ssize_t n = addresses.len / (Py_ssize_t)sizeof(uint64_t);
+    const uint64_t *address = addresses.buf;
+    result = PyList_New(0);
+    for (Py_ssize_t i = 0; result && i < n; i++) {
+        if (!address[i]) {
+            PyErr_SetString(PyExc_ValueError, "a path object is null");
+            Py_CLEAR(result);
+            break;
+        }
+        PyObject *one = path_of((void *)(uintptr_t)address[i]); /* matrix, paint, segments */
+        if (!one) {
+            Py_CLEAR(result);
+            break;
+        }
+        PyObject *own = PyTuple_GET_ITEM(one, 0), *painted = PyTuple_GET_ITEM(one, 1);
+        if (painted != Py_True) {
+            Py_DECREF(one);
+            continue;
+        }
+        double m[6] = {1.0, 0.0, 0.0, 1.0, 0.0, 0.0};
+        if (own != Py_None) {
+            for (int k = 0; k < 6; k++)
+                m[k] = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(own, k));
+        }
+        double a = m[0], b = m[1], c = m[2], d = m[3], e = m[4], f = m[5];
+        PyObject *combined = Py_BuildValue("(dddddd)", a * P[0] + b * P[2], a * P[1] + b * P[3], c * P[0] + d * P[2],
+                                           c * P[1] + d * P[3], e * P[0] + f * P[2] + P[4], e * P[1] + f * P[3] + P[5]);
+        PyObject *entry = combined ? PyTuple_Pack(3, combined, PyTuple_GET_ITEM(one, 2), PyTuple_GET_ITEM(one, 3)) : NULL;
+        Py_XDECREF(combined);
+        Py_DECREF(one);
+        if (!entry || PyList_Append(result, entry) < 0) {
+            Py_XDECREF(entry);
+            Py_CLEAR(result);
+            break;
+        }
+        Py_DECREF(entry);
+    }
+done:
+    PyBuffer_Release(&addresses);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"bind", bind, METH_VARARGS,
      "bind(*addresses): the PDFium functions to call, by address (see extractors/pdfium.py)"},
@@ -309,6 +372,8 @@ static PyMethodDef methods[] = {
      "chars(text_page) -> (unmapped, codes, objects, fonts, numbers): a text page's kept characters"},
     {"objects", objects, METH_VARARGS,
      "objects(page) -> (types, addresses, bounds): a page's top-level objects"},
+    {"paths", paths, METH_VARARGS,
+     "paths(addresses, parent) -> [(matrix, kinds, points), ...]: the painted ones of many path objects"},
     {"path", path, METH_VARARGS,
      "path(path_object) -> (matrix, painted, kinds, points): a path object's matrix, paint and segments"},
     {NULL, NULL, 0, NULL},

@@ -1,5 +1,7 @@
 """Types of the C helper extractors/_pdfium_bulk.c (see there)."""
 
+from typing import Any
+
 def bind(
     count_chars: int, get_unicode: int, is_generated: int, has_unicode_map_error: int,
     get_text_object: int, get_font_size: int, get_loose_char_box: int, get_char_origin: int,
@@ -12,3 +14,6 @@ def objects(page: int, /) -> tuple[bytes, bytes, bytes]: ...
 def path(
     path_object: int, /,
 ) -> tuple[tuple[float, float, float, float, float, float] | None, bool, bytes, bytes]: ...
+def paths(
+    addresses: Any, parent: tuple[float, float, float, float, float, float], /,
+) -> list[tuple[tuple[float, float, float, float, float, float], bytes, bytes]]: ...

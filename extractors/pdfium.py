@@ -556,7 +556,14 @@ class _Shapes:
             at = np.minimum(np.searchsorted(text.run_objects, addresses), len(text.run_objects) - 1)
             texts &= ~((text.run_objects[at] == addresses) & ~(left < text.run_left[at] - _BLANK_GAP)
                        & ~(right > text.run_right[at] + _BLANK_GAP))
-        for index in np.flatnonzero(look | texts).tolist():
+        selected = np.flatnonzero(look | texts)
+        if _bulk is not None and not (kinds[selected] == raw.FPDF_PAGEOBJ_FORM).any():
+            # no form on the page (the common one): its paths in one call, then its texts
+            for matrix, path_kinds, points in _bulk.paths(addresses[selected[kinds[selected] == raw.FPDF_PAGEOBJ_PATH]],
+                                                          _IDENTITY):
+                self.add_path(path_kinds, points, matrix)
+            selected = selected[kinds[selected] == text_kind]
+        for index in selected.tolist():
             kind, obj = int(kinds[index]), int(addresses[index])
             if kind == text_kind:
                 self.texts.append((obj, _IDENTITY, tuple(bounds[index].tolist())))

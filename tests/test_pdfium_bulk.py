@@ -81,8 +81,17 @@ def test_the_helper_and_ctypes_give_the_same_characters_and_objects(path: Path) 
         assert np.frombuffer(handles, dtype=np.uint64).tolist() == [obj for _, obj, _ in expected]
         boxes = np.frombuffer(bounds, dtype=np.float64).reshape(-1, 4).tolist()
         assert [None if box[0] != box[0] else tuple(box) for box in boxes] == [box for _, _, box in expected]
-        for obj in _paths([obj for kind, obj, _ in expected if kind in (PATH, FORM)]):
+        found = _paths([obj for kind, obj, _ in expected if kind in (PATH, FORM)])
+        for obj in found:
             assert source._bulk.path(obj) == source._path_ctypes(obj)
+        # many at once, each under a parent matrix as the walk combines them
+        parent = (0.5, 0.0, -0.0, -2.0, 7.25, 300.0)
+        walked = []
+        for obj in found:
+            own, painted, kinds, points = source._path_ctypes(obj)
+            if painted:
+                walked.append((source._multiply(source._IDENTITY if own is None else own, parent), kinds, points))
+        assert repr(source._bulk.paths(np.array(found, dtype=np.uint64), parent)) == repr(walked)  # -0.0 too
     if path.parent.name not in ("bad", "rejects"):
         assert pages > 0
 
@@ -114,6 +123,10 @@ def test_the_helper_refuses_null_addresses() -> None:
         source._bulk.bind(*([0] * 20))
     with pytest.raises(ValueError, match="null"):
         source._bulk.path(0)
+    with pytest.raises(ValueError, match="null"):
+        source._bulk.paths(np.zeros(1, np.uint64), source._IDENTITY)
+    with pytest.raises(ValueError, match="uint64"):
+        source._bulk.paths(b"123", source._IDENTITY)
 
 
 @pytest.mark.parametrize("path", [p for p in PDFS if p.parent.name not in ("bad", "rejects")],
