@@ -206,3 +206,17 @@ def test_a_word_added_after_the_compact_table_is_made_is_seen() -> None:
     tokenizer.add_word("奇异词组测试", 10_000)  # the table no longer fits the dictionary: the dict is used
     assert "奇异词组测试" in [w for w, _, _ in reader.tokenize(sentence)]
     assert reader.tokenize(sentence) == list(tokenizer.tokenize(sentence))
+
+
+def test_a_word_finalseg_must_split_is_given_character_by_character(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jieba import finalseg
+
+    from pipeline.figures.lexicon import hmm_cut
+
+    for sentence in ("绩效自评奇异词组测试", "丹为主丼, 丽举乇么", "郑州市金水区经开区"):
+        words = list(finalseg.cut(sentence))
+        longest = max(words, key=len)
+        assert len(longest) > 1
+        monkeypatch.setattr(finalseg, "Force_Split_Words", {longest})
+        assert hmm_cut(sentence) == list(finalseg.cut(sentence)) != words
+        monkeypatch.setattr(finalseg, "Force_Split_Words", set())

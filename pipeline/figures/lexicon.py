@@ -14,6 +14,7 @@ import logging
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, islice
 from pathlib import Path
 from typing import Any
 
@@ -63,13 +64,8 @@ class Lexicon:
                     words.append(piece)
                 else:
                     words.extend(piece)  # each character
-        tokens = []
-        start = offset
-        for word in words:
-            end = start + len(word)
-            tokens.append((word, start, end))
-            start = end
-        return tokens
+        bounds = list(accumulate(map(len, words), initial=offset))  # each word's start, then the end
+        return list(zip(words, bounds, islice(bounds, 1, None), strict=False))  # bounds: one more, an end
 
 
 try:  # jieba's graph, route, walk and HMM in C (pipeline/figures/_segment.c), built at install if it can be
@@ -89,17 +85,25 @@ def hmm_cut(sentence: str) -> list[str]:
     model's own tables), the rest as it splits them; a word in ``Force_Split_Words`` is
     given character by character, as there.
     """
+    if finalseg.re_han.fullmatch(sentence):  # one block of Chinese, as the reader's runs mostly are
+        return _hmm_words(sentence)
     words: list[str] = []
     for block in finalseg.re_han.split(sentence):
         if finalseg.re_han.match(block):
-            for word in _segment.hmm_block(block, finalseg.start_P, finalseg.trans_P, finalseg.emit_P):
-                if word in finalseg.Force_Split_Words:
-                    words.extend(word)
-                else:
-                    words.append(word)
+            words.extend(_hmm_words(block))
         else:
             words.extend(piece for piece in finalseg.re_skip.split(block) if piece)
     return words
+
+
+def _hmm_words(block: str) -> list[str]:
+    """finalseg's words of one block of Chinese: its viterbi (in C), a word it must not give
+    whole (``Force_Split_Words``) character by character."""
+    words = _segment.hmm_block(block, finalseg.start_P, finalseg.trans_P, finalseg.emit_P)
+    force = finalseg.Force_Split_Words
+    if not force or force.isdisjoint(words):
+        return words
+    return [piece for word in words for piece in (word if word in force else (word,))]
 
 
 @lru_cache(maxsize=1)

@@ -8,10 +8,13 @@ it left out because it could not read them with confidence.
 from __future__ import annotations
 
 import bisect
+from operator import itemgetter
 
 from pipeline.figures.lexicon import Lexicon
 from pipeline.figures.metric import Token
 from pipeline.figures.patterns import SENTENCE_BREAK
+
+_START, _END = itemgetter(1), itemgetter(2)
 
 
 class Sentences:
@@ -41,8 +44,8 @@ class Sentences:
     def tokens(self, pos: int) -> list[Token]:
         lo, hi = self.span(pos)
         if lo not in self._tokens:
-            self._tokens[lo] = self.lex.tokenize(self.text[lo:hi], lo)
-            self._bounds[lo] = ({t[1] for t in self._tokens[lo]}, {t[2] for t in self._tokens[lo]})
+            tokens = self._tokens[lo] = self.lex.tokenize(self.text[lo:hi], lo)
+            self._bounds[lo] = (set(map(_START, tokens)), set(map(_END, tokens)))
         return self._tokens[lo]
 
     def is_word_start(self, pos: int) -> bool:
