@@ -138,7 +138,8 @@ class _FormReader:
                 # the rest of the document is walked lazily: only a task block reads on into it
                 following = itertools.islice(flat, position[id(cell)] + 1, None)
                 taken, labelled = self._read_cell(cell, row[index + 1 :], following)
-                self.consumed.update(id(c) for c in taken)
+                if taken:
+                    self.consumed.update(map(id, taken))
                 if not labelled and cell.table is not None and index > 0:
                     self.loose.append((cell, self.group))
         self._read_below()

@@ -276,7 +276,7 @@ def match_label(compact: CompactText, index: int) -> LabelMatch | None:
     if best is None:
         return None
     end, label, found = best
-    unit = found.groupdict().get("unit")
+    unit = found["unit"] if "unit" in found.re.groupindex else None
     return LabelMatch(
         label, compact.to_original(index), compact.to_original(end, end=True), unit, end
     )
