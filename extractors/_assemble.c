@@ -1806,6 +1806,137 @@ done:
 }
 
 
+/* ---- cells_to_table(boxes, grid_cell) -> (bbox, rows): extractors.grid.cells_to_table ------ */
+
+/* A table from its cell boxes: rows by distinct top, columns by distinct left edge, each
+   cell's spans the rows (columns) whose top (left) starts inside it, as bisect_left over the
+   sorted distinct values gives them; the rows in order, each by column (ties in the boxes'
+   order, as a stable sort); the table's box the least and greatest sides, the first of
+   equals kept as min and max keep it. A side that is not a finite number raises ValueError
+   (the caller goes the Python way). */
+typedef struct {
+    double v[4];
+    Py_ssize_t index, row, col;
+} CellBox;
+
+static int by_row_col(const void *a, const void *b) {
+    const CellBox *p = a, *q = b;
+    if (p->row != q->row)
+        return p->row < q->row ? -1 : 1;
+    if (p->col != q->col)
+        return p->col < q->col ? -1 : 1;
+    return p->index < q->index ? -1 : (p->index > q->index);
+}
+
+/* the distinct values of a sorted array, in place; their count */
+static Py_ssize_t distinct(double *values, Py_ssize_t n) {
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!kept || values[i] != values[kept - 1])
+            values[kept++] = values[i];
+    }
+    return kept;
+}
+
+/* bisect_left(values[0:n], x) */
+static Py_ssize_t bisect_left_of(const double *values, Py_ssize_t n, double x) {
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (values[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static PyObject *cells_to_table(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *boxes;
+    PyTypeObject *grid_cell;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &boxes, &PyType_Type, &grid_cell))
+        return NULL;
+    if (!is_plain_tuple_type(grid_cell, "grid_cell"))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(boxes);
+    if (!n) {
+        PyErr_SetString(PyExc_ValueError, "a table has at least one cell");
+        return NULL;
+    }
+    CellBox *cells = PyMem_Malloc(n * sizeof(CellBox));
+    double *tops = PyMem_Malloc(n * sizeof(double)), *lefts = PyMem_Malloc(n * sizeof(double));
+    PyObject *rows = NULL, *result = NULL;
+    if (!cells || !tops || !lefts) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    double table[4];
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (read_box(PyList_GET_ITEM(boxes, i), cells[i].v) < 0)
+            goto done;
+        cells[i].index = i;
+        tops[i] = cells[i].v[1], lefts[i] = cells[i].v[0];
+        for (int k = 0; k < 4; k++) {
+            double x = cells[i].v[k];
+            if (!i || (k < 2 ? x < table[k] : x > table[k]))
+                table[k] = x;
+        }
+    }
+    qsort(tops, n, sizeof(double), cmp_double);
+    qsort(lefts, n, sizeof(double), cmp_double);
+    Py_ssize_t row_count = distinct(tops, n), col_count = distinct(lefts, n);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        cells[i].row = bisect_left_of(tops, row_count, cells[i].v[1]);
+        cells[i].col = bisect_left_of(lefts, col_count, cells[i].v[0]);
+    }
+    qsort(cells, n, sizeof(CellBox), by_row_col);
+    rows = PyList_New(0);
+    PyObject *row = NULL;
+    for (Py_ssize_t i = 0; rows && i < n; i++) {
+        CellBox *c = &cells[i];
+        if (!i || c->row != cells[i - 1].row) {
+            row = PyList_New(0);
+            if (!row || PyList_Append(rows, row) < 0) {
+                Py_XDECREF(row);
+                Py_CLEAR(rows);
+                break;
+            }
+            Py_DECREF(row); /* held by rows */
+        }
+        Py_ssize_t row_span = bisect_left_of(tops, row_count, c->v[3]) - c->row;
+        Py_ssize_t col_span = bisect_left_of(lefts, col_count, c->v[2]) - c->col;
+        PyObject *cell = grid_cell->tp_alloc(grid_cell, 5);
+        PyObject *fields[5] = {PyLong_FromSsize_t(c->row), PyLong_FromSsize_t(c->col),
+                               PyLong_FromSsize_t(row_span > 1 ? row_span : 1),
+                               PyLong_FromSsize_t(col_span > 1 ? col_span : 1),
+                               Py_BuildValue("(dddd)", c->v[0], c->v[1], c->v[2], c->v[3])};
+        int failed = !cell;
+        for (int k = 0; k < 5; k++) {
+            if (!fields[k])
+                failed = 1;
+            if (cell)
+                PyTuple_SET_ITEM(cell, k, fields[k]);
+            else
+                Py_XDECREF(fields[k]);
+        }
+        if (failed || PyList_Append(row, cell) < 0) {
+            Py_XDECREF(cell);
+            Py_CLEAR(rows);
+            break;
+        }
+        Py_DECREF(cell);
+    }
+    if (rows)
+        result = Py_BuildValue("((dddd)O)", table[0], table[1], table[2], table[3], rows);
+done:
+    Py_XDECREF(rows);
+    PyMem_Free(cells);
+    PyMem_Free(tops);
+    PyMem_Free(lefts);
+    return result;
+}
+
+
 /* ---- locate(char_boxes, start, end) -> (page, box): extractors.document.Document.locate ---- */
 
 /* The page of the first boxed character of char_boxes[start:end] and the union of the boxes
@@ -2092,6 +2223,9 @@ static PyMethodDef methods[] = {
     {"grid", grid, METH_VARARGS,
      "grid(horizontals, verticals, snap, join, min_length, tolerance, sum) -> the ruled tables' cell "
      "boxes, table by table (extractors.grid: pdfplumber's merge, intersections, cells, tables)."},
+    {"cells_to_table", cells_to_table, METH_VARARGS,
+     "cells_to_table(boxes, grid_cell) -> (bbox, rows): one table from its cell boxes "
+     "(extractors.grid.cells_to_table)."},
     {"locate", locate, METH_VARARGS,
      "locate(char_boxes, start, end) -> (page, box) of the characters text[start:end] "
      "(extractors.document.Document.locate)."},

@@ -302,8 +302,20 @@ def cells_to_table(boxes: list[Any]) -> GridTable:
     """One table from its cell boxes: rows by distinct top, columns by distinct left edge.
 
     A merged cell covers every row (column) boundary that starts inside it, which gives its
-    span; rows are numbered as pdfplumber's ``Table.rows`` numbers them.
+    span; rows are numbered as pdfplumber's ``Table.rows`` numbers them. In one call where
+    the C helper is built (``_assemble.cells_to_table``: the same values, orders and ties).
     """
+    if _assemble is not None:
+        try:
+            bbox, rows = _assemble.cells_to_table(boxes, GridCell)
+            return GridTable(bbox, rows)
+        except ValueError:  # a side not finite: the Python steps below
+            pass
+    return _py_cells_to_table(boxes)
+
+
+def _py_cells_to_table(boxes: list[Any]) -> GridTable:
+    """``cells_to_table`` in Python: where ``_assemble`` is not built, and its reference."""
     sides = [(float(x0), float(top), float(x1), float(bottom)) for x0, top, x1, bottom in boxes]
     tops = sorted({box[1] for box in sides})
     lefts = sorted({box[0] for box in sides})

@@ -169,3 +169,24 @@ def test_every_fixture_page_gives_pdfplumbers_tables(path: Path) -> None:
             expected = edges_to_tables_pdfplumber(edges)
             assert edges_to_tables(edges) == expected
             assert _in_python(edges) == expected
+
+
+_SIDE = st.sampled_from([0.0, -0.0, 1.0, 2.5, 2.5000000000000004, 7.0, 10.0, 12.75, 30.0, 100.0])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(_SIDE, _SIDE, _SIDE, _SIDE), min_size=1, max_size=20))
+def test_a_table_from_its_boxes_is_pythons(boxes: list[tuple[float, float, float, float]]) -> None:
+    """``_assemble.cells_to_table`` gives the Python steps' table, down to the repr (-0.0 too)."""
+    from extractors import grid
+
+    ours = grid.cells_to_table(boxes)
+    assert repr(ours) == repr(grid._py_cells_to_table(boxes))
+    assert all(type(cell) is grid.GridCell for row in ours.rows for cell in row)
+
+
+def test_a_table_from_boxes_not_finite_goes_the_python_way() -> None:
+    from extractors import grid
+
+    boxes = [(0.0, 0.0, 10.0, 10.0), (10.0, 0.0, math.inf, 10.0)]
+    assert repr(grid.cells_to_table(boxes)) == repr(grid._py_cells_to_table(boxes))
