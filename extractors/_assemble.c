@@ -2124,35 +2124,18 @@ static int classify(const char *shape, Py_ssize_t letters, const Pt *pts, PyObje
     return 0;
 }
 
-static PyObject *path_edges(PyObject *Py_UNUSED(self), PyObject *args) {
-    Py_buffer kinds_buffer, points_buffer;
-    double m[6], ctm[6], left, height, top;
-    PyTypeObject *edge_type;
-    PyObject *lines = NULL, *rects = NULL, *curves = NULL, *result = NULL;
-    if (!PyArg_ParseTuple(args, "y*y*(dddddd)(dddddd)dddO!", &kinds_buffer, &points_buffer, &m[0], &m[1], &m[2],
-                          &m[3], &m[4], &m[5], &ctm[0], &ctm[1], &ctm[2], &ctm[3], &ctm[4], &ctm[5], &left,
-                          &height, &top, &PyType_Type, &edge_type))
-        return NULL;
-    Py_ssize_t n = kinds_buffer.len / (Py_ssize_t)(2 * sizeof(int32_t));
-    char *shape = NULL;
-    Pt *pts = NULL;
-    if (kinds_buffer.len != n * (Py_ssize_t)(2 * sizeof(int32_t)) ||
-        points_buffer.len != n * (Py_ssize_t)(2 * sizeof(float))) {
-        PyErr_SetString(PyExc_ValueError, "kinds and points must hold two int32 and two float32 per segment");
-        goto done;
-    }
-    if (!is_plain_tuple_type(edge_type, "edge"))
-        goto done;
-    shape = PyMem_Malloc(2 * (size_t)n + 2); /* a sub-path has at most two letters a segment */
-    pts = PyMem_Malloc((2 * (size_t)n + 2) * sizeof(Pt));
-    if (!(lines = PyList_New(0)) || !(rects = PyList_New(0)) || !(curves = PyList_New(0)))
-        goto done;
+/* One path's segments (n of them: kinds two int32, xy two float32 each) under matrix m, as
+   pdfplumber's edges appended to lines, rects and curves: 0, or -1 with an exception set */
+static int edges_of(const int32_t *kinds, const float *xy, Py_ssize_t n, const double m[6], const double ctm[6],
+                    double left, double height, double top, PyTypeObject *edge_type, PyObject *lines,
+                    PyObject *rects, PyObject *curves) {
+    int status = -1;
+    char *shape = PyMem_Malloc(2 * (size_t)n + 2); /* a sub-path has at most two letters a segment */
+    Pt *pts = PyMem_Malloc((2 * (size_t)n + 2) * sizeof(Pt));
     if (!shape || !pts) {
         PyErr_NoMemory();
         goto done;
     }
-    const int32_t *kinds = kinds_buffer.buf;
-    const float *xy = points_buffer.buf;
     Py_ssize_t letters = 0, count = 0; /* the sub-path so far: letters, points */
     long bezier = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -2194,15 +2177,80 @@ static PyObject *path_edges(PyObject *Py_UNUSED(self), PyObject *args) {
     }
     if (letters && classify(shape, letters, pts, lines, rects, curves, edge_type) < 0)
         goto done;
+    status = 0;
+done:
+    PyMem_Free(shape);
+    PyMem_Free(pts);
+    return status;
+}
+
+/* the segment buffers of one path: n segments, or -1 with ValueError */
+static Py_ssize_t segment_count(const Py_buffer *kinds, const Py_buffer *points) {
+    Py_ssize_t n = kinds->len / (Py_ssize_t)(2 * sizeof(int32_t));
+    if (kinds->len != n * (Py_ssize_t)(2 * sizeof(int32_t)) || points->len != n * (Py_ssize_t)(2 * sizeof(float))) {
+        PyErr_SetString(PyExc_ValueError, "kinds and points must hold two int32 and two float32 per segment");
+        return -1;
+    }
+    return n;
+}
+
+static PyObject *path_edges(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer kinds_buffer, points_buffer;
+    double m[6], ctm[6], left, height, top;
+    PyTypeObject *edge_type;
+    PyObject *lines = NULL, *rects = NULL, *curves = NULL, *result = NULL;
+    if (!PyArg_ParseTuple(args, "y*y*(dddddd)(dddddd)dddO!", &kinds_buffer, &points_buffer, &m[0], &m[1], &m[2],
+                          &m[3], &m[4], &m[5], &ctm[0], &ctm[1], &ctm[2], &ctm[3], &ctm[4], &ctm[5], &left,
+                          &height, &top, &PyType_Type, &edge_type))
+        return NULL;
+    Py_ssize_t n = segment_count(&kinds_buffer, &points_buffer);
+    if (n >= 0 && is_plain_tuple_type(edge_type, "edge") && (lines = PyList_New(0)) && (rects = PyList_New(0)) &&
+        (curves = PyList_New(0)) &&
+        edges_of(kinds_buffer.buf, points_buffer.buf, n, m, ctm, left, height, top, edge_type, lines, rects,
+                 curves) == 0)
+        result = PyTuple_Pack(3, lines, rects, curves);
+    Py_XDECREF(lines);
+    Py_XDECREF(rects);
+    Py_XDECREF(curves);
+    PyBuffer_Release(&kinds_buffer);
+    PyBuffer_Release(&points_buffer);
+    return result;
+}
+
+/* paths_edges(paths, ctm, left, height, top, edge) -> (lines, rects, curves): path_edges of
+   each (matrix, kinds, points) in turn, as _pdfium_bulk.paths gives them, into one list each */
+static PyObject *paths_edges(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *paths;
+    double ctm[6], left, height, top;
+    PyTypeObject *edge_type;
+    if (!PyArg_ParseTuple(args, "O!(dddddd)dddO!", &PyList_Type, &paths, &ctm[0], &ctm[1], &ctm[2], &ctm[3], &ctm[4],
+                          &ctm[5], &left, &height, &top, &PyType_Type, &edge_type))
+        return NULL;
+    if (!is_plain_tuple_type(edge_type, "edge"))
+        return NULL;
+    PyObject *lines = PyList_New(0), *rects = PyList_New(0), *curves = PyList_New(0), *result = NULL;
+    if (!lines || !rects || !curves)
+        goto done;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(paths); i++) {
+        PyObject *path = PyList_GET_ITEM(paths, i);
+        double m[6];
+        Py_buffer kinds_buffer, points_buffer;
+        if (!PyArg_ParseTuple(path, "(dddddd)y*y*", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &kinds_buffer,
+                              &points_buffer))
+            goto done;
+        Py_ssize_t n = segment_count(&kinds_buffer, &points_buffer);
+        int status = n < 0 ? -1 : edges_of(kinds_buffer.buf, points_buffer.buf, n, m, ctm, left, height, top,
+                                           edge_type, lines, rects, curves);
+        PyBuffer_Release(&kinds_buffer);
+        PyBuffer_Release(&points_buffer);
+        if (status < 0)
+            goto done;
+    }
     result = PyTuple_Pack(3, lines, rects, curves);
 done:
     Py_XDECREF(lines);
     Py_XDECREF(rects);
     Py_XDECREF(curves);
-    PyMem_Free(shape);
-    PyMem_Free(pts);
-    PyBuffer_Release(&kinds_buffer);
-    PyBuffer_Release(&points_buffer);
     return result;
 }
 
@@ -2241,6 +2289,9 @@ static PyMethodDef methods[] = {
     {"runs", runs, METH_VARARGS,
      "runs(codes, objects, fonts, numbers) -> (objects, left, right, baseline, size, space_em): the "
      "page's text runs (extractors.pdfium._runs)."},
+    {"paths_edges", paths_edges, METH_VARARGS,
+     "paths_edges(paths, ctm, left, height, top, edge) -> (lines, rects, curves): path_edges of each "
+     "(matrix, kinds, points) in turn."},
     {"assign", assign, METH_VARARGS,
      "assign(cells, chars, table_box, tolerance) -> the characters no cell takes; each other "
      "character is appended to its cell's list. cells: [(box, chars list), ...] in the "

@@ -55,3 +55,7 @@ def runs(codes: Any, objects: Any, fonts: Any, numbers: Any, /) -> tuple[bytes, 
 def cells_to_table(
     boxes: list[Any], grid_cell: type[tuple[Any, ...]], /,
 ) -> tuple[tuple[float, float, float, float], list[list[Any]]]: ...
+def paths_edges(
+    paths: list[tuple[tuple[float, ...], bytes, bytes]], ctm: tuple[float, ...], left: float, height: float,
+    top: float, edge: type[tuple[Any, ...]], /,
+) -> tuple[list[Any], list[Any], list[Any]]: ...

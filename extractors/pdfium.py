@@ -559,9 +559,16 @@ class _Shapes:
         selected = np.flatnonzero(look | texts)
         if _bulk is not None and not (kinds[selected] == raw.FPDF_PAGEOBJ_FORM).any():
             # no form on the page (the common one): its paths in one call, then its texts
-            for matrix, path_kinds, points in _bulk.paths(addresses[selected[kinds[selected] == raw.FPDF_PAGEOBJ_PATH]],
-                                                          _IDENTITY):
-                self.add_path(path_kinds, points, matrix)
+            paths = _bulk.paths(addresses[selected[kinds[selected] == raw.FPDF_PAGEOBJ_PATH]], _IDENTITY)
+            if _assemble is not None:  # and their edges in one call
+                view = self.view
+                lines, rects, curves = _assemble.paths_edges(paths, view.ctm, view.left, view.height, view.top, Edge)
+                self.lines += lines
+                self.rects += rects
+                self.curves += curves
+            else:
+                for matrix, path_kinds, points in paths:
+                    self.add_path(path_kinds, points, matrix)
             selected = selected[kinds[selected] == text_kind]
         for index in selected.tolist():
             kind, obj = int(kinds[index]), int(addresses[index])

@@ -279,6 +279,7 @@ def test_every_fixture_path_gives_pythons_edges(path: Path) -> None:
             page = pdf[index]
             view = source._PageView(page)
             kinds_column, addresses, _bounds = source._page_objects(source._address(page.raw))
+            one_by_one: tuple[list[Any], ...] = ([], [], [])
             for kind, obj in zip(kinds_column.tolist(), addresses.tolist(), strict=True):
                 if kind != pdfium.raw.FPDF_PAGEOBJ_PATH:
                     continue
@@ -286,7 +287,16 @@ def test_every_fixture_path_gives_pythons_edges(path: Path) -> None:
                 matrix = matrix or source._IDENTITY
                 ours = assemble.path_edges(kinds, points, matrix, view.ctm, view.left, view.height, view.top, Edge)
                 assert repr(ours) == repr(_python_path_edges(kinds, points, matrix, view))
+                if painted:  # as the walk takes it: under the page (its matrix times the identity)
+                    walked = assemble.path_edges(kinds, points, source._multiply(matrix, source._IDENTITY), view.ctm,
+                                                 view.left, view.height, view.top, Edge)
+                    for found, edges in zip(one_by_one, walked, strict=True):
+                        found.extend(edges)
                 compared += 1
+            # the page's painted paths in one call each way: the same edges in the same order
+            paths = source._bulk.paths(addresses[kinds_column == pdfium.raw.FPDF_PAGEOBJ_PATH], source._IDENTITY)
+            all_at_once = assemble.paths_edges(paths, view.ctm, view.left, view.height, view.top, Edge)
+            assert repr(all_at_once) == repr(one_by_one)
             page.close()
     finally:
         pdf.close()
