@@ -1072,7 +1072,7 @@ static PyObject *normalise(PyObject *Py_UNUSED(self), PyObject *args) {
     return fold(pairs);
 }
 
-/* cell_text(chars, tolerance, char_box, gap, breaks_before) -> (text, boxes): a cell's
+/* cell_text(chars, tolerance, char_box, gap, breaks_before[, item_starts]) -> (text, boxes): a cell's
    characters line by line (as lines_of, then each line's pairs as pairs_of, with the page
    number of the line's first character), a line break put before a line when
    breaks_before(the last text so far, the line's text) is true; then folded as fold does.
@@ -1143,11 +1143,11 @@ static Py_ssize_t fold_items(Item *items, Py_ssize_t count) {
 }
 
 static PyObject *cell_text(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *chars, *gap_pair, *breaks_before;
+    PyObject *chars, *gap_pair, *breaks_before, *item_starts = NULL;
     double tolerance;
     PyTypeObject *char_box;
-    if (!PyArg_ParseTuple(args, "O!dO!OO", &PyList_Type, &chars, &tolerance, &PyType_Type, &char_box,
-                          &gap_pair, &breaks_before))
+    if (!PyArg_ParseTuple(args, "O!dO!OO|U", &PyList_Type, &chars, &tolerance, &PyType_Type, &char_box,
+                          &gap_pair, &breaks_before, &item_starts))
         return NULL;
     if (!is_plain_tuple_type(char_box, "char_box") || !is_gap_pair(gap_pair))
         return NULL;
@@ -1213,6 +1213,25 @@ static PyObject *cell_text(PyObject *Py_UNUSED(self), PyObject *args) {
             if (number(char_, key_x1, &x1) < 0)
                 goto done;
             previous_x1 = x1;
+        }
+        if (line_start && item_starts) {
+            /* breaks_before is asked only of a line whose first character (past white space)
+               can start a numbered item: a decimal digit or one of item_starts */
+            Py_UCS4 first = 0;
+            int found = 0;
+            for (Py_ssize_t k = line_start; k < held && !found; k++) {
+                PyObject *piece = items[k].text;
+                for (Py_ssize_t c = 0; c < PyUnicode_GET_LENGTH(piece); c++) {
+                    Py_UCS4 ch = PyUnicode_READ_CHAR(piece, c);
+                    if (!Py_UNICODE_ISSPACE(ch)) {
+                        first = ch, found = 1;
+                        break;
+                    }
+                }
+            }
+            if (!found || !(Py_UNICODE_ISDECIMAL(first) ||
+                            PyUnicode_FindChar(item_starts, first, 0, PyUnicode_GET_LENGTH(item_starts), 1) >= 0))
+                continue; /* no line break before this line */
         }
         if (line_start) { /* a line break before this line when it starts a numbered item */
             PyObject *line_text = join_texts(items + line_start, held - line_start);

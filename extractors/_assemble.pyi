@@ -36,7 +36,7 @@ def assign(
 def normalise(pairs: list[tuple[str, Any]], /) -> tuple[str, list[Any]]: ...
 def cell_text(
     chars: list[Mapping[str, Any]], tolerance: float, char_box: type[tuple[Any, ...]], gap: tuple[str, Any],
-    breaks_before: Callable[[str, str], bool], /,
+    breaks_before: Callable[[str, str], bool], item_starts: str = ..., /,
 ) -> tuple[str, list[Any]]: ...
 def grid(
     horizontals: list[tuple[float, float, float, float]], verticals: list[tuple[float, float, float, float]],

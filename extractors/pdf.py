@@ -44,6 +44,9 @@ _BLANK = re.compile(r"\s")
 _ITEM_START = re.compile(
     r"^(?:\d{1,2}\s*[.．、](?!\d)|任务\s*\d|[（(][一二三四五六七八九十\d]+[)）])"
 )
+# what a numbered item (_ITEM_START) can begin with besides a decimal digit: the C cell_text
+# asks _breaks_before only of a line that begins so (tests/test_assemble.py holds it sound)
+_ITEM_FIRST = "任（("
 LINE_TOLERANCE = 3.0
 # fewer characters than this on pages read by OCR is noise (dust, a seal), not a readable scan
 MIN_OCR_CHARS = 10
@@ -512,7 +515,7 @@ def _cell_text(chars: list[Char]) -> tuple[str, list[CharBox | None]]:
     call to the C helper where it is built."""
     if _assemble is not None:
         try:
-            return _assemble.cell_text(chars, LINE_TOLERANCE, CharBox, _GAP, _breaks_before)
+            return _assemble.cell_text(chars, LINE_TOLERANCE, CharBox, _GAP, _breaks_before, _ITEM_FIRST)
         except ValueError:  # a coordinate not finite: Python's way below
             pass
     return _py_normalise(_cell_pairs(chars))

@@ -455,3 +455,24 @@ def test_char_boxes_give_out_char_boxes() -> None:
     assert type(boxes[0]) is CharBox and repr(boxes) == f"CharBoxes({expected!r})"
     with pytest.raises(TypeError):
         hash(boxes)
+
+
+def test_only_a_line_that_begins_as_a_numbered_item_can_start_one() -> None:
+    """The C cell_text asks _breaks_before only of a line whose first character past white space
+    is a decimal digit or in _ITEM_FIRST: any other first character starts no numbered item."""
+    endings = ["1.", "1、", "务1", "1）", "一)", ". 2", "、"]
+    for code in range(0x110000):
+        ch = chr(code)
+        if ch.isdecimal() or ch.isspace() or ch in pdf._ITEM_FIRST or 0xD800 <= code <= 0xDFFF:
+            continue
+        assert not any(pdf._ITEM_START.match(ch + ending) for ending in endings), hex(code)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(chars(pages=1), max_size=40))
+def test_cell_text_asks_breaks_before_the_same_with_or_without_the_first_character_filter(
+        cell_chars: list[dict[str, Any]]) -> None:
+    filtered = assemble.cell_text(cell_chars, pdf.LINE_TOLERANCE, CharBox, pdf._GAP, pdf._breaks_before,
+                                  pdf._ITEM_FIRST)
+    assert repr(filtered) == repr(assemble.cell_text(cell_chars, pdf.LINE_TOLERANCE, CharBox, pdf._GAP,
+                                                     pdf._breaks_before))
