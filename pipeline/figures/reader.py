@@ -138,7 +138,7 @@ def read_figures(text: str) -> FigureReading:
     the normal text and their spans mapped back, so ``text[fact.start:fact.end] ==
     fact.text`` on the text as given, printed spaces inside.
     """
-    if not text or not any(ch.isdigit() or ch in _CN_START for ch in text):
+    if not text or (_CN_START.isdisjoint(text) and not any(map(str.isdigit, text))):
         return FigureReading([], [])
     normal = normalise(text)
     lex = lexicon()
