@@ -268,6 +268,20 @@ static PyTypeObject CharType = {
    made once per process (BMP) and shared, as the text of the page repeats its characters. */
 static PyObject *ordinals[0x10000];
 
+/* chr(code) as a new reference: a BMP character's str made once and shared; ValueError past
+   Unicode */
+static PyObject *code_text(uint32_t code) {
+    if (code > 0x10FFFF) {
+        PyErr_SetString(PyExc_ValueError, "a code point is outside Unicode");
+        return NULL;
+    }
+    if (code >= 0x10000)
+        return PyUnicode_FromOrdinal((int)code);
+    if (!ordinals[code] && !(ordinals[code] = PyUnicode_FromOrdinal((int)code)))
+        return NULL;
+    return Py_NewRef(ordinals[code]);
+}
+
 static PyObject *chars(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_buffer codes, which, columns[5];
     PyObject *names, *page_number, *result = NULL;
@@ -298,18 +312,9 @@ static PyObject *chars(PyObject *Py_UNUSED(self), PyObject *args) {
             PyErr_SetString(PyExc_IndexError, "a font index is outside names");
             goto fail;
         }
-        if (code[i] > 0x10FFFF) {
-            PyErr_SetString(PyExc_ValueError, "a code point is outside Unicode");
+        PyObject *text = code_text(code[i]);
+        if (!text)
             goto fail;
-        }
-        PyObject *text;
-        if (code[i] < 0x10000) {
-            if (!ordinals[code[i]] && !(ordinals[code[i]] = PyUnicode_FromOrdinal((int)code[i])))
-                goto fail;
-            text = Py_NewRef(ordinals[code[i]]);
-        } else if (!(text = PyUnicode_FromOrdinal((int)code[i]))) {
-            goto fail;
-        }
         double values[5];
         for (int k = 0; k < 5; k++)
             values[k] = ((const double *)columns[k].buf)[i];
@@ -403,18 +408,9 @@ static PyObject *page_chars(PyObject *Py_UNUSED(self), PyObject *args) {
                 Py_DECREF(found);
             }
         }
-        if (code[i] > 0x10FFFF) {
-            PyErr_SetString(PyExc_ValueError, "a code point is outside Unicode");
+        PyObject *text = code_text(code[i]);
+        if (!text)
             goto fail;
-        }
-        PyObject *text;
-        if (code[i] < 0x10000) {
-            if (!ordinals[code[i]] && !(ordinals[code[i]] = PyUnicode_FromOrdinal((int)code[i])))
-                goto fail;
-            text = Py_NewRef(ordinals[code[i]]);
-        } else if (!(text = PyUnicode_FromOrdinal((int)code[i]))) {
-            goto fail;
-        }
         const double *row = number + 4 * i;
         double size = row[0], low = row[3] + table[last].descent * size;
         double values[5] = {size, row[1] + dx, row[2] + dx, dy - (low + size), dy - low};

@@ -86,6 +86,17 @@ static const Slot *find(const WordsObject *words, int kind, const void *data, Py
     }
 }
 
+/* the slot of a whole str, or NULL */
+static const Slot *find_word(const WordsObject *words, PyObject *word) {
+    Py_ssize_t length = PyUnicode_GET_LENGTH(word);
+    int kind = PyUnicode_KIND(word);
+    const void *data = PyUnicode_DATA(word);
+    uint32_t hash = FNV_OFFSET;
+    for (Py_ssize_t k = 0; k < length; k++)
+        hash = step_hash(hash, PyUnicode_READ(kind, data, k));
+    return find(words, kind, data, 0, length, hash);
+}
+
 static void words_dealloc(PyObject *self) {
     WordsObject *words = (WordsObject *)self;
     if (words->slots)
@@ -207,13 +218,7 @@ static PyObject *words_get(PyObject *self, PyObject *word) {
         PyErr_SetString(PyExc_TypeError, "a word must be a str");
         return NULL;
     }
-    Py_ssize_t length = PyUnicode_GET_LENGTH(word);
-    int kind = PyUnicode_KIND(word);
-    const void *data = PyUnicode_DATA(word);
-    uint32_t hash = FNV_OFFSET;
-    for (Py_ssize_t k = 0; k < length; k++)
-        hash = step_hash(hash, PyUnicode_READ(kind, data, k));
-    const Slot *slot = find((WordsObject *)self, kind, data, 0, length, hash);
+    const Slot *slot = find_word((WordsObject *)self, word);
     if (!slot)
         Py_RETURN_NONE;
     return Py_BuildValue("(Od)", (slot->flags & COUNTED) ? Py_True : Py_False, slot->weight);
@@ -299,13 +304,7 @@ static int append_substring(PyObject *list, PyObject *sentence, Py_ssize_t start
 /* FREQ.get(word) is truthy: 1, 0, or -1 with an exception set (freq: the dict, or Words) */
 static int known(PyObject *freq, PyObject *word) {
     if (Py_IS_TYPE(freq, &WordsType)) {
-        Py_ssize_t length = PyUnicode_GET_LENGTH(word);
-        int kind = PyUnicode_KIND(word);
-        const void *data = PyUnicode_DATA(word);
-        uint32_t hash = FNV_OFFSET;
-        for (Py_ssize_t k = 0; k < length; k++)
-            hash = step_hash(hash, PyUnicode_READ(kind, data, k));
-        const Slot *slot = find((WordsObject *)freq, kind, data, 0, length, hash);
+        const Slot *slot = find_word((WordsObject *)freq, word);
         return slot && (slot->flags & COUNTED);
     }
     PyObject *count = PyDict_GetItemWithError(freq, word); /* borrowed */
