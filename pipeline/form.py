@@ -23,6 +23,7 @@ from pipeline.labels import (
     CompactText,
     Label,
     LabelMatch,
+    compact_text,
     label_start,
     match_label,
     next_label_start,
@@ -217,7 +218,7 @@ class _FormReader:
             above = covering(row, cell.col)
             if above is None or not above.text.strip():
                 continue
-            compact = CompactText(above.text)
+            compact = compact_text(above.text)
             found = match_label(compact, label_start(compact))
             if found is None:
                 if id(above) in self.consumed and id(above) not in self.positional:
@@ -242,7 +243,7 @@ class _FormReader:
             above = covering(row, cell.col)
             if above is None or not above.text.strip():
                 continue
-            match = _HEADER_UNIT.search(CompactText(above.text).compact)
+            match = _HEADER_UNIT.search(compact_text(above.text).compact)
             if match:
                 return match["unit"]
             if starts_with_label(above.text):
@@ -258,7 +259,7 @@ class _FormReader:
         whether the cell held a label (or header line) at all."""
         if self._read_header(cell):
             return [], True
-        compact = CompactText(cell.text)
+        compact = compact_text(cell.text)
         index = label_start(compact)
         taken: list[Cell] = []
         labelled = False

@@ -259,13 +259,43 @@ class CompactText:
         return self.positions[index] if index < len(self.positions) else len(self.original)
 
 
+# The form's labels are the template's: the same few hundred cell texts in every
+# department's form. A text a label was found in keeps its CompactText and each label found
+# in it for the rest of the process (up to _KNOWN_MAX texts, then all are forgotten and
+# found again); any other text, a value, is read anew each time.
+_KNOWN_MAX = 4096
+_KNOWN_TEXTS: dict[str, CompactText] = {}
+_KNOWN_MATCHES: dict[tuple[str, int], LabelMatch] = {}
+
+
+def compact_text(text: str) -> CompactText:
+    """``CompactText(text)``: the same one again for a text a label was found in."""
+    known = _KNOWN_TEXTS.get(text)
+    return known if known is not None else CompactText(text)
+
+
 def match_label(compact: CompactText, index: int) -> LabelMatch | None:
     """The longest label starting exactly at compact ``index``, or None.
 
     Of the labels that match there, the longest match wins, the earlier label on a tie.
     Only the labels that can begin with the character at ``index`` are tried
-    (``_CANDIDATES``).
+    (``_CANDIDATES``). A label found is kept for its text and place (``_KNOWN_MATCHES``).
     """
+    key = (compact.original, index)
+    known = _KNOWN_MATCHES.get(key)
+    if known is not None:
+        return known
+    found = _match_label(compact, index)
+    if found is not None:
+        if len(_KNOWN_MATCHES) >= _KNOWN_MAX:
+            _KNOWN_MATCHES.clear()
+            _KNOWN_TEXTS.clear()
+        _KNOWN_MATCHES[key] = found
+        _KNOWN_TEXTS.setdefault(compact.original, compact)
+    return found
+
+
+def _match_label(compact: CompactText, index: int) -> LabelMatch | None:
     text = compact.compact
     candidates = _CANDIDATES.get(text[index], _ANY_START) if index < len(text) else _ANY_START
     best: tuple[int, Label, re.Match[str]] | None = None
@@ -386,5 +416,5 @@ def label_start(compact: CompactText) -> int:
 
 def starts_with_label(text: str) -> bool:
     """True when a cell begins with one of the form's labels."""
-    compact = CompactText(text)
+    compact = compact_text(text)
     return match_label(compact, label_start(compact)) is not None

@@ -83,3 +83,27 @@ def test_first_characters_are_read_through_groups_repeats_and_branches() -> None
     assert first("(?:a|)b") == ({"a", "b"}, False)
     assert first("a?") == ({"a"}, True)  # can match nothing: tried everywhere
     assert first(r"\w+") is None and first("[^a]b") is None and first(".b") is None
+
+
+def test_a_label_text_is_kept_and_a_value_text_is_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(labels, "_KNOWN_TEXTS", {})
+    monkeypatch.setattr(labels, "_KNOWN_MATCHES", {})
+    label_text, value_text = "单位名称：", "某某市生态环境局"
+    first = labels.match_label(labels.compact_text(label_text), 0)
+    assert first is not None and first == labels._match_label(CompactText(label_text), 0)
+    assert labels.compact_text(label_text) is labels.compact_text(label_text)  # kept: the same object
+    assert labels.match_label(labels.compact_text(label_text), 0) is first
+    assert labels.match_label(labels.compact_text(value_text), 0) is None
+    assert labels.compact_text(value_text) is not labels.compact_text(value_text)  # read anew
+    assert list(labels._KNOWN_TEXTS) == [label_text]
+
+
+def test_the_kept_labels_are_forgotten_past_their_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(labels, "_KNOWN_TEXTS", {})
+    monkeypatch.setattr(labels, "_KNOWN_MATCHES", {})
+    monkeypatch.setattr(labels, "_KNOWN_MAX", 3)
+    texts = [f"单位名称{'：' * n}" for n in range(5)]
+    for text in texts:
+        assert labels.match_label(CompactText(text), 0) is not None
+        assert len(labels._KNOWN_MATCHES) <= 3 and len(labels._KNOWN_TEXTS) <= 3
+    assert labels._KNOWN_TEXTS and texts[0] not in labels._KNOWN_TEXTS
