@@ -86,6 +86,22 @@ def is_placeholder(text: str) -> bool:
 def is_blank_value(text: str) -> bool:
     """True for a cell that holds only the template's unit or hint (``个``, ``% (附调查结果)``),
     or an empty content control's placeholder."""
+    if text in _BLANK_TEXTS:
+        return True
+    if _is_blank_value(text):
+        if len(_BLANK_TEXTS) >= _BLANK_TEXTS_MAX:
+            _BLANK_TEXTS.clear()
+        _BLANK_TEXTS.add(text)  # the template's: met again in every form
+        return True
+    return False
+
+
+# the blank texts met so far (a template's units and hints), up to a limit, then forgotten
+_BLANK_TEXTS_MAX = 4096
+_BLANK_TEXTS: set[str] = set()
+
+
+def _is_blank_value(text: str) -> bool:
     if is_placeholder(text):
         return True
     stripped = _HINT.sub("", text).translate(_FULLWIDTH_DIGITS)

@@ -165,3 +165,15 @@ def test_a_blank_value_is_read_as_with_every_unit_removed(pieces: list[str]) -> 
     for unit in values._UNITS_LONGEST_FIRST:
         stripped = stripped.replace(unit, "")
     assert values.is_blank_value(text) == (values.is_placeholder(text) or stripped == "")
+
+
+def test_a_blank_text_is_kept_and_a_value_is_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import values
+
+    monkeypatch.setattr(values, "_BLANK_TEXTS", set())
+    monkeypatch.setattr(values, "_BLANK_TEXTS_MAX", 2)
+    assert values.is_blank_value("万元") and values.is_blank_value("万元")
+    assert not values.is_blank_value("12万元")
+    assert sorted(values._BLANK_TEXTS) == ["万元"]
+    assert values.is_blank_value("%（附调查结果）") and values.is_blank_value("个")
+    assert len(values._BLANK_TEXTS) <= 2  # past the limit all are forgotten, then kept anew
