@@ -84,11 +84,12 @@ def unaccounted_numbers(
     lost = []
     for match in _NUMBER.finditer(text):
         start, end = match.span()
+        before = bisect_left(starts, end)  # the covered spans starting before the number ends
+        if before and reach[before - 1] > start:
+            continue  # covered (most are): no need to ask whether it is an item's number
         if _MARKER_AFTER.match(text, end) or _MARKER_BEFORE.search(text, max(0, start - 3), start):
             continue
-        before = bisect_left(starts, end)  # the covered spans starting before the number ends
-        if not (before and reach[before - 1] > start):
-            lost.append((start, end))
+        lost.append((start, end))
     return lost
 
 
