@@ -220,3 +220,38 @@ def test_a_word_finalseg_must_split_is_given_character_by_character(monkeypatch:
         monkeypatch.setattr(finalseg, "Force_Split_Words", {longest})
         assert hmm_cut(sentence) == list(finalseg.cut(sentence)) != words
         monkeypatch.setattr(finalseg, "Force_Split_Words", set())
+
+
+@settings(max_examples=200, deadline=None)
+@given(HMM_TEXT.filter(lambda text: all("\u4e00" <= ch <= "\u9fd5" for ch in text)))
+def test_the_viterbi_over_the_compact_emissions_is_the_viterbi_over_the_dicts(block: str) -> None:
+    from jieba import finalseg
+
+    from pipeline.figures import _segment
+
+    emissions = _segment.Emissions(finalseg.emit_P)
+    assert _segment.hmm_block(block, finalseg.start_P, finalseg.trans_P, emissions) == _segment.hmm_block(
+        block, finalseg.start_P, finalseg.trans_P, finalseg.emit_P)
+
+
+def test_the_compact_emissions_follow_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jieba import finalseg
+
+    from pipeline.figures import _segment
+    from pipeline.figures import lexicon as module
+
+    start = dict.fromkeys("BMES", 0.0)
+    even = {y: dict.fromkeys("BMES", 0.0) for y in "BMES"}
+    # a key of two characters is never looked up; a character one state lacks is MIN_FLOAT there
+    emit = {"B": {"甲": -1.0, "甲乙": 5.0}, "M": {}, "E": {"乙": -1.0}, "S": {"甲": -9.0, "丙": -0.5}}
+    for block in ("甲乙", "甲乙丙", "丙丙", "丁"):
+        assert _segment.hmm_block(block, start, even, _segment.Emissions(emit)) == _segment.hmm_block(
+            block, start, even, emit)
+    with pytest.raises(TypeError, match="must be a dict"):
+        _segment.Emissions({"B": [], "M": {}, "E": {}, "S": {}})
+    with pytest.raises(KeyError):
+        _segment.Emissions({"B": {}})
+    made = module._emissions()
+    assert module._emissions() is made  # made once
+    monkeypatch.setattr(finalseg, "emit_P", {y: dict(table) for y, table in finalseg.emit_P.items()})
+    assert module._emissions() is not made  # the model's tables replaced: made again

@@ -99,11 +99,24 @@ def hmm_cut(sentence: str) -> list[str]:
 def _hmm_words(block: str) -> list[str]:
     """finalseg's words of one block of Chinese: its viterbi (in C), a word it must not give
     whole (``Force_Split_Words``) character by character."""
-    words = _segment.hmm_block(block, finalseg.start_P, finalseg.trans_P, finalseg.emit_P)
+    words = _segment.hmm_block(block, finalseg.start_P, finalseg.trans_P, _emissions())
     force = finalseg.Force_Split_Words
     if not force or force.isdisjoint(words):
         return words
     return [piece for word in words for piece in (word if word in force else (word,))]
+
+
+# finalseg's emission tables as the C helper's compact table (``_segment.Emissions``), with
+# the emit_P it was made from: made again if the model's tables are replaced
+_EMISSIONS: tuple[Any, Any] | None = None
+
+
+def _emissions() -> Any:
+    """``_segment.Emissions`` of finalseg's ``emit_P``, made once."""
+    global _EMISSIONS
+    if _EMISSIONS is None or _EMISSIONS[0] is not finalseg.emit_P:
+        _EMISSIONS = (finalseg.emit_P, _segment.Emissions(finalseg.emit_P))
+    return _EMISSIONS[1]
 
 
 @lru_cache(maxsize=1)
@@ -125,6 +138,9 @@ def lexicon() -> Lexicon:
             tokenizer.add_word(word)
         if tag:
             tags[word] = tag
-    words = _segment.Words(tokenizer.FREQ, math.log(tokenizer.total)) if _segment is not None else None
+    words = None
+    if _segment is not None:
+        words = _segment.Words(tokenizer.FREQ, math.log(tokenizer.total))
+        _emissions()  # made here too, before the readers fork, to be shared
     return Lexicon(tokenizer, tags, words)
 
