@@ -67,12 +67,15 @@ class CharBoxes(Sequence[CharBox | None]):
     ``confidence``), instead of a CharBox, a box tuple and four floats per character that
     mostly nobody reads. An item or slice read gives CharBox; ``items`` are as kept, which
     ``Document.locate`` and ``confidence`` read directly. Equal to a sequence of the same boxes.
+    ``scored`` is False where no page was read by OCR: no box has a confidence then (a page
+    source gives one only to a character OCR read, ``PageContent``).
     """
 
-    __slots__ = ("items",)
+    __slots__ = ("items", "scored")
 
-    def __init__(self, items: list[Any]) -> None:
+    def __init__(self, items: list[Any], *, scored: bool = True) -> None:
         self.items = items
+        self.scored = scored
 
     def __len__(self) -> int:
         return len(self.items)
@@ -180,7 +183,7 @@ class Document:
     def confidence(self, start: int, end: int) -> float | None:
         """The lowest OCR confidence among the characters ``text[start:end]``; ``None`` if none was OCR'd."""
         items = self._box_items()
-        if items is None:
+        if items is None or (isinstance(self.char_boxes, CharBoxes) and not self.char_boxes.scored):
             return None
         scores = [b.confidence for b in items[start:end] if b is not None and b.confidence is not None]
         return min(scores) if scores else None
@@ -277,7 +280,7 @@ class DocumentBuilder:
             source=self._source,
             text="".join(self._parts),
             cells=self._cells,
-            char_boxes=CharBoxes(self._boxes) if self._boxes is not None else None,
+            char_boxes=CharBoxes(self._boxes, scored=bool(self.ocr_pages)) if self._boxes is not None else None,
             warnings=list(self.warnings),
             ocr_pages=list(self.ocr_pages),
         )

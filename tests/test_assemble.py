@@ -476,3 +476,15 @@ def test_cell_text_asks_breaks_before_the_same_with_or_without_the_first_charact
                                   pdf._ITEM_FIRST)
     assert repr(filtered) == repr(assemble.cell_text(cell_chars, pdf.LINE_TOLERANCE, CharBox, pdf._GAP,
                                                      pdf._breaks_before))
+
+
+def test_boxes_without_an_ocr_page_have_no_confidence_to_look_for() -> None:
+    from extractors.document import CharBoxes, Document, Source
+
+    box = CharBox(1, (0.0, 0.0, 1.0, 1.0), 0.5)
+    scored = Document(Source("x", "0" * 64, "pdf"), "a", [], char_boxes=CharBoxes([box]))
+    unscored = Document(Source("x", "0" * 64, "pdf"), "a", [], char_boxes=CharBoxes([box], scored=False))
+    assert scored.confidence(0, 1) == 0.5 and unscored.confidence(0, 1) is None
+    document = pdf.read_pdf((ROOT / "tests" / "fixtures" / "forms" / "hsjd_2023.rl.pdf").read_bytes(),
+                            Source("x", "0" * 64, "pdf"))
+    assert isinstance(document.char_boxes, CharBoxes) and not document.char_boxes.scored
