@@ -54,7 +54,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 import pypdfium2_raw.bindings as _bindings
 
-from extractors._native import assemble as _assemble  # a path's edges in C, or None
+from extractors._native import assemble as _assemble  # characters, runs, path edges in C, or None
 from extractors.errors import CorruptFile, Encrypted
 from extractors.grid import Edge, rect_to_edges
 
