@@ -253,6 +253,20 @@ static PyObject *code_text(uint32_t code) {
     return Py_NewRef(ordinals[code]);
 }
 
+/* result[i] = Char(chr(code), fontname, values, page_number): 0, or -1 with an exception set */
+static int set_char(PyObject *result, Py_ssize_t i, uint32_t code, PyObject *fontname, const double values[5],
+                    PyObject *page_number) {
+    PyObject *text = code_text(code);
+    if (!text)
+        return -1;
+    PyObject *c = char_new_from(text, fontname, values, page_number);
+    Py_DECREF(text);
+    if (!c)
+        return -1;
+    PyList_SET_ITEM(result, i, c);
+    return 0;
+}
+
 PyObject *chars(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_buffer codes, which, columns[5];
     PyObject *names, *page_number, *result = NULL;
@@ -283,17 +297,11 @@ PyObject *chars(PyObject *Py_UNUSED(self), PyObject *args) {
             PyErr_SetString(PyExc_IndexError, "a font index is outside names");
             goto fail;
         }
-        PyObject *text = code_text(code[i]);
-        if (!text)
-            goto fail;
         double values[5];
         for (int k = 0; k < 5; k++)
             values[k] = ((const double *)columns[k].buf)[i];
-        PyObject *c = char_new_from(text, PyList_GET_ITEM(names, name_of[i]), values, page_number);
-        Py_DECREF(text);
-        if (!c)
+        if (set_char(result, i, code[i], PyList_GET_ITEM(names, name_of[i]), values, page_number) < 0)
             goto fail;
-        PyList_SET_ITEM(result, i, c);
     }
     goto done;
 fail:
@@ -379,17 +387,11 @@ PyObject *page_chars(PyObject *Py_UNUSED(self), PyObject *args) {
                 Py_DECREF(found);
             }
         }
-        PyObject *text = code_text(code[i]);
-        if (!text)
-            goto fail;
         const double *row = number + 4 * i;
         double size = row[0], low = row[3] + table[last].descent * size;
         double values[5] = {size, row[1] + dx, row[2] + dx, dy - (low + size), dy - low};
-        PyObject *c = char_new_from(text, table[last].name, values, page_number);
-        Py_DECREF(text);
-        if (!c)
+        if (set_char(result, i, code[i], table[last].name, values, page_number) < 0)
             goto fail;
-        PyList_SET_ITEM(result, i, c);
     }
     goto done;
 fail:
