@@ -96,35 +96,25 @@ static PyObject *char_get(PyObject *self, PyObject *const *args, Py_ssize_t narg
 }
 
 /* keys(), values(), items(): the dict's views, of a dict made for the call */
-static PyObject *char_view(PyObject *self, const char *name) {
-    PyObject *dict = char_as_dict(self, NULL);
-    if (!dict)
-        return NULL;
-    PyObject *view = PyObject_CallMethod(dict, name, NULL);
-    Py_DECREF(dict);
-    return view;
-}
-static PyObject *char_keys_method(PyObject *self, PyObject *Py_UNUSED(ignored)) { return char_view(self, "keys"); }
-static PyObject *char_values_method(PyObject *self, PyObject *Py_UNUSED(ignored)) { return char_view(self, "values"); }
-static PyObject *char_items_method(PyObject *self, PyObject *Py_UNUSED(ignored)) { return char_view(self, "items"); }
+static PyObject *dict_keys(PyObject *dict) { return PyObject_CallMethod(dict, "keys", NULL); }
+static PyObject *dict_values(PyObject *dict) { return PyObject_CallMethod(dict, "values", NULL); }
+static PyObject *dict_items(PyObject *dict) { return PyObject_CallMethod(dict, "items", NULL); }
 
-static PyObject *char_iter(PyObject *self) {
+/* what ``read`` gives of the dict the character reads as (its iterator, its repr) */
+static PyObject *through_dict(PyObject *self, PyObject *(*read)(PyObject *)) {
     PyObject *dict = char_as_dict(self, NULL);
     if (!dict)
         return NULL;
-    PyObject *iterator = PyObject_GetIter(dict);
+    PyObject *result = read(dict);
     Py_DECREF(dict);
-    return iterator;
+    return result;
 }
 
-static PyObject *char_repr(PyObject *self) {
-    PyObject *dict = char_as_dict(self, NULL);
-    if (!dict)
-        return NULL;
-    PyObject *repr = PyObject_Repr(dict);
-    Py_DECREF(dict);
-    return repr;
-}
+static PyObject *char_keys_method(PyObject *self, PyObject *Py_UNUSED(ignored)) { return through_dict(self, dict_keys); }
+static PyObject *char_values_method(PyObject *self, PyObject *Py_UNUSED(ignored)) { return through_dict(self, dict_values); }
+static PyObject *char_items_method(PyObject *self, PyObject *Py_UNUSED(ignored)) { return through_dict(self, dict_items); }
+static PyObject *char_iter(PyObject *self) { return through_dict(self, PyObject_GetIter); }
+static PyObject *char_repr(PyObject *self) { return through_dict(self, PyObject_Repr); }
 
 /* == and != as the dict it reads as; a Char equals a dict (or Char) of the same items */
 static PyObject *char_richcompare(PyObject *self, PyObject *other, int op) {
