@@ -306,6 +306,19 @@ done:
 
 /* ---- page_chars and runs: the PDFium page source's columns into characters and text runs ---- */
 
+/* the page source's columns (_char_columns) of one length: codes uint32, objects and fonts
+   uint64, numbers four float64 a character; else ValueError */
+static int columns_agree(const Py_buffer *codes, const Py_buffer *objects, const Py_buffer *fonts,
+                         const Py_buffer *numbers) {
+    Py_ssize_t n = codes->len / (Py_ssize_t)sizeof(uint32_t);
+    if (codes->len % (Py_ssize_t)sizeof(uint32_t) || objects->len != n * (Py_ssize_t)sizeof(uint64_t) ||
+        fonts->len != n * (Py_ssize_t)sizeof(uint64_t) || numbers->len != n * 4 * (Py_ssize_t)sizeof(double)) {
+        PyErr_SetString(PyExc_ValueError, "the columns must hold one code, object, font and four numbers per character");
+        return 0;
+    }
+    return 1;
+}
+
 /* page_chars(codes, objects, fonts, numbers, font_of, dx, dy, page_number) -> [Char, ...]
  *
  * extractors.pdfium._chars on an upright page, in one pass: codes uint32, objects and fonts
@@ -333,11 +346,8 @@ PyObject *page_chars(PyObject *Py_UNUSED(self), PyObject *args) {
         PyErr_NoMemory();
         goto done;
     }
-    if (codes.len % (Py_ssize_t)sizeof(uint32_t) || objects.len != n * (Py_ssize_t)sizeof(uint64_t) ||
-        fonts.len != n * (Py_ssize_t)sizeof(uint64_t) || numbers.len != n * 4 * (Py_ssize_t)sizeof(double)) {
-        PyErr_SetString(PyExc_ValueError, "the columns must hold one code, object, font and four numbers per character");
+    if (!columns_agree(&codes, &objects, &fonts, &numbers))
         goto done;
-    }
     const uint32_t *code = codes.buf;
     const uint64_t *font = fonts.buf;
     const double *number = numbers.buf;
@@ -437,11 +447,8 @@ PyObject *runs(PyObject *Py_UNUSED(self), PyObject *args) {
         PyErr_NoMemory();
         goto done;
     }
-    if (codes.len % (Py_ssize_t)sizeof(uint32_t) || objects.len != n * (Py_ssize_t)sizeof(uint64_t) ||
-        fonts.len != n * (Py_ssize_t)sizeof(uint64_t) || numbers.len != n * 4 * (Py_ssize_t)sizeof(double)) {
-        PyErr_SetString(PyExc_ValueError, "the columns must hold one code, object, font and four numbers per character");
+    if (!columns_agree(&codes, &objects, &fonts, &numbers))
         goto done;
-    }
     for (size_t k = 0; k < slots; k++)
         table[k] = -1;
     const uint32_t *code = codes.buf;
