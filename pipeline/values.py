@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pipeline.fields import FieldType
 
@@ -46,11 +46,12 @@ class CellValue(NamedTuple):
     several times as much to make.
     """
 
-    value: object
+    # Any, not object: a NamedTuple compiled by mypyc cannot have a field typed object
+    value: Any
     start: int
     end: int
     unit: str | None = None
-    value_std: object = None
+    value_std: Any = None
     unit_std: str | None = None
     doubt: str | None = None
 

@@ -14,14 +14,15 @@ import logging
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
 from itertools import accumulate, islice
-from pathlib import Path
 from typing import Any
 
 import jieba
 from jieba import finalseg
 
-USERDICT = Path(__file__).with_name("userdict.txt")
+# found through the package, not __file__: a module compiled by mypyc is given a wrong __file__
+USERDICT = files("pipeline.figures") / "userdict.txt"
 
 
 @dataclass(frozen=True)
