@@ -13,12 +13,11 @@ module) the install still succeeds and jixiao reads the same, slower (docs/opera
 
 from __future__ import annotations
 
-import ast
-import hashlib
+import importlib.util
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from types import ModuleType
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
@@ -42,13 +41,16 @@ HELPERS = [
 ]
 
 
-def _listed(name: str) -> Any:
-    """A constant of pipeline/_compiled.py, read without importing the package."""
-    tree = ast.parse((HERE / "pipeline" / "_compiled.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
-            return ast.literal_eval(node.value)
-    raise LookupError(name)
+def _load_compiled() -> ModuleType:
+    """pipeline/_compiled.py (standard library only), without importing the package."""
+    spec = importlib.util.spec_from_file_location("_jixiao_compiled", HERE / "pipeline" / "_compiled.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_compiled = _load_compiled()
 
 
 def _warn(message: str) -> None:
@@ -58,19 +60,17 @@ def _warn(message: str) -> None:
 
 def compiled_modules() -> tuple[list[Extension], str]:
     """The mypyc extensions of pipeline/_compiled.py's MODULES, and the record of their sources."""
-    modules = _listed("MODULES")
-    if os.environ.get(_listed("PURE_ENV")):
+    if os.environ.get(_compiled.PURE_ENV):
         return [], ""
     try:
         from mypyc.build import mypycify
     except ImportError:
         _warn("mypyc is not installed")
         return [], ""
-    paths = [str(Path(*m.split(".")).with_suffix(".py")) for m in modules]
-    record = "".join(f"{hashlib.sha256((HERE / path).read_bytes()).hexdigest()}  {module}\n"
-                     for path, module in zip(paths, modules, strict=True))
+    paths = [_compiled.source_path(module).relative_to(HERE).as_posix() for module in _compiled.MODULES]
+    record = _compiled.record(HERE)  # what mypy sees: the listed modules and what they import
     try:
-        extensions = mypycify(paths, group_name=_listed("GROUP"))
+        extensions = mypycify(paths, group_name=_compiled.GROUP)
     except (Exception, SystemExit) as exc:  # mypy found an error: SystemExit  # noqa: BLE001
         _warn(f"mypyc could not compile ({type(exc).__name__}: {exc})")
         return [], ""
@@ -92,7 +92,7 @@ class BuildExt(build_ext):
         self.built_library = False
         super().run()
         library = Path(self.get_ext_fullpath(LIBRARY))
-        record = library.with_name(_listed("BUILD_RECORD"))
+        record = library.with_name(_compiled.BUILD_RECORD)
         if self.built_library and RECORD:
             record.write_text(RECORD, encoding="ascii")
         else:
@@ -104,6 +104,6 @@ class BuildExt(build_ext):
             self.built_library = True
 
 
-LIBRARY = f"{_listed('GROUP')}__mypyc"  # mypyc's name for the group's shared library
+LIBRARY = f"{_compiled.GROUP}__mypyc"  # mypyc's name for the group's shared library
 COMPILED, RECORD = compiled_modules()
 setup(ext_modules=[*HELPERS, *COMPILED], cmdclass={"build_ext": BuildExt})

@@ -3,11 +3,13 @@
 The install compiles the modules of ``MODULES`` to C with mypyc (``setup.py``; issue 10: the
 form reader and the number reader are pure Python, ~2 ms of a PDF page). A compiled module is
 a ``.so`` beside its ``.py``, and Python imports the ``.so`` first: after an edit to the
-``.py`` an editable install would go on running the old code. So the build records each
-source's sha256 (``BUILD_RECORD``), and ``guard()``, run by ``pipeline/__init__.py`` before any
-of these modules is imported, checks them. Where one differs, the compiled library is missing,
-or ``JIXIAO_PURE_PYTHON`` is set, every module of the list is imported from its ``.py``: all
-of them, because compiled modules call each other directly, past the import system.
+``.py`` an editable install would go on running the old code. So the build records the sha256
+of every ``.py`` of ``pipeline/`` and ``extractors/`` (``BUILD_RECORD``): the listed modules,
+and what mypy saw of the others when it compiled them (the types the compiled code checks).
+``guard()``, run by ``pipeline/__init__.py`` before any of these modules is imported, checks
+them. Where one differs, the compiled library is missing, or ``JIXIAO_PURE_PYTHON`` is set,
+every module of the list is imported from its ``.py``: all of them, because compiled modules
+call each other directly, past the import system.
 
 The readings are the same either way (``tests/test_compiled.py``); only the speed differs.
 This module itself is never compiled.
@@ -56,7 +58,8 @@ MODULES = (
     "pipeline.figures.written",
 )
 GROUP = "pipeline._compiled"  # the shared library is pipeline/_compiled__mypyc.*.so
-BUILD_RECORD = "_compiled.sha256"  # written by setup.py beside this file: "sha256  module"
+BUILD_RECORD = "_compiled.sha256"  # written by setup.py beside this file: "sha256  path"
+PACKAGES = ("pipeline", "extractors")  # whose every .py the record holds
 PURE_ENV = "JIXIAO_PURE_PYTHON"
 
 _ROOT = Path(__file__).resolve().parent.parent
@@ -68,8 +71,18 @@ def source_path(module: str) -> Path:
     return _ROOT.joinpath(*module.split(".")).with_suffix(".py")
 
 
-def source_digest(module: str) -> str:
-    return hashlib.sha256(source_path(module).read_bytes()).hexdigest()
+def sources(root: Path) -> list[str]:
+    """Every ``.py`` of the packages under ``root``, as posix paths relative to it."""
+    return sorted(p.relative_to(root).as_posix() for package in PACKAGES for p in (root / package).rglob("*.py"))
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def record(root: Path) -> str:
+    """The build's record of the sources under ``root``: a line ``sha256  path`` each."""
+    return "".join(f"{digest(root / path)}  {path}\n" for path in sources(root))
 
 
 def state() -> str:
@@ -93,11 +106,14 @@ def _find_state() -> str:
         return "not built"
     recorded = {}
     for line in lines:
-        digest, _, module = line.partition("  ")
-        recorded[module] = digest
+        value, _, path = line.partition("  ")
+        if path:
+            recorded[path] = value
+    listed = {source_path(module).relative_to(_ROOT).as_posix() for module in MODULES}
     try:
-        fresh = all(recorded.get(module) == source_digest(module) for module in MODULES)
-    except OSError:
+        fresh = listed <= recorded.keys() and all(
+            digest(_ROOT / path) == value for path, value in recorded.items())
+    except OSError:  # a recorded source is gone
         return "stale"
     return "compiled" if fresh else "stale"
 

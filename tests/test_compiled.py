@@ -97,7 +97,8 @@ def package_copy(tmp_path: Path) -> Path:
     """A copy of the built package, to change a source or the build's record in."""
     if _compiled.state() != "compiled":
         pytest.fail(f"the reading path is not compiled ({_compiled.state()}): run `pip install -e .` again")
-    shutil.copytree(ROOT / "pipeline", tmp_path / "pipeline", ignore=shutil.ignore_patterns("__pycache__"))
+    for package in _compiled.PACKAGES:
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
     return tmp_path
 
 
@@ -117,6 +118,20 @@ def test_a_source_changed_after_the_build_runs_every_module_from_source(package_
     state, compiled, path = _state_in(package_copy)
     assert (state, compiled) == ("stale", "False")  # reader.py itself did not change
     assert path == str(package_copy / "pipeline" / "figures" / "reader.py")
+
+
+def test_a_module_the_compiled_ones_import_changed_runs_them_from_source(package_copy: Path) -> None:
+    # not compiled, but the compiled code was built against its types
+    document = package_copy / "extractors" / "document.py"
+    document.write_text(document.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert _state_in(package_copy)[:2] == ["stale", "False"]
+
+
+def test_the_record_holds_every_source_of_both_packages() -> None:
+    record = (ROOT / "pipeline" / _compiled.BUILD_RECORD).read_text(encoding="ascii")
+    assert record == _compiled.record(ROOT)  # the build is in use: it matches every source
+    paths = [line.split("  ")[1] for line in record.splitlines()]
+    assert "pipeline/figures/reader.py" in paths and "extractors/document.py" in paths
 
 
 def test_no_record_of_the_build_runs_the_sources(package_copy: Path) -> None:
